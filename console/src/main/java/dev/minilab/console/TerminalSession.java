@@ -8,7 +8,8 @@ import dev.minilab.console.session.ConversationLog;
 import dev.minilab.console.status.StatusBoard;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
-import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.impl.history.DefaultHistory;
+import dev.minilab.console.render.ConsoleLineReader;
 import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.completer.StringsCompleter;
 import org.jline.terminal.Terminal;
@@ -24,6 +25,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,15 +47,12 @@ final class TerminalSession {
         Path history = settings.workspace().resolve(".minilab").resolve("console_history");
         prepareHistoryFile(history);
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
-            LineReader reader = LineReaderBuilder.builder()
-                    .terminal(terminal)
-                    .appName("minilab")
-                    .variable(LineReader.HISTORY_FILE, history)
-                    .variable(LineReader.HISTORY_SIZE, 2000)
-                    .completer(new StringsCompleter("/help", "/status", "/log", "/cost", "/verbose", "/history",
-                            "STOP", "CLEAR", "exit", "quit", "@Architect_Zero", "@DevOps_Builder",
-                            "@Security_Sentinel", "@QA_Tester"))
-                    .build();
+            ConsoleLineReader reader = new ConsoleLineReader(terminal, "minilab",
+                    Map.of(LineReader.HISTORY_FILE, history, LineReader.HISTORY_SIZE, 2000));
+            reader.setHistory(new DefaultHistory(reader));
+            reader.setCompleter(new StringsCompleter("/help", "/status", "/log", "/cost", "/verbose", "/history",
+                    "STOP", "CLEAR", "exit", "quit", "@Architect_Zero", "@DevOps_Builder",
+                    "@Security_Sentinel", "@QA_Tester"));
             reader.setOpt(LineReader.Option.DISABLE_EVENT_EXPANSION);
             reader.setOpt(LineReader.Option.HISTORY_INCREMENTAL);
             reader.unsetOpt(LineReader.Option.INSERT_TAB);
