@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +47,15 @@ public final class TeamBus implements AutoCloseable {
     private final StatefulRedisConnection<String, String> publishConnection;
     private final List<BusListener> listeners = new CopyOnWriteArrayList<>();
     private StatefulRedisPubSubConnection<String, String> pubSub;
+    /**
+     * Listeners run here, in arrival order, never on Lettuce's I/O thread: a listener may call Redis (publish a
+     * status line), and a blocking call on the I/O thread could wait for itself.
+     */
+    private final ExecutorService delivery = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "bus-delivery");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private TeamBus(BusSettings settings, MessageGuard guard, RedisClient client,
                     StatefulRedisConnection<String, String> connection,
@@ -159,7 +171,11 @@ public final class TeamBus implements AutoCloseable {
             pubSub.addListener(new RedisPubSubAdapter<>() {
                 @Override
                 public void message(String channel, String payload) {
-                    dispatch(channel, payload);
+                    try {
+                        delivery.execute(() -> dispatch(channel, payload));
+                    } catch (RejectedExecutionException e) {
+                        LOG.debug("Bus closed; dropped a delivery");
+                    }
                 }
             });
             pubSub.sync().subscribe(settings.keys().channel(), settings.keys().thinkChannel());
@@ -301,6 +317,7 @@ public final class TeamBus implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        delivery.shutdownNow();
         try {
             if (pubSub != null) {
                 pubSub.close();
