@@ -1,0 +1,127 @@
+package dev.minilab.agents;
+
+import dev.langchain4j.model.chat.ChatModel;
+import dev.minilab.runtime.agent.AgentSpec;
+import dev.minilab.runtime.agent.TeamAgent;
+import dev.minilab.runtime.bus.BusException;
+import dev.minilab.runtime.bus.BusKeys;
+import dev.minilab.runtime.bus.BusSettings;
+import dev.minilab.runtime.bus.TeamBus;
+import dev.minilab.runtime.config.ConfigException;
+import dev.minilab.runtime.config.MiniLabConfig;
+import dev.minilab.runtime.llm.ChatModels;
+import dev.minilab.runtime.llm.LlmSettings;
+import dev.minilab.runtime.llm.UsageMeter;
+import dev.minilab.runtime.log.ExecutionLog;
+import dev.minilab.runtime.loop.LoopSettings;
+import dev.minilab.runtime.loop.ReActLoop;
+import dev.minilab.runtime.sandbox.Redactor;
+import dev.minilab.runtime.tools.toolbox.Toolbox;
+import dev.minilab.runtime.tools.toolbox.ToolboxSettings;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one agent: {@code java -jar minilab-agent.jar <Role>} (or the role from {@code AGENT_ROLE}).
+ *
+ * <p>Exit codes: 2 bad usage or configuration, 3 Redis unreachable. Otherwise it runs until SIGTERM/SIGINT.
+ */
+public final class AgentMain {
+
+    /** Printed on stdout once the agent listens (scripts and tests wait for it). */
+    public static final String READY = "ready";
+    static final int EXIT_USAGE = 2;
+    static final int EXIT_REDIS = 3;
+
+    private AgentMain() {
+    }
+
+    public static void main(String[] args) {
+        int code = run(args, System.getenv(), Path.of("").toAbsolutePath(), System.out, System.err);
+        System.exit(code);
+    }
+
+    static int run(String[] args, Map<String, String> processEnv, Path cwd, PrintStream out, PrintStream err) {
+        Optional<String> roleText = args.length > 0 ? Optional.of(args[0])
+                : Optional.ofNullable(processEnv.get("AGENT_ROLE"));
+        if (roleText.isEmpty()) {
+            err.println("minilab-agent: which role? Usage: minilab-agent <Role> (or set AGENT_ROLE); roles: "
+                    + Role.validNames());
+            return EXIT_USAGE;
+        }
+        Optional<Role> parsed = Role.parse(roleText.get());
+        if (parsed.isEmpty()) {
+            err.println("minilab-agent: unknown role '" + roleText.get() + "'; use one of " + Role.validNames());
+            return EXIT_USAGE;
+        }
+        Role role = parsed.get();
+        Map<String, String> env;
+        MiniLabConfig config;
+        String prompt;
+        Toolbox toolbox;
+        Redactor redactor;
+        try {
+            env = MiniLabConfig.load(processEnv, cwd);
+            config = MiniLabConfig.from(env, cwd);
+            redactor = Redactor.fromEnv(env);
+            toolbox = new Toolbox(ToolboxSettings.fromEnv(config.workspace(), env), redactor);
+            prompt = Prompts.load(role, Prompts.searchPath(config.get("MINILAB_PROMPTS"), config.workspace(),
+                    config.get("MINILAB_HOME")));
+        } catch (ConfigException e) {
+            err.println("minilab-agent: " + e.getMessage());
+            return EXIT_USAGE;
+        }
+        Logger log = LoggerFactory.getLogger("agent." + role.displayName());
+        String name = role.displayName();
+        BusSettings busSettings = new BusSettings(config.redisUri(), config.historyWindow(),
+                new BusKeys(config.get("MINILAB_KEY_PREFIX", "")), BusSettings.DEFAULT_COMMAND_TIMEOUT);
+        TeamBus bus;
+        try {
+            bus = TeamBus.connect(busSettings);
+        } catch (BusException e) {
+            err.println("minilab-agent " + name + ": " + e.getMessage());
+            return EXIT_REDIS;
+        }
+        String model = config.modelFor(name);
+        ChatModel chatModel = ChatModels.openAiCompatible(new LlmSettings(config.apiBase(),
+                config.apiKey().orElse(null), model, config.llmTimeout(), config.llmMaxRetries()));
+        if (config.apiKey().isEmpty() && config.apiBase().equals(MiniLabConfig.DEFAULT_API_BASE)) {
+            log.warn("OPENAI_API_KEY is not set and OPENAI_API_BASE is OpenAI: every LLM call will fail. Set "
+                    + "OPENAI_API_KEY in .env, or point OPENAI_API_BASE at a local server (e.g. Ollama).");
+        }
+        ReActLoop loop = new ReActLoop(name, chatModel, model, RoleTools.forRole(role, toolbox),
+                LoopSettings.defaults(config.maxSteps(), role == Role.ARCHITECT_ZERO), redactor::redact);
+        ExecutionLog executionLog = new ExecutionLog(name, config.workspace().resolve("docs"), redactor::redact);
+        AgentSpec spec = new AgentSpec(name, prompt, role.escalationTarget(), config.historyWindow(), version());
+        TeamAgent agent = new TeamAgent(spec, bus, Role.addressing(), loop, executionLog, redactor::redact,
+                new UsageMeter(bus, name));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.close();
+            bus.close();
+            stopped.countDown();
+        }, name + "-shutdown"));
+        agent.start();
+        log.warn("Messages are not signed: anyone who can reach Redis can post as the User. Run ./minilab keys and "
+                + "set MINILAB_PRIVATE_KEY / MINILAB_PUBLIC_KEYS to sign them.");
+        log.info("{} uses model {} at {}; workspace {}", name, model, config.apiBase(), config.workspace());
+        out.println(name + " " + READY);
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    static String version() {
+        String version = AgentMain.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+}
