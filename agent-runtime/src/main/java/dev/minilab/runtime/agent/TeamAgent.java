@@ -22,6 +22,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -37,6 +38,13 @@ import org.slf4j.LoggerFactory;
  * the queue, publishes one "halted" status line and ignores other agents until the next User message. CLEAR does the
  * same and also forgets the agent's in-memory state. A turn's answer is published under the same lock STOP takes,
  * so no answer of a stopped turn ever reaches the bus.
+ *
+ * <p>Progress survives crashes and broker restarts: after each finished turn (and on STOP/CLEAR) the agent records in
+ * hash {@code agent_progress} the seq up to which everything addressed to it is dealt with. A restarted agent reads
+ * the history entries after that seq, queues the ones addressed to it and announces "restarted" on the bus; after a
+ * reconnect it catches up the same way from the highest seq it has seen. Ids already handled are ignored, so a
+ * message that arrives both live and from the history is handled once. A turn interrupted by a crash is handled
+ * again after the restart (at least once); nothing finished is repeated.
  */
 public final class TeamAgent implements BusListener, AutoCloseable {
 
@@ -66,6 +74,10 @@ public final class TeamAgent implements BusListener, AutoCloseable {
     private AgentState state = AgentState.IDLE;
     private String task = "";
     private long lastSeq;
+    /** Highest seq received (live or from the history); guarded by {@code lock}. */
+    private long highestSeq;
+    /** Highest seq written to {@code agent_progress}; only ever grows. */
+    private long savedProgress = -1;
 
     public TeamAgent(AgentSpec spec, TeamBus bus, Addressing addressing, ReActLoop loop, ExecutionLog log,
                      UnaryOperator<String> redactor, UsageMeter usage) {
@@ -85,6 +97,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
     public void start() {
         worker.start();
         bus.subscribe(this);
+        resume();
         heartbeat();
         agentLog.info("{} is listening on {} with tools {}", spec.name(), bus.keys().channel(), loop.toolNames());
     }
@@ -107,37 +120,137 @@ public final class TeamAgent implements BusListener, AutoCloseable {
 
     @Override
     public void onMessage(Message message) {
+        receive(message);
+    }
+
+    /** Handles one message from the channel or the history; returns true when it was queued for a turn. */
+    private boolean receive(Message message) {
         ControlCommand command = message.controlCommand().orElse(null);
         if (command != null) {
-            control(command);
-            return;
-        }
-        if (message.kind() != MessageKind.CHAT) {
-            return;
+            control(command, message.seq());
+            return false;
         }
         synchronized (lock) {
+            // Updated in the same critical section as the queue, so a saved progress never passes a queued message.
+            highestSeq = Math.max(highestSeq, message.seq());
+            if (message.kind() != MessageKind.CHAT) {
+                return false;
+            }
             if (message.isFromUser() && state == AgentState.HALTED) {
                 state = AgentState.IDLE;
             }
             if (!addressing.triggers(spec.name(), message)) {
-                return;
+                return false;
             }
             if (!seen.add(message.id())) {
                 agentLog.debug("Ignoring message {} handled before", message.id());
-                return;
+                return false;
             }
             if (state == AgentState.HALTED) {
                 agentLog.info("Halted: ignoring {}'s message until the User writes again", message.sender());
-                return;
+                return false;
             }
             queue.add(message);
             agentLog.info("Queued a message from {} (seq {}, {} waiting)", message.sender(), message.seq(),
                     queue.size());
+            return true;
         }
     }
 
-    private void control(ControlCommand command) {
+    @Override
+    public void onReconnected() {
+        long after;
         synchronized (lock) {
+            after = highestSeq;
+        }
+        int queued = catchUp(after);
+        agentLog.info("Back on the bus after a reconnect: {} missed message(s) after seq {} queued", queued, after);
+    }
+
+    /**
+     * Resumes after a restart from the seq in {@code agent_progress}; on the very first start records the current
+     * seq instead (an agent joining a team does not replay its old conversation).
+     */
+    private void resume() {
+        OptionalLong saved;
+        long current;
+        try {
+            saved = bus.progress(spec.name());
+            current = bus.currentSeq();
+        } catch (RuntimeException e) {
+            agentLog.warn("Could not read {} from Redis ({}); starting without catching up on missed messages",
+                    bus.keys().progress(), e.getMessage());
+            return;
+        }
+        if (saved.isEmpty()) {
+            synchronized (lock) {
+                highestSeq = Math.max(highestSeq, current);
+            }
+            saveProgress(current);
+            return;
+        }
+        long from = saved.getAsLong();
+        if (from > current) {
+            agentLog.warn("{} says {} handled up to seq {} but {} is only {}: Redis lost data (an AOF written with "
+                    + "appendfsync everysec loses up to a second; use appendfsync always). Resuming from seq {}",
+                    bus.keys().progress(), spec.name(), from, bus.keys().sequence(), current, current);
+            from = current;
+        }
+        synchronized (lock) {
+            highestSeq = Math.max(highestSeq, from);
+            savedProgress = Math.max(savedProgress, from);
+        }
+        int pending = catchUp(from);
+        agentLog.info("Restarted: resuming after seq {}, {} pending message(s) queued", from, pending);
+        publishQuietly(Message.status(spec.name(), spec.name() + " restarted: resuming after seq " + from + ", "
+                + pending + " pending message(s) to handle"));
+    }
+
+    /** Feeds the history entries after {@code after} through {@link #receive}; returns how many were queued. */
+    private int catchUp(long after) {
+        List<Message> missed;
+        try {
+            missed = bus.historySince(after);
+        } catch (RuntimeException e) {
+            agentLog.warn("Could not read {} to catch up after seq {} ({}); messages sent meanwhile may be missed",
+                    bus.keys().history(), after, e.getMessage());
+            return 0;
+        }
+        if (!missed.isEmpty() && missed.get(0).seq() > after + 1 && missed.size() >= spec.historyWindow() - 1) {
+            agentLog.warn("Messages between seq {} and {} may have fallen out of the history window ({} messages, "
+                    + "HISTORY_WINDOW) while {} was away; ask the team to repeat what is missing", after + 1,
+                    missed.get(0).seq() - 1, spec.historyWindow(), spec.name());
+        }
+        int queued = 0;
+        for (Message message : missed) {
+            if (receive(message)) {
+                queued++;
+            }
+        }
+        return queued;
+    }
+
+    /** Writes {@code seq} to {@code agent_progress} unless a higher one is already there; never throws. */
+    private void saveProgress(long seq) {
+        synchronized (lock) {
+            if (seq <= savedProgress) {
+                return;
+            }
+            savedProgress = seq;
+        }
+        try {
+            bus.saveProgress(spec.name(), seq);
+        } catch (RuntimeException e) {
+            agentLog.warn("Could not record progress (seq {}) in {}: {}. After a restart the agent may handle "
+                    + "messages up to that seq again", seq, bus.keys().progress(), e.getMessage());
+        }
+    }
+
+    private void control(ControlCommand command, long seq) {
+        long done;
+        synchronized (lock) {
+            highestSeq = Math.max(highestSeq, seq);
+            done = highestSeq;
             current.cancel();
             int dropped = queue.size();
             queue.clear();
@@ -149,6 +262,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
             }
             agentLog.info("{}: cancelled the running turn and dropped {} queued messages", command, dropped);
         }
+        saveProgress(done); // dropped messages are dealt with: a restart must not bring them back
         publishQuietly(Message.status(spec.name(), command == ControlCommand.CLEAR ? "halted (cleared)" : "halted"));
         heartbeat();
     }
@@ -181,11 +295,18 @@ public final class TeamAgent implements BusListener, AutoCloseable {
                 publishIfCurrent(cancellation, Message.chat(spec.name(), "@" + spec.escalateTo() + " my turn failed "
                         + "with an internal error: " + e + ". Details: " + log.markdownPath()));
             } finally {
+                long done;
                 synchronized (lock) {
                     if (state == AgentState.BUSY) {
                         state = AgentState.IDLE;
                     }
                     task = "";
+                    // Everything below the oldest message still queued is dealt with.
+                    done = queue.isEmpty() ? Math.max(highestSeq, message.seq())
+                            : queue.stream().mapToLong(Message::seq).min().orElse(0) - 1;
+                }
+                if (running) {
+                    saveProgress(done); // not when closing: an interrupted turn is handled again after the restart
                 }
                 heartbeat();
             }

@@ -12,4 +12,11 @@ public interface BusListener {
     /** A think note on {@code agent_think} (verbose feed). */
     default void onThink(ThinkNote note) {
     }
+
+    /**
+     * The bus lost its connection and has subscribed again: messages published meanwhile did not arrive live.
+     * Called on the delivery thread, in order with {@link #onMessage}; catch up from the history here.
+     */
+    default void onReconnected() {
+    }
 }

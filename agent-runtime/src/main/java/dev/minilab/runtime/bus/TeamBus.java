@@ -11,15 +11,21 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +43,12 @@ public final class TeamBus implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Pinned user requests kept (each agent's prompt gets them all, within a size budget). */
     private static final int MAX_PINNED = 200;
+    /**
+     * Reconnect attempts start after 50 ms and back off to at most one per second, so a restarted broker is found
+     * again within about a second (Lettuce's default backs off to 30 s).
+     */
+    static final Delay RECONNECT_DELAY = Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2,
+            TimeUnit.MILLISECONDS);
 
     private final BusSettings settings;
     private final MessageGuard guard;
@@ -47,6 +59,9 @@ public final class TeamBus implements AutoCloseable {
     private final StatefulRedisConnection<String, String> publishConnection;
     private final List<BusListener> listeners = new CopyOnWriteArrayList<>();
     private StatefulRedisPubSubConnection<String, String> pubSub;
+    /** SUBSCRIBE confirmations seen for agent_channel: the first is the start, every later one a reconnect. */
+    private long channelSubscriptions;
+    private final DropLog dropLog = new DropLog(LOG);
     /**
      * Listeners run here, in arrival order, never on Lettuce's I/O thread: a listener may call Redis (publish a
      * status line), and a blocking call on the I/O thread could wait for itself.
@@ -78,7 +93,8 @@ public final class TeamBus implements AutoCloseable {
         Objects.requireNonNull(guard, "guard");
         RedisURI uri = RedisURI.create(settings.redisUri());
         uri.setTimeout(settings.commandTimeout());
-        RedisClient client = RedisClient.create(uri);
+        ClientResources resources = ClientResources.builder().reconnectDelay(RECONNECT_DELAY).build();
+        RedisClient client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .pingBeforeActivateConnection(true)
@@ -90,6 +106,7 @@ public final class TeamBus implements AutoCloseable {
             return new TeamBus(settings, guard, client, connection, client.connect());
         } catch (RuntimeException e) {
             client.shutdown();
+            resources.shutdown();
             throw BusException.unreachable(describe(uri), e);
         }
     }
@@ -177,8 +194,33 @@ public final class TeamBus implements AutoCloseable {
                         LOG.debug("Bus closed; dropped a delivery");
                     }
                 }
+
+                @Override
+                public void subscribed(String channel, long count) {
+                    if (!channel.equals(settings.keys().channel()) || channelSubscriptions++ == 0) {
+                        return;
+                    }
+                    LOG.info("Reconnected to Redis and resubscribed to {}; catching up from {}", channel,
+                            settings.keys().history());
+                    try {
+                        delivery.execute(TeamBus.this::notifyReconnected);
+                    } catch (RejectedExecutionException e) {
+                        LOG.debug("Bus closed; no catch-up after reconnect");
+                    }
+                }
             });
             pubSub.sync().subscribe(settings.keys().channel(), settings.keys().thinkChannel());
+        }
+    }
+
+    private void notifyReconnected() {
+        for (BusListener listener : listeners) {
+            try {
+                listener.onReconnected();
+            } catch (RuntimeException e) {
+                LOG.warn("A bus listener failed to catch up after a reconnect; it may have missed messages sent while "
+                        + "Redis was unreachable (they are in {})", settings.keys().history(), e);
+            }
         }
     }
 
@@ -213,14 +255,20 @@ public final class TeamBus implements AutoCloseable {
     Message accept(String payload) {
         MessageCodec.Decoded decoded = MessageCodec.decode(payload);
         if (decoded instanceof MessageCodec.Decoded.Malformed malformed) {
-            LOG.warn("Skipped a malformed payload on {}: {} (payload starts: {})", settings.keys().channel(),
-                    malformed.reason(), preview(payload));
+            dropLog.drop("Skipped a malformed payload on " + settings.keys().channel() + ": " + malformed.reason()
+                    + " (payload starts: " + preview(payload) + ")");
             return null;
         }
         Message message = ((MessageCodec.Decoded.Valid) decoded).message();
-        var rejection = guard.rejectionReason(message);
+        Optional<String> rejection;
+        try {
+            rejection = guard.rejectionReason(message);
+        } catch (RuntimeException e) {
+            rejection = Optional.of("the message guard failed: " + e);
+        }
         if (rejection.isPresent()) {
-            LOG.warn("Dropped message {} claiming to be from {}: {}", message.id(), message.sender(), rejection.get());
+            dropLog.drop("Dropped message " + preview(message.id()) + " claiming to be from "
+                    + preview(message.sender()) + ": " + rejection.get());
             return null;
         }
         return message;
@@ -276,6 +324,32 @@ public final class TeamBus implements AutoCloseable {
         redis.del(settings.keys().history(), settings.keys().requirements());
     }
 
+    /** The current value of the {@code chat_seq} counter (0 before the first message). */
+    public long currentSeq() {
+        String value = redis.get(settings.keys().sequence());
+        return value == null ? 0 : Long.parseLong(value);
+    }
+
+    /** The last seq {@code agent} recorded as handled in hash {@code agent_progress}; empty before its first start. */
+    public OptionalLong progress(String agent) {
+        String value = redis.hget(settings.keys().progress(), agent);
+        if (value == null) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(value));
+        } catch (NumberFormatException e) {
+            LOG.warn("Ignoring a malformed {} entry for {}: '{}' (expected a number); it is rewritten on the next "
+                    + "handled message", settings.keys().progress(), agent, preview(value));
+            return OptionalLong.empty();
+        }
+    }
+
+    /** Records in hash {@code agent_progress} that {@code agent} has handled everything up to {@code seq}. */
+    public void saveProgress(String agent, long seq) {
+        redis.hset(settings.keys().progress(), agent, Long.toString(seq));
+    }
+
     /** Writes this agent's heartbeat JSON into hash {@code agent_status}. */
     public void putStatus(String agent, String json) {
         redis.hset(settings.keys().status(), agent, json);
@@ -326,6 +400,7 @@ public final class TeamBus implements AutoCloseable {
             publishConnection.close();
         } finally {
             client.shutdown();
+            client.getResources().shutdown();
         }
     }
 
