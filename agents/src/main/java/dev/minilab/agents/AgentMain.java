@@ -16,6 +16,7 @@ import dev.minilab.runtime.log.ExecutionLog;
 import dev.minilab.runtime.loop.LoopSettings;
 import dev.minilab.runtime.loop.ReActLoop;
 import dev.minilab.runtime.sandbox.Redactor;
+import dev.minilab.runtime.security.SignatureGuard;
 import dev.minilab.runtime.tools.toolbox.Toolbox;
 import dev.minilab.runtime.tools.toolbox.ToolboxSettings;
 import java.io.PrintStream;
@@ -65,6 +66,7 @@ public final class AgentMain {
         String prompt;
         Toolbox toolbox;
         Redactor redactor;
+        SignatureGuard guard;
         try {
             env = MiniLabConfig.load(processEnv, cwd);
             config = MiniLabConfig.from(env, cwd);
@@ -72,6 +74,7 @@ public final class AgentMain {
             toolbox = new Toolbox(ToolboxSettings.fromEnv(config.workspace(), env), redactor);
             prompt = Prompts.load(role, Prompts.searchPath(config.get("MINILAB_PROMPTS"), config.workspace(),
                     config.get("MINILAB_HOME")));
+            guard = SignatureGuard.fromEnv(env, role.displayName());
         } catch (ConfigException e) {
             err.println("minilab-agent: " + e.getMessage());
             return EXIT_USAGE;
@@ -82,7 +85,7 @@ public final class AgentMain {
                 new BusKeys(config.get("MINILAB_KEY_PREFIX", "")), BusSettings.DEFAULT_COMMAND_TIMEOUT);
         TeamBus bus;
         try {
-            bus = TeamBus.connect(busSettings);
+            bus = TeamBus.connect(busSettings, guard);
         } catch (BusException e) {
             err.println("minilab-agent " + name + ": " + e.getMessage());
             return EXIT_REDIS;
@@ -101,14 +104,19 @@ public final class AgentMain {
         TeamAgent agent = new TeamAgent(spec, bus, Role.addressing(), loop, executionLog, redactor::redact,
                 new UsageMeter(bus, name));
         CountDownLatch stopped = new CountDownLatch(1);
+        Heartbeat heartbeat = Heartbeat.start(agent, bus, config.get("MINILAB_HEALTH_FILE").map(Path::of));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            heartbeat.close();
             agent.close();
             bus.close();
             stopped.countDown();
         }, name + "-shutdown"));
         agent.start();
-        log.warn("Messages are not signed: anyone who can reach Redis can post as the User. Run ./minilab keys and "
-                + "set MINILAB_PRIVATE_KEY / MINILAB_PUBLIC_KEYS to sign them.");
+        if (guard.signing()) {
+            log.info(guard.startupNotice());
+        } else {
+            log.warn(guard.startupNotice());
+        }
         log.info("{} uses model {} at {}; workspace {}", name, model, config.apiBase(), config.workspace());
         out.println(name + " " + READY);
         out.flush();
