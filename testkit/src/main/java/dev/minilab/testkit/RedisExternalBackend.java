@@ -1,8 +1,6 @@
 package dev.minilab.testkit;
 
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 
 /** A server the fixture did not start ({@code REDIS_URL}); it can be neither killed nor restarted. */
 final class RedisExternalBackend implements RedisBackend {
@@ -16,13 +14,12 @@ final class RedisExternalBackend implements RedisBackend {
             throw new IllegalArgumentException("REDIS_URL must look like redis://[:password@]host:port, got "
                     + uri.getScheme() + "://" + uri.getHost());
         }
-        String userInfo = uri.getRawUserInfo();
+        String userInfo = uri.getUserInfo(); // percent-decoded
         if (userInfo == null || userInfo.isEmpty()) {
             this.password = null;
         } else {
             int colon = userInfo.indexOf(':');
-            this.password = URLDecoder.decode(colon >= 0 ? userInfo.substring(colon + 1) : userInfo,
-                    StandardCharsets.UTF_8);
+            this.password = colon >= 0 ? userInfo.substring(colon + 1) : userInfo;
         }
     }
 

@@ -94,7 +94,8 @@ final class RedisProcessBackend implements RedisBackend {
             if (!process.isAlive()) {
                 String tail = tail();
                 if (tail.contains("Address already in use")) {
-                    throw new PortTakenException("Port " + port + " was taken; log tail:\n" + tail);
+                    throw new PortTakenException("Port " + port + " was taken by another process (if this was a "
+                            + "restart, something bound the port while Redis was down); log tail:\n" + tail);
                 }
                 throw new IllegalStateException("redis-server exited with code " + process.exitValue()
                         + " during startup on port " + port + "; log " + log + " ends with:\n" + tail);

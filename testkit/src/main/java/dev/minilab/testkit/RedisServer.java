@@ -254,12 +254,14 @@ public final class RedisServer implements AutoCloseable {
         return password;
     }
 
-    /** Returns {@code redis://[:password@]host:port} with the password URL-encoded. */
+    /** Returns {@code redis://[:password@]host:port} with the password percent-encoded (lettuce's URI form). */
     public String uri() {
         if (backend instanceof RedisExternalBackend external) {
             return external.url();
         }
-        String auth = password == null ? "" : ":" + URLEncoder.encode(password, StandardCharsets.UTF_8) + "@";
+        // URLEncoder is form encoding; a URI's user info wants %20 for a space, not '+'.
+        String auth = password == null ? ""
+                : ":" + URLEncoder.encode(password, StandardCharsets.UTF_8).replace("+", "%20") + "@";
         return "redis://" + auth + host() + ":" + port();
     }
 

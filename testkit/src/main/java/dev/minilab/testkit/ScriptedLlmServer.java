@@ -6,18 +6,21 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * <p>Endpoints: {@code POST /v1/chat/completions} (non-streaming only; {@code "stream": true} gets a 400) and
  * {@code GET /v1/models}. The script is an ordered list of rules; the first rule that matches and still has firings
  * left answers. A request no rule answers gets HTTP 500 naming its role and last message and is kept in
- * {@link #unmatchedRequests()}, so tests can assert that list is empty. Each request runs on its own virtual
+ * {@link #unmatchedRequests()}, so tests can assert that list is empty (a client with retries enabled, as
+ * langchain4j is by default, sends it again: build test clients with {@code maxRetries(0)} where it matters).
+ * Each request runs on its own virtual
  * thread; {@link #close()} does not wait for delayed answers. Thread-safe.
  *
  * <pre>{@code
@@ -138,6 +143,31 @@ public final class ScriptedLlmServer implements AutoCloseable {
     /** Returns the requests whose system message names {@code role}. */
     public List<RecordedRequest> requestsFor(String role) {
         return requests().stream().filter(request -> Objects.equals(role, request.role())).toList();
+    }
+
+    /**
+     * Waits until a recorded request satisfies {@code condition} and returns the first such request.
+     *
+     * @throws AssertionError naming the requests seen so far if none matches within {@code timeout}
+     */
+    public RecordedRequest awaitRequest(Predicate<RecordedRequest> condition, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<RecordedRequest> found = requests().stream().filter(condition).findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("No matching request reached the scripted LLM within " + timeout
+                        + "; requests seen: " + requests().stream().map(RecordedRequest::summary).toList());
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("Interrupted while waiting for a request", e);
+            }
+        }
     }
 
     /** Returns the requests no rule answered (including streaming requests); tests should assert it is empty. */

@@ -77,7 +77,7 @@ class RedisServerIT {
             assertThat(rawCommand(redis.port(), "*1\r\n$4\r\nPING\r\n")).startsWith("-NOAUTH");
             assertThat(redis.ping()).isTrue();
             assertThat(redis.password()).isEqualTo("p@ss word");
-            assertThat(redis.uri()).isEqualTo("redis://:p%40ss+word@127.0.0.1:" + redis.port());
+            assertThat(redis.uri()).isEqualTo("redis://:p%40ss%20word@127.0.0.1:" + redis.port());
         }
     }
 
@@ -117,14 +117,14 @@ class RedisServerIT {
 
     @Test
     void redisUrlIsUsedWhenNothingElseIsAvailableAndCannotBeKilled() {
-        try (RedisServer real = RedisServer.start(PROCESS.withPassword("pw"))) {
+        try (RedisServer real = RedisServer.start(PROCESS.withPassword("p w@1"))) {
             RedisServer.Options external = RedisServer.Options.defaults().withEnvironment(Map.of(
                     "PATH", "/nonexistent", "DOCKER_HOST", "unix:///nonexistent/docker.sock",
                     "REDIS_URL", real.uri()));
             try (RedisServer redis = RedisServer.start(external)) {
                 assertThat(redis.kind()).isEqualTo(RedisServer.Kind.EXTERNAL);
                 assertThat(redis.port()).isEqualTo(real.port());
-                assertThat(redis.password()).isEqualTo("pw");
+                assertThat(redis.password()).isEqualTo("p w@1");
                 assertThat(redis.ping()).isTrue();
                 assertThat(redis.canRestart()).isFalse();
                 assertThat(redis.namespace()).isNotEqualTo(real.namespace()).endsWith(":");

@@ -262,6 +262,19 @@ class ScriptedLlmServerIT {
     }
 
     @Test
+    void awaitRequestReturnsTheFirstMatchingRequestOrFailsNamingWhatArrived() {
+        llm.when(Rule.any()).reply(Reply.text("ok"));
+        ask(client(), "Security_Sentinel", UserMessage.from("audit the plan"));
+
+        assertThat(llm.awaitRequest(request -> "Security_Sentinel".equals(request.role()), Duration.ofSeconds(1))
+                .containsText("audit the plan")).isTrue();
+        assertThatThrownBy(() -> llm.awaitRequest(request -> "QA_Tester".equals(request.role()),
+                Duration.ofMillis(100)))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("role=Security_Sentinel");
+    }
+
+    @Test
     void resetForgetsRulesAndRecordedRequests() {
         llm.when(Rule.any()).reply(Reply.text("old script"));
         ask(client(), "QA_Tester", UserMessage.from("x"));

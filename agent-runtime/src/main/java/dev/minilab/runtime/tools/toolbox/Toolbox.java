@@ -1,13 +1,20 @@
 package dev.minilab.runtime.tools.toolbox;
 
+import dev.minilab.runtime.sandbox.ChildEnvironment;
 import dev.minilab.runtime.sandbox.PathPolicy;
+import dev.minilab.runtime.sandbox.ProcessRunner;
 import dev.minilab.runtime.sandbox.Redactor;
 import dev.minilab.runtime.tools.Tool;
 import dev.minilab.runtime.tools.files.FileTools;
 import dev.minilab.runtime.tools.files.WorkspaceFiles;
+import dev.minilab.runtime.tools.shell.RunShellTool;
+import dev.minilab.runtime.tools.shell.Shell;
+import dev.minilab.runtime.tools.shell.ShellPolicy;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Makes the tools of DESIGN.md section 6 for one agent process. The agents module adds one line per tool to a role:
@@ -20,10 +27,18 @@ public final class Toolbox {
 
     private final ToolboxSettings settings;
     private final Redactor redactor;
+    private final ProcessRunner runner = new ProcessRunner();
+    private final Map<String, String> childEnv;
 
     public Toolbox(ToolboxSettings settings, Redactor redactor) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.redactor = Objects.requireNonNull(redactor, "redactor");
+        this.childEnv = ChildEnvironment.scrubbed(settings.env(), settings.extraSecretNames());
+    }
+
+    /** The environment every tool subprocess gets (secrets removed). */
+    public Map<String, String> childEnvironment() {
+        return childEnv;
     }
 
     public ToolboxSettings settings() {
@@ -72,6 +87,16 @@ public final class Toolbox {
     /** {@code delete_file(path)}. */
     public Tool deleteFile(PathPolicy policy) {
         return finish(FileTools.deleteFile(new WorkspaceFiles(policy)));
+    }
+
+    // ---- process tools ----
+
+    /** {@code run_shell(command)} under {@code policy} (unrestricted, audit-only or read-only). */
+    public Tool runShell(ShellPolicy policy) {
+        ShellPolicy effective = policy.isUnrestricted() ? policy
+                : policy.protecting(Set.of(settings.ssh().keyPath().getFileName().toString()));
+        return finish(new RunShellTool(new Shell(runner, settings.workspace(), childEnv, settings.timeouts().shell()),
+                effective));
     }
 
     private Tool finish(Tool tool) {
