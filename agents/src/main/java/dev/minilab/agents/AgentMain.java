@@ -10,6 +10,7 @@ import dev.minilab.runtime.config.ConfigException;
 import dev.minilab.runtime.config.MiniLabConfig;
 import dev.minilab.runtime.llm.ChatModels;
 import dev.minilab.runtime.llm.LlmSettings;
+import dev.minilab.runtime.security.SignatureGuard;
 import dev.minilab.runtime.tools.toolbox.ToolboxSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -56,12 +57,14 @@ public final class AgentMain {
         Map<String, String> env;
         MiniLabConfig config;
         String prompt;
+        SignatureGuard guard;
         try {
             env = MiniLabConfig.load(processEnv, cwd);
             config = MiniLabConfig.from(env, cwd);
             ToolboxSettings.fromEnv(config.workspace(), env); // validates the tool settings before connecting
             prompt = Prompts.load(role, Prompts.searchPath(config.get("MINILAB_PROMPTS"), config.workspace(),
                     config.get("MINILAB_HOME")));
+            guard = SignatureGuard.fromEnv(env, role.displayName());
         } catch (ConfigException e) {
             err.println("minilab-agent: " + e.getMessage());
             return EXIT_USAGE;
@@ -72,7 +75,7 @@ public final class AgentMain {
                 new BusKeys(config.get("MINILAB_KEY_PREFIX", "")), BusSettings.DEFAULT_COMMAND_TIMEOUT);
         TeamBus bus;
         try {
-            bus = TeamBus.connect(busSettings);
+            bus = TeamBus.connect(busSettings, guard);
         } catch (BusException e) {
             err.println("minilab-agent " + name + ": " + e.getMessage());
             return EXIT_REDIS;
@@ -86,14 +89,19 @@ public final class AgentMain {
         }
         TeamAgent agent = AgentAssembly.assemble(role, config, prompt, bus, chatModel, model);
         CountDownLatch stopped = new CountDownLatch(1);
+        Heartbeat heartbeat = Heartbeat.start(agent, bus, config.get("MINILAB_HEALTH_FILE").map(Path::of));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            heartbeat.close();
             agent.close();
             bus.close();
             stopped.countDown();
         }, name + "-shutdown"));
         agent.start();
-        log.warn("Messages are not signed: anyone who can reach Redis can post as the User. Run ./minilab keys and "
-                + "set MINILAB_PRIVATE_KEY / MINILAB_PUBLIC_KEYS to sign them.");
+        if (guard.signing()) {
+            log.info(guard.startupNotice());
+        } else {
+            log.warn(guard.startupNotice());
+        }
         log.info("{} uses model {} at {}; workspace {}", name, model, config.apiBase(), config.workspace());
         out.println(name + " " + READY);
         out.flush();

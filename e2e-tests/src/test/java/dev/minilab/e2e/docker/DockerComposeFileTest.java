@@ -67,6 +67,8 @@ class DockerComposeFileTest {
         JsonNode redis = services.path("redis-broker");
         List<String> command = texts(redis.path("command"));
         assertThat(command).containsSubsequence("--appendonly", "yes");
+        assertThat(command).as("fsync every write so chat_seq never goes back after a crash")
+                .containsSubsequence("--appendfsync", "always");
         int pass = command.indexOf("--requirepass");
         assertThat(pass).as("redis-server --requirepass").isNotNegative();
         assertThat(command.get(pass + 1)).startsWith("${REDIS_PASSWORD:?");
