@@ -10,6 +10,8 @@ import dev.minilab.runtime.tools.files.WorkspaceFiles;
 import dev.minilab.runtime.tools.shell.RunShellTool;
 import dev.minilab.runtime.tools.shell.Shell;
 import dev.minilab.runtime.tools.shell.ShellPolicy;
+import dev.minilab.runtime.tools.ssh.RunSshTool;
+import dev.minilab.runtime.tools.ssh.Ssh;
 import dev.minilab.runtime.tools.terraform.PlanStore;
 import dev.minilab.runtime.tools.terraform.RunTerraformTool;
 import dev.minilab.runtime.tools.terraform.Terraform;
@@ -112,6 +114,11 @@ public final class Toolbox {
         return new Terraform(runner, settings.terraformCommand(),
                 ChildEnvironment.forTerraform(settings.env(), settings.extraSecretNames()), settings.timeouts().terraform(),
                 new PlanStore(settings.workspace().resolve(".minilab/plans")));
+    }
+
+    /** {@code run_ssh(host, command)} with SSH_USER, SSH_KEY_PATH, SSH_ALLOWED_HOSTS and SSH_KNOWN_HOSTS. */
+    public Tool runSsh() {
+        return finish(new RunSshTool(new Ssh(settings.ssh())));
     }
 
     private Tool finish(Tool tool) {
