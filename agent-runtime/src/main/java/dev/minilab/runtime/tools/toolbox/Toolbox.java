@@ -10,6 +10,11 @@ import dev.minilab.runtime.tools.files.WorkspaceFiles;
 import dev.minilab.runtime.tools.shell.RunShellTool;
 import dev.minilab.runtime.tools.shell.Shell;
 import dev.minilab.runtime.tools.shell.ShellPolicy;
+import dev.minilab.runtime.tools.ssh.RunSshTool;
+import dev.minilab.runtime.tools.ssh.Ssh;
+import dev.minilab.runtime.tools.terraform.PlanStore;
+import dev.minilab.runtime.tools.terraform.RunTerraformTool;
+import dev.minilab.runtime.tools.terraform.Terraform;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +102,23 @@ public final class Toolbox {
                 : policy.protecting(Set.of(settings.ssh().keyPath().getFileName().toString()));
         return finish(new RunShellTool(new Shell(runner, settings.workspace(), childEnv, settings.timeouts().shell()),
                 effective));
+    }
+
+    /** {@code run_terraform(module_dir, command, args, plan_id, confirm_destroy)} with full workspace access. */
+    public Tool runTerraform() {
+        return finish(new RunTerraformTool(terraform(), fullAccess()));
+    }
+
+    /** The terraform engine (plans kept in {@code <workspace>/.minilab/plans}, outside every agent root). */
+    public Terraform terraform() {
+        return new Terraform(runner, settings.terraformCommand(),
+                ChildEnvironment.forTerraform(settings.env(), settings.extraSecretNames()), settings.timeouts().terraform(),
+                new PlanStore(settings.workspace().resolve(".minilab/plans")));
+    }
+
+    /** {@code run_ssh(host, command)} with SSH_USER, SSH_KEY_PATH, SSH_ALLOWED_HOSTS and SSH_KNOWN_HOSTS. */
+    public Tool runSsh() {
+        return finish(new RunSshTool(new Ssh(settings.ssh())));
     }
 
     private Tool finish(Tool tool) {
