@@ -5,6 +5,8 @@ import dev.minilab.runtime.sandbox.PathPolicy;
 import dev.minilab.runtime.sandbox.ProcessRunner;
 import dev.minilab.runtime.sandbox.Redactor;
 import dev.minilab.runtime.tools.Tool;
+import dev.minilab.runtime.tools.ansible.Ansible;
+import dev.minilab.runtime.tools.ansible.RunAnsibleTool;
 import dev.minilab.runtime.tools.files.FileTools;
 import dev.minilab.runtime.tools.files.WorkspaceFiles;
 import dev.minilab.runtime.tools.shell.RunShellTool;
@@ -119,6 +121,13 @@ public final class Toolbox {
     /** {@code run_ssh(host, command)} with SSH_USER, SSH_KEY_PATH, SSH_ALLOWED_HOSTS and SSH_KNOWN_HOSTS. */
     public Tool runSsh() {
         return finish(new RunSshTool(new Ssh(settings.ssh())));
+    }
+
+    /** {@code run_ansible(playbook, inventory, limit, extra_vars, check, diff)}, same SSH rules as run_ssh. */
+    public Tool runAnsible() {
+        Path configDir = settings.workspace().resolve(RunAnsibleTool.CONFIG_ROOT);
+        return finish(new RunAnsibleTool(new Ansible(runner, settings.ansibleCommand(), childEnv, settings.ssh(),
+                settings.timeouts().ansible(), configDir), fullAccess()));
     }
 
     private Tool finish(Tool tool) {
