@@ -108,15 +108,7 @@ public final class Ssh {
     }
 
     private Session connect(HostPort target) {
-        try {
-            Files.createDirectories(settings.knownHosts().toAbsolutePath().getParent());
-            if (!Files.exists(settings.knownHosts())) {
-                Files.createFile(settings.knownHosts());
-            }
-        } catch (IOException e) {
-            throw new MiniLabException("cannot create the known_hosts file " + settings.knownHosts()
-                    + " (SSH_KNOWN_HOSTS): " + e.getMessage());
-        }
+        settings.ensureKnownHostsFile();
         JSch jsch = new JSch();
         try {
             jsch.addIdentity(settings.keyPath().toString());

@@ -5,6 +5,9 @@ import dev.minilab.runtime.sandbox.PathPolicy;
 import dev.minilab.runtime.sandbox.ProcessRunner;
 import dev.minilab.runtime.sandbox.Redactor;
 import dev.minilab.runtime.tools.Tool;
+import dev.minilab.runtime.tools.ansible.Ansible;
+import dev.minilab.runtime.tools.ansible.RunAnsibleTool;
+import dev.minilab.runtime.tools.env.ReadEnvTool;
 import dev.minilab.runtime.tools.files.FileTools;
 import dev.minilab.runtime.tools.files.WorkspaceFiles;
 import dev.minilab.runtime.tools.shell.RunShellTool;
@@ -12,6 +15,8 @@ import dev.minilab.runtime.tools.shell.Shell;
 import dev.minilab.runtime.tools.shell.ShellPolicy;
 import dev.minilab.runtime.tools.ssh.RunSshTool;
 import dev.minilab.runtime.tools.ssh.Ssh;
+import dev.minilab.runtime.tools.web.FetchWebpageTool;
+import dev.minilab.runtime.tools.web.WebFetcher;
 import dev.minilab.runtime.tools.terraform.PlanStore;
 import dev.minilab.runtime.tools.terraform.RunTerraformTool;
 import dev.minilab.runtime.tools.terraform.Terraform;
@@ -119,6 +124,25 @@ public final class Toolbox {
     /** {@code run_ssh(host, command)} with SSH_USER, SSH_KEY_PATH, SSH_ALLOWED_HOSTS and SSH_KNOWN_HOSTS. */
     public Tool runSsh() {
         return finish(new RunSshTool(new Ssh(settings.ssh())));
+    }
+
+    /** {@code run_ansible(playbook, inventory, limit, extra_vars, check, diff)}, same SSH rules as run_ssh. */
+    public Tool runAnsible() {
+        Path configDir = settings.workspace().resolve(RunAnsibleTool.CONFIG_ROOT);
+        return finish(new RunAnsibleTool(new Ansible(runner, settings.ansibleCommand(), childEnv, settings.ssh(),
+                settings.timeouts().ansible(), configDir), fullAccess()));
+    }
+
+    // ---- other tools ----
+
+    /** {@code read_env(name)}: one variable; secrets only say they are set. */
+    public Tool readEnv() {
+        return finish(new ReadEnvTool(settings.env(), settings.extraSecretNames()));
+    }
+
+    /** {@code fetch_webpage(url)}: http(s) GET, HTML as text, wrapped as untrusted content. */
+    public Tool fetchWebpage() {
+        return finish(new FetchWebpageTool(new WebFetcher(settings.timeouts().web(), WebFetcher.DEFAULT_MAX_BYTES)));
     }
 
     private Tool finish(Tool tool) {
