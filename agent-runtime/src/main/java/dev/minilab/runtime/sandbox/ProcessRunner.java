@@ -1,0 +1,160 @@
+package dev.minilab.runtime.sandbox;
+
+import dev.minilab.runtime.MiniLabException;
+import dev.minilab.runtime.control.Cancellation;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs every subprocess of every tool: one place for timeouts, STOP, tree kill and output caps.
+ *
+ * <p>Each child starts in its own session and process group (through {@code setsid} when present), with stdin from
+ * {@code /dev/null} and exactly the env of the request. On timeout or cancellation the whole group is killed with
+ * SIGKILL and every descendant found by the JVM is killed too; background children still alive when the main process
+ * ends are killed the same way, so nothing a tool started outlives the call. {@link #run} never throws for a failing
+ * command; it throws {@link MiniLabException} only when the executable cannot be started.
+ */
+public final class ProcessRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessRunner.class);
+    private static final Duration DRAIN_AFTER_EXIT = Duration.ofSeconds(2);
+
+    private final String setsid;
+
+    /** A runner that uses {@code setsid} from the usual places when it exists. */
+    public ProcessRunner() {
+        this.setsid = findOn("setsid", "/usr/bin:/bin");
+    }
+
+    /** Runs {@code request}; a cancelled {@code cancellation} kills the tree within milliseconds. */
+    public ExecResult run(ExecRequest request, Cancellation cancellation) {
+        List<String> command = new ArrayList<>(request.command());
+        command.set(0, resolveExecutable(command.getFirst(), request.env()));
+        if (setsid != null) {
+            command.addFirst(setsid);
+        }
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(request.workingDirectory().toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        builder.environment().clear();
+        builder.environment().putAll(request.env());
+
+        if (cancellation.isCancelled()) {
+            return new ExecResult(130, "", "", Duration.ZERO, false, true);
+        }
+        long start = System.nanoTime();
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new MiniLabException("could not start " + request.command().getFirst() + ": " + e.getMessage());
+        }
+        CappedBuffer out = new CappedBuffer(request.outputCapBytes());
+        CappedBuffer err = new CappedBuffer(request.outputCapBytes());
+        Thread outPump = pump(process.getInputStream(), out);
+        Thread errPump = pump(process.getErrorStream(), err);
+        AtomicBoolean cancelled = new AtomicBoolean();
+        boolean timedOut = false;
+        try (Cancellation.Registration ignored = cancellation.onCancel(() -> {
+            cancelled.set(true);
+            killTree(process);
+        })) {
+            if (!process.waitFor(request.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
+                timedOut = true;
+                killTree(process);
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            killTree(process);
+            Thread.currentThread().interrupt();
+            cancelled.set(true);
+        }
+        killTree(process); // background children left behind would hold the pipes open and outlive the call
+        join(outPump);
+        join(errPump);
+        int exit = process.isAlive() ? 137 : process.exitValue();
+        Duration duration = Duration.ofNanos(System.nanoTime() - start);
+        return new ExecResult(exit, out.toString(), err.toString(), duration, timedOut, cancelled.get());
+    }
+
+    /** Kills the process group of {@code process} and every descendant the JVM can see. */
+    private void killTree(Process process) {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        if (setsid != null) {
+            try {
+                // The child called setsid, so its pid is its process group id; kill the whole group at once.
+                new ProcessBuilder("kill", "-KILL", "--", "-" + process.pid())
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+                        .waitFor(2, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                LOG.warn("Could not run kill for process group {}; killing processes one by one", process.pid(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        process.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private static Thread pump(InputStream stream, CappedBuffer buffer) {
+        return Thread.ofVirtual().start(() -> {
+            byte[] chunk = new byte[8192];
+            try (stream) {
+                int n;
+                while ((n = stream.read(chunk)) >= 0) {
+                    buffer.write(chunk, 0, n);
+                }
+            } catch (IOException e) {
+                // the stream closes when the process is killed; what was read so far is kept
+            }
+        });
+    }
+
+    private static void join(Thread thread) {
+        try {
+            if (!thread.join(DRAIN_AFTER_EXIT)) {
+                LOG.warn("Output of a finished process was still open after {}; a descendant escaped the process "
+                        + "group. Its output is dropped.", DRAIN_AFTER_EXIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Looks a bare executable name up on the env's PATH (not the agent's), so children see what the env says. */
+    static String resolveExecutable(String executable, Map<String, String> env) {
+        if (executable.contains("/")) {
+            return executable;
+        }
+        String found = findOn(executable, env.getOrDefault("PATH", ChildEnvironment.DEFAULT_PATH));
+        if (found == null) {
+            throw new MiniLabException("'" + executable + "' is not installed (not found on PATH "
+                    + env.getOrDefault("PATH", ChildEnvironment.DEFAULT_PATH) + "); install it or ask the user to");
+        }
+        return found;
+    }
+
+    private static String findOn(String name, String path) {
+        for (String dir : path.split(File.pathSeparator)) {
+            if (dir.isBlank()) {
+                continue;
+            }
+            Path candidate = Path.of(dir, name);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,193 @@
+package dev.minilab.runtime.sandbox;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Masks secrets in any text before it leaves the process (tool results, logs, bus messages, LLM requests).
+ *
+ * <p>Masks the values of secret variables (names containing KEY, SECRET, PASSWORD, PASSWD, TOKEN or CREDENTIAL, plus a
+ * configured list of names; names ending in {@code _PATH}, {@code _FILE}, {@code _DIR} or containing {@code PUBLIC}
+ * hold locations, not secrets, and are kept), PEM private-key blocks (also when cut off), bearer tokens, HTTP basic
+ * credentials, {@code PVEAPIToken=} headers, passwords in URLs and OpenAI-style {@code sk-} keys. A secret value cut in
+ * half by output capping is masked on both sides of the cut marker too. Thread-safe and immutable.
+ */
+public final class Redactor {
+
+    /** Names whose values are secret (case-insensitive substring match). */
+    public static final Pattern SECRET_NAME = Pattern.compile("(?i)KEY|SECRET|PASSWORD|PASSWD|TOKEN|CREDENTIAL");
+
+    private static final Pattern LOCATION_NAME = Pattern.compile("(?i)(_PATH|_FILE|_DIR|_DIRS)$|PUBLIC");
+    private static final int MIN_SECRET_LENGTH = 4;
+
+    private static final Pattern PEM_PRIVATE_KEY = Pattern.compile(
+            "-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----.*?(-----END \\1PRIVATE KEY-----|\\z)", Pattern.DOTALL);
+    private static final Pattern BEARER = Pattern.compile("(?i)\\b(bearer\\s+)[A-Za-z0-9\\-._~+/]{8,}=*");
+    private static final Pattern BASIC = Pattern.compile("(?i)(authorization:\\s*basic\\s+)[A-Za-z0-9+/=]{4,}");
+    private static final Pattern PVE_TOKEN = Pattern.compile("(PVEAPIToken\\s*=\\s*)[^\\s\"',;]+");
+    private static final Pattern URL_PASSWORD = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://[^/\\s:@]*:)[^@\\s/]+@");
+    private static final Pattern OPENAI_KEY = Pattern.compile("\\bsk-[A-Za-z0-9_\\-]{16,}");
+    private static final Pattern CUT_MARKER = Pattern.compile("\\s*\\[\\.\\.\\. \\d+ (?:bytes|characters) cut \\.\\.\\.\\]\\s*");
+
+    private static final Redactor NONE = new Redactor(Map.of(), false);
+
+    /** value → name of the variable it came from, longest values first so overlapping secrets mask fully. */
+    private final Map<String, String> secretValues;
+    private final boolean patterns;
+
+    private Redactor(Map<String, String> secretValues, boolean patterns) {
+        this.secretValues = secretValues;
+        this.patterns = patterns;
+    }
+
+    /**
+     * Builds a redactor from the process environment (or any env map).
+     *
+     * @param env        variable name to value
+     * @param extraNames names of further variables whose values are secret whatever their name says
+     */
+    public static Redactor fromEnv(Map<String, String> env, Collection<String> extraNames) {
+        Set<String> extra = Set.copyOf(extraNames.stream().map(n -> n.toUpperCase(Locale.ROOT)).toList());
+        List<Map.Entry<String, String>> secrets = new ArrayList<>();
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            String value = e.getValue();
+            if (value == null || value.strip().length() < MIN_SECRET_LENGTH) {
+                continue;
+            }
+            if (extra.contains(e.getKey().toUpperCase(Locale.ROOT)) || isSecretName(e.getKey())) {
+                secrets.add(Map.entry(value, e.getKey()));
+                if (!value.strip().equals(value)) {
+                    secrets.add(Map.entry(value.strip(), e.getKey()));
+                }
+            }
+        }
+        secrets.sort(Comparator.comparingInt((Map.Entry<String, String> s) -> s.getKey().length()).reversed());
+        Map<String, String> ordered = new LinkedHashMap<>();
+        secrets.forEach(s -> ordered.putIfAbsent(s.getKey(), s.getValue()));
+        return new Redactor(ordered, true);
+    }
+
+    /** Variable naming further secret variables (comma separated), read by {@link #fromEnv(Map)}. */
+    public static final String EXTRA_NAMES_VARIABLE = "MINILAB_REDACT_VARS";
+
+    /** Builds a redactor from the env; extra secret names come from {@value #EXTRA_NAMES_VARIABLE} in the env. */
+    public static Redactor fromEnv(Map<String, String> env) {
+        return fromEnv(env, extraNames(env));
+    }
+
+    /** The names listed in {@value #EXTRA_NAMES_VARIABLE} (comma separated; empty when unset). */
+    public static List<String> extraNames(Map<String, String> env) {
+        String value = env.getOrDefault(EXTRA_NAMES_VARIABLE, "");
+        return java.util.Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** A redactor that changes nothing (tests only). */
+    public static Redactor none() {
+        return NONE;
+    }
+
+    /** True when a variable of this name holds a secret (and is not just a path to one). */
+    public static boolean isSecretName(String name) {
+        return SECRET_NAME.matcher(name).find() && !LOCATION_NAME.matcher(name).find();
+    }
+
+    /** Returns a copy that also masks {@code value} as the secret {@code label} (e.g. a key file's content). */
+    public Redactor withSecret(String label, String value) {
+        if (value == null || value.strip().length() < MIN_SECRET_LENGTH) {
+            return this;
+        }
+        List<Map.Entry<String, String>> all = new ArrayList<>(secretValues.entrySet());
+        all.add(Map.entry(value, label));
+        all.sort(Comparator.comparingInt((Map.Entry<String, String> s) -> s.getKey().length()).reversed());
+        Map<String, String> ordered = new LinkedHashMap<>();
+        all.forEach(s -> ordered.putIfAbsent(s.getKey(), s.getValue()));
+        return new Redactor(ordered, true);
+    }
+
+    /** Returns {@code text} with every known secret masked as {@code [REDACTED:NAME]}; null stays null. */
+    public String redact(String text) {
+        if (text == null || text.isEmpty() || (!patterns && secretValues.isEmpty())) {
+            return text;
+        }
+        String out = text;
+        for (Map.Entry<String, String> secret : secretValues.entrySet()) {
+            if (out.contains(secret.getKey())) {
+                out = out.replace(secret.getKey(), "[REDACTED:" + secret.getValue() + "]");
+            }
+        }
+        if (patterns) {
+            out = PEM_PRIVATE_KEY.matcher(out).replaceAll("[REDACTED:PRIVATE KEY]");
+            out = BEARER.matcher(out).replaceAll("$1[REDACTED]");
+            out = BASIC.matcher(out).replaceAll("$1[REDACTED]");
+            out = PVE_TOKEN.matcher(out).replaceAll("$1[REDACTED]");
+            out = URL_PASSWORD.matcher(out).replaceAll("$1[REDACTED]@");
+            out = OPENAI_KEY.matcher(out).replaceAll("[REDACTED:API KEY]");
+            out = maskAroundCuts(out);
+        }
+        return out;
+    }
+
+    /** A secret split by a "[... N bytes cut ...]" marker survives plain matching; mask its halves too. */
+    private String maskAroundCuts(String text) {
+        if (secretValues.isEmpty()) {
+            return text;
+        }
+        Matcher cut = CUT_MARKER.matcher(text);
+        List<String> parts = new ArrayList<>();
+        List<String> markers = new ArrayList<>();
+        int last = 0;
+        while (cut.find()) {
+            parts.add(text.substring(last, cut.start()));
+            markers.add(cut.group());
+            last = cut.end();
+        }
+        if (markers.isEmpty()) {
+            return text;
+        }
+        parts.add(text.substring(last));
+        for (int i = 0; i < markers.size(); i++) {
+            parts.set(i, maskSecretPrefixAtEnd(parts.get(i)));
+            parts.set(i + 1, maskSecretSuffixAtStart(parts.get(i + 1)));
+        }
+        StringBuilder out = new StringBuilder(parts.getFirst());
+        for (int i = 0; i < markers.size(); i++) {
+            out.append(markers.get(i)).append(parts.get(i + 1));
+        }
+        return out.toString();
+    }
+
+    private String maskSecretPrefixAtEnd(String before) {
+        for (String secret : secretValues.keySet()) {
+            for (int n = secret.length() - 1; n >= MIN_SECRET_LENGTH; n--) {
+                if (before.endsWith(secret.substring(0, n))) {
+                    return before.substring(0, before.length() - n) + "[REDACTED:" + secretValues.get(secret) + "]";
+                }
+            }
+        }
+        return before;
+    }
+
+    private String maskSecretSuffixAtStart(String after) {
+        for (String secret : secretValues.keySet()) {
+            for (int n = secret.length() - 1; n >= MIN_SECRET_LENGTH; n--) {
+                if (after.startsWith(secret.substring(secret.length() - n))) {
+                    return "[REDACTED:" + secretValues.get(secret) + "]" + after.substring(n);
+                }
+            }
+        }
+        return after;
+    }
+
+    /** Number of secret values this redactor masks (for a start-up log line; never the values). */
+    public int secretCount() {
+        return secretValues.size();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.minilab.runtime.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RedactorTest {
+
+    @Test
+    void masksValuesOfSecretNamedVariables() {
+        Redactor redactor = Redactor.fromEnv(Map.of("OPENAI_API_KEY", "abc123secretvalue", "REDIS_PASSWORD", "hunter22",
+                "PM_TOKEN_SECRET", "11111111-2222-3333-4444-555555555555", "SSH_USER", "root"));
+
+        String out = redactor.redact("key=abc123secretvalue pw=hunter22 tok=11111111-2222-3333-4444-555555555555 user=root");
+
+        assertThat(out).doesNotContain("abc123secretvalue", "hunter22", "11111111-2222")
+                .contains("[REDACTED:OPENAI_API_KEY]", "[REDACTED:REDIS_PASSWORD]", "user=root");
+    }
+
+    @Test
+    void keepsPathsOfKeysButMasksConfiguredExtraNames() {
+        Redactor redactor = Redactor.fromEnv(Map.of("SSH_KEY_PATH", "tmp/bootstrap_id_rsa", "DB_CONN", "postgres-conn-xyz"),
+                List.of("DB_CONN"));
+
+        assertThat(redactor.redact("key at tmp/bootstrap_id_rsa via postgres-conn-xyz"))
+                .isEqualTo("key at tmp/bootstrap_id_rsa via [REDACTED:DB_CONN]");
+    }
+
+    @Test
+    void masksPemPrivateKeyBlocksAlsoWhenCutOff() {
+        Redactor redactor = Redactor.fromEnv(Map.of());
+        String pem = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAA\nAAAA\n-----END OPENSSH PRIVATE KEY-----";
+
+        assertThat(redactor.redact("before\n" + pem + "\nafter")).isEqualTo("before\n[REDACTED:PRIVATE KEY]\nafter");
+        assertThat(redactor.redact("x -----BEGIN RSA PRIVATE KEY-----\nMIIEow")).isEqualTo("x [REDACTED:PRIVATE KEY]");
+    }
+
+    @Test
+    void masksBearerTokensProxmoxHeadersAndUrlPasswords() {
+        Redactor redactor = Redactor.fromEnv(Map.of());
+
+        assertThat(redactor.redact("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.abc.def"))
+                .isEqualTo("Authorization: Bearer [REDACTED]");
+        assertThat(redactor.redact("Authorization: PVEAPIToken=root@pam!tf=1234-5678 next"))
+                .isEqualTo("Authorization: PVEAPIToken=[REDACTED] next");
+        assertThat(redactor.redact("redis://:p4ssw0rd@localhost:6379")).isEqualTo("redis://:[REDACTED]@localhost:6379");
+        assertThat(redactor.redact("key sk-proj-ABCDEFGHIJKLMNOPQRST")).isEqualTo("key [REDACTED:API KEY]");
+    }
+
+    @Test
+    void masksSecretHalvesAroundACutMarker() {
+        Redactor redactor = Redactor.fromEnv(Map.of("API_TOKEN", "tok-ABCDEFGHIJKLMNOP"));
+
+        String out = redactor.redact("head tok-ABCDEFG\n[... 100 bytes cut ...]\nHIJKLMNOP tail");
+
+        assertThat(out).doesNotContain("tok-ABCDEFG").doesNotContain("HIJKLMNOP")
+                .contains("head [REDACTED:API_TOKEN]", "[REDACTED:API_TOKEN] tail");
+    }
+
+    @Test
+    void noneChangesNothing() {
+        assertThat(Redactor.none().redact("Bearer abcdefghijkl")).isEqualTo("Bearer abcdefghijkl");
+    }
+
+    @Test
+    void shortValuesAreNotTreatedAsSecrets() {
+        Redactor redactor = Redactor.fromEnv(Map.of("SOME_TOKEN", "ab"));
+
+        assertThat(redactor.redact("tab table")).isEqualTo("tab table");
+    }
+}
