@@ -43,7 +43,7 @@ final class TerminalSession {
     }
 
     /** Runs until exit/quit or Ctrl-D; returns the process exit code. */
-    static int run(ConsoleSettings settings, ConsoleBus bus, ConversationLog log, Clock clock) {
+    static int run(ConsoleSettings settings, ConsoleBus bus, ConversationLog log, Clock clock, String signing) {
         Path history = settings.workspace().resolve(".minilab").resolve("console_history");
         prepareHistoryFile(history);
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
@@ -71,7 +71,7 @@ final class TerminalSession {
                 console.start();
                 output.info(java.util.List.of(
                         "MiniLab console: connected to Redis at " + settings.redisEndpoint() + ", workspace " + settings.workspace(),
-                        "conversation log: " + log.path(),
+                        "conversation log: " + log.path() + "; " + signing,
                         "Type a request for the team, or /help. STOP halts the team, exit leaves."));
                 output.statusChanged();
                 refresher.scheduleWithFixedDelay(() -> {

@@ -1,6 +1,8 @@
 package dev.minilab.console.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.minilab.testkit.FreePort;
+import dev.minilab.testkit.RedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,12 +23,12 @@ class PipeConsoleIT {
     @TempDir
     Path workspace;
 
-    private RedisProcess redis;
+    private RedisServer redis;
     private TeamSide team;
 
     @BeforeEach
     void startRedis() throws Exception {
-        redis = RedisProcess.start(workspace);
+        redis = RedisServer.start(RedisServer.Options.defaults().withStrategies(RedisServer.Kind.PROCESS));
         team = new TeamSide(redis.uri());
     }
 
@@ -37,7 +39,7 @@ class PipeConsoleIT {
     }
 
     private PipeConsole console() throws Exception {
-        return PipeConsole.start(workspace, Map.of("REDIS_PORT", String.valueOf(redis.port()))).awaitReady();
+        return PipeConsole.start(workspace, Map.of("REDIS_HOST", redis.host(), "REDIS_PORT", String.valueOf(redis.port()))).awaitReady();
     }
 
     @Test
@@ -157,12 +159,14 @@ class PipeConsoleIT {
 
     @Test
     void unreachableRedisIsOneClearLineAndExitCode3() throws Exception {
-        int closedPort = RedisProcess.freePort();
+        int closedPort = FreePort.find();
         try (PipeConsole console = PipeConsole.start(workspace, Map.of("REDIS_PORT", String.valueOf(closedPort)))) {
             assertThat(console.waitForExit(Duration.ofSeconds(20))).isEqualTo(3);
             await().atMost(Duration.ofSeconds(2)).until(() -> !console.err.isEmpty());
-            assertThat(console.err).containsExactly("minilab console: cannot reach Redis at localhost:" + closedPort
-                    + ": connection refused — start Redis or set REDIS_HOST/REDIS_PORT (or REDIS_URL) in .env");
+            assertThat(console.err).singleElement().asString()
+                    .startsWith("minilab console: cannot reach Redis at localhost:" + closedPort + ": ")
+                    .containsIgnoringCase("connection refused")
+                    .contains("start Redis or set REDIS_HOST/REDIS_PORT (or REDIS_URL)");
             assertThat(console.out).isEmpty();
         }
     }
@@ -173,7 +177,7 @@ class PipeConsoleIT {
             assertThat(console.waitForExit(Duration.ofSeconds(20))).isEqualTo(2);
             await().atMost(Duration.ofSeconds(2)).until(() -> !console.err.isEmpty());
             assertThat(console.err).containsExactly(
-                    "minilab console: REDIS_PORT=sixty is not valid: expected a whole number from 1 to 65535");
+                    "minilab console: REDIS_PORT=sixty is not valid: expected an integer from 1 to 65535");
         }
     }
 

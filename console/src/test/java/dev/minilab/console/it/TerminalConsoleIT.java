@@ -1,6 +1,7 @@
 package dev.minilab.console.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.minilab.testkit.RedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,13 +25,13 @@ class TerminalConsoleIT {
     @TempDir
     Path workspace;
 
-    private RedisProcess redis;
+    private RedisServer redis;
     private TeamSide team;
     private TmuxConsole tty;
 
     @BeforeEach
     void start() throws Exception {
-        redis = RedisProcess.start(workspace);
+        redis = RedisServer.start(RedisServer.Options.defaults().withStrategies(RedisServer.Kind.PROCESS));
         team = new TeamSide(redis.uri());
     }
 
@@ -44,7 +45,7 @@ class TerminalConsoleIT {
     }
 
     private TmuxConsole console() throws Exception {
-        tty = TmuxConsole.start(workspace, Map.of("REDIS_PORT", String.valueOf(redis.port())));
+        tty = TmuxConsole.start(workspace, Map.of("REDIS_HOST", redis.host(), "REDIS_PORT", String.valueOf(redis.port())));
         return tty;
     }
 
