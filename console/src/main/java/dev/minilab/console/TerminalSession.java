@@ -71,7 +71,8 @@ final class TerminalSession {
                 console.start();
                 output.info(java.util.List.of(
                         "MiniLab console: connected to Redis at " + settings.redisEndpoint() + ", workspace " + settings.workspace(),
-                        "conversation log: " + log.path() + "; " + signing,
+                        "conversation log: " + log.path(),
+                        signing,
                         "Type a request for the team, or /help. STOP halts the team, exit leaves."));
                 output.statusChanged();
                 refresher.scheduleWithFixedDelay(() -> {
