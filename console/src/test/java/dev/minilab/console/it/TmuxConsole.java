@@ -126,10 +126,15 @@ final class TmuxConsole implements AutoCloseable {
         return out;
     }
 
+    /** Kills this test's tmux server (and the console in it); never another tmux server. */
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         Process p = new ProcessBuilder("tmux", "-L", socket, "kill-server").redirectErrorStream(true).start();
         p.getInputStream().readAllBytes();
-        p.waitFor(10, TimeUnit.SECONDS);
+        try {
+            p.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
