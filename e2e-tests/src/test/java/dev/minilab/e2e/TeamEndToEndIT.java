@@ -78,6 +78,20 @@ class TeamEndToEndIT {
         workspace.close();
     }
 
+    /** Starts the four agents, waits until each listens, then starts the console with a pipe as its stdin. */
+    private ChildProcess startTeamAndConsole() {
+        for (String role : ROLES) {
+            processes.add(launcher.agent(role));
+        }
+        for (int i = 0; i < ROLES.size(); i++) {
+            processes.get(i).awaitOutput(ROLES.get(i) + " ready", Duration.ofSeconds(60));
+        }
+        ChildProcess console = launcher.console();
+        processes.add(console);
+        console.awaitOutput("conversation log", Duration.ofSeconds(30));
+        return console;
+    }
+
     @Test
     void userRequestTravelsThroughTheTeamAndAFileIsSaved() throws Exception {
         llm.when(Rule.forRole("Architect_Zero").lastMessageContains("[User]: please create a hello file"))
@@ -92,15 +106,7 @@ class TeamEndToEndIT {
         llm.when(Rule.forRole("Architect_Zero").lastMessageContains("saved generated_iac/config/hello.txt"))
                 .reply(Reply.toolCall("finish_task", "{\"summary\":\"hello.txt is in generated_iac/config\"}"));
 
-        for (String role : ROLES) {
-            processes.add(launcher.agent(role));
-        }
-        for (int i = 0; i < ROLES.size(); i++) {
-            processes.get(i).awaitOutput(ROLES.get(i) + " ready", Duration.ofSeconds(60));
-        }
-        ChildProcess console = launcher.console();
-        processes.add(console);
-        console.awaitOutput("conversation log", Duration.ofSeconds(30));
+        ChildProcess console = startTeamAndConsole();
 
         OutputStream stdin = console.process().getOutputStream();
         stdin.write("please create a hello file\n".getBytes(StandardCharsets.UTF_8));
@@ -155,15 +161,7 @@ class TeamEndToEndIT {
     @Test
     void consoleStopHaltsEveryAgentAndClearWipesTheHistory() throws Exception {
         llm.when(Rule.forRole("Architect_Zero").delay(Duration.ofSeconds(30))).reply(Reply.text("TOO LATE"));
-        for (String role : ROLES) {
-            processes.add(launcher.agent(role));
-        }
-        for (int i = 0; i < ROLES.size(); i++) {
-            processes.get(i).awaitOutput(ROLES.get(i) + " ready", Duration.ofSeconds(60));
-        }
-        ChildProcess console = launcher.console();
-        processes.add(console);
-        console.awaitOutput("conversation log", Duration.ofSeconds(30));
+        ChildProcess console = startTeamAndConsole();
         OutputStream stdin = console.process().getOutputStream();
 
         stdin.write("plan something slow\n".getBytes(StandardCharsets.UTF_8));
