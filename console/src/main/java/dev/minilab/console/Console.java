@@ -7,6 +7,7 @@ import dev.minilab.console.command.Input;
 import dev.minilab.console.log.ExecutionLogReader;
 import dev.minilab.console.log.ToolEntryFormat;
 import dev.minilab.console.render.ConsoleOutput;
+import dev.minilab.console.render.QuestionDetector;
 import dev.minilab.console.session.ConversationLog;
 import dev.minilab.console.status.StatusBoard;
 import dev.minilab.console.status.StatusView;
@@ -57,6 +58,9 @@ public final class Console implements ConsoleBus.Listener {
     private final ConcurrentLinkedDeque<String> ownPending = new ConcurrentLinkedDeque<>();
     private volatile boolean verbose;
     private volatile HaltWatch haltWatch;
+    /** Guarded by itself: whether a User message of this console still waits for an answer to the User. */
+    private final Object replyLock = new Object();
+    private boolean awaitingReply;
 
     public Console(ConsoleBus bus, ConsoleOutput out, ConversationLog log, ExecutionLogReader logs, StatusBoard board,
                    Options options) {
@@ -96,6 +100,9 @@ public final class Console implements ConsoleBus.Listener {
             case Input.Chat chat -> {
                 if (!options.echoOwnMessages()) {
                     ownPending.add(chat.text());
+                }
+                synchronized (replyLock) {
+                    awaitingReply = true;
                 }
                 bus.sendChat(chat.text());
             }
@@ -180,6 +187,12 @@ public final class Console implements ConsoleBus.Listener {
         if (watch != null) {
             watch.onMessage(message);
         }
+        if (QuestionDetector.isForUser(message)) {
+            synchronized (replyLock) {
+                awaitingReply = false;
+                replyLock.notifyAll();
+            }
+        }
         boolean own = Roles.USER.equals(message.sender()) && message.kind() == TeamMessage.Kind.CHAT
                 && ownPending.remove(message.content());
         boolean ownControl = !options.echoOwnMessages() && Roles.USER.equals(message.sender())
@@ -200,6 +213,25 @@ public final class Console implements ConsoleBus.Listener {
     public void onThink(String sender, String text) {
         if (verbose) {
             out.think(sender, text);
+        }
+    }
+
+    /**
+     * Waits until the team has answered the User since this console's last message (a chat message from a role
+     * meant for the User, see {@link QuestionDetector#isForUser}); returns false when {@code timeout} passed first.
+     * Returns true at once when this console sent nothing or the answer already came.
+     */
+    public boolean awaitReplyToUser(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (replyLock) {
+            while (awaitingReply) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                replyLock.wait(Math.max(1, left / 1_000_000));
+            }
+            return true;
         }
     }
 

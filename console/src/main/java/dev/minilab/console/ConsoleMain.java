@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +24,12 @@ import java.util.Map;
  *
  * <pre>
  *   java -jar minilab-console.jar                  the console (interactive on a terminal, plain from a pipe)
+ *   java -jar minilab-console.jar --wait-reply[=S]  from a pipe: at end of input, wait (default 600 s) for the
+ *                                                  team's answer to the User before leaving
  *   java -jar minilab-console.jar logs ROLE [-f]   print / follow docs/execution_log_ROLE.md
  * </pre>
  * Exit codes: 0 normal end, 1 nothing to show ({@code logs} without a log), 2 bad usage or configuration,
- * 3 Redis unreachable, 4 unexpected failure.
+ * 3 Redis unreachable, 4 unexpected failure, 5 {@code --wait-reply} timed out.
  */
 public final class ConsoleMain {
 
@@ -34,6 +37,10 @@ public final class ConsoleMain {
     public static final int EXIT_REDIS_UNREACHABLE = 3;
     /** Exit code for a bad argument or configuration value. */
     public static final int EXIT_USAGE = 2;
+    /** How long {@code --wait-reply} waits without a number. */
+    static final Duration DEFAULT_WAIT_REPLY = Duration.ofMinutes(10);
+    static final String USAGE = "Usage: console [--wait-reply[=SECONDS]] | console logs <role> [-f]";
+
     /** Exit code for an unexpected failure (the message says what). */
     public static final int EXIT_FAILURE = 4;
 
@@ -59,16 +66,28 @@ public final class ConsoleMain {
         try {
             env = MiniLabConfig.load(processEnv, currentDir);
             settings = ConsoleSettings.from(env, currentDir);
-            guard = args.isEmpty() ? SignatureGuard.fromEnv(env, Message.USER) : null;
         } catch (ConfigException e) {
             err.println("minilab console: " + e.getMessage());
             return EXIT_USAGE;
         }
-        if (!args.isEmpty()) {
-            if (args.getFirst().equals("logs")) {
-                return LogsCommand.run(args.subList(1, args.size()), settings.workspace(), out, err);
+        if (!args.isEmpty() && args.getFirst().equals("logs")) {
+            return LogsCommand.run(args.subList(1, args.size()), settings.workspace(), out, err);
+        }
+        Duration waitReply = null;
+        for (String arg : args) {
+            if (arg.equals("--wait-reply")) {
+                waitReply = DEFAULT_WAIT_REPLY;
+            } else if (arg.startsWith("--wait-reply=") && arg.substring(13).matches("[1-9][0-9]{0,5}")) {
+                waitReply = Duration.ofSeconds(Long.parseLong(arg.substring(13)));
+            } else {
+                err.println("minilab console: unknown argument '" + arg + "'. " + USAGE);
+                return EXIT_USAGE;
             }
-            err.println("minilab console: unknown argument '" + args.getFirst() + "'. Usage: console [logs <role> [-f]]");
+        }
+        try {
+            guard = SignatureGuard.fromEnv(env, Message.USER);
+        } catch (ConfigException e) {
+            err.println("minilab console: " + e.getMessage());
             return EXIT_USAGE;
         }
         Clock clock = Clock.systemUTC();
@@ -85,7 +104,7 @@ public final class ConsoleMain {
              ConversationLog log = ConversationLog.open(settings.workspace(), clock)) {
             boolean tty = !settings.forcePlain() && TtyProbe.interactive();
             return tty ? TerminalSession.run(settings, bus, log, clock, signing)
-                    : PipeSession.run(settings, bus, log, clock, signing, System.in, out, err);
+                    : PipeSession.run(settings, bus, log, clock, signing, waitReply, System.in, out, err);
         } catch (RuntimeException e) {
             err.println("minilab console: " + e.getMessage());
             return EXIT_FAILURE;

@@ -201,4 +201,17 @@ class ConsoleTest {
         assertThat(c.handle("/cost")).isTrue();
         assertThat(lines()).containsExactly("error: /cost failed: Redis went away");
     }
+
+    @Test
+    void awaitReplyToUserReturnsOnceArchitectAnswersTheUserButNotOnDelegation() throws Exception {
+        assertThat(console.awaitReplyToUser(Duration.ZERO)).as("nothing sent, nothing to wait for").isTrue();
+        console.handle("list the nodes");
+
+        bus.deliver(TeamMessage.chat("Architect_Zero", "@DevOps_Builder list them"));
+        assertThat(console.awaitReplyToUser(Duration.ofMillis(100))).isFalse();
+
+        bus.deliver(new TeamMessage("x", 9, "Architect_Zero", "pve1 and pve2", java.time.Instant.now(),
+                TeamMessage.Kind.CHAT, List.of("User")));
+        assertThat(console.awaitReplyToUser(Duration.ofMillis(100))).isTrue();
+    }
 }

@@ -38,16 +38,27 @@ public final class QuestionDetector {
         if (MARKER.matcher(content).find()) {
             return true;
         }
+        if (!isForUser(message)) {
+            return false;
+        }
         String prose = withoutCode(content);
-        boolean forUser = message.to().stream().anyMatch(t -> t.equalsIgnoreCase(Roles.USER))
+        List<String> lines = prose.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        return !lines.isEmpty() && lines.getLast().endsWith("?");
+    }
+
+    /**
+     * Whether {@code message} is a chat message from a role meant for the User: addressed to {@code User}, mentioning
+     * {@code @User}, or from Architect_Zero without naming another role (Architect_Zero is who answers the User).
+     */
+    public static boolean isForUser(TeamMessage message) {
+        if (message.kind() != TeamMessage.Kind.CHAT || !Roles.isRole(message.sender())) {
+            return false;
+        }
+        String prose = withoutCode(message.content());
+        return message.to().stream().anyMatch(t -> t.equalsIgnoreCase(Roles.USER))
                 || MENTION_USER.matcher(prose).find()
                 || (message.sender().equals("Architect_Zero") && message.to().isEmpty()
                     && !MENTION_ROLE.matcher(prose).find());
-        if (!forUser) {
-            return false;
-        }
-        List<String> lines = prose.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
-        return !lines.isEmpty() && lines.getLast().endsWith("?");
     }
 
     /** Strips the explicit marker, if present, for display. */

@@ -197,4 +197,49 @@ class PipeConsoleIT {
             assertThat(follow.out).containsSubsequence(List.of("### save_file", "- status: OK", "### run_shell", "- status: ERROR"));
         }
     }
+
+    @Test
+    void waitReplyKeepsPrintingAfterEndOfInputUntilTheTeamAnswersTheUser() throws Exception {
+        try (PipeConsole console = PipeConsole.start(workspace, Map.of("REDIS_HOST", redis.host(),
+                "REDIS_PORT", String.valueOf(redis.port())), "--wait-reply=30").awaitReady()) {
+            console.type("list the nodes");
+            console.endInput();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !team.seen.isEmpty());
+
+            team.publish("Architect_Zero", "chat", "@DevOps_Builder list the Proxmox nodes");
+            team.publish("DevOps_Builder", "chat", "@Architect_Zero pve1, pve2");
+            console.awaitLine(l -> l.equals("[DevOps_Builder]: @Architect_Zero pve1, pve2"));
+            assertThat(console.waitForExit(Duration.ofMillis(500))).as("still waiting for the answer to the User").isNull();
+
+            team.publish("Architect_Zero", "chat", "The cluster has two nodes: pve1 and pve2.", "User");
+
+            assertThat(console.waitForExit(Duration.ofSeconds(10))).isZero();
+            await().atMost(Duration.ofSeconds(2)).until(() -> console.out.contains("[Architect_Zero]: The cluster has two nodes: pve1 and pve2."));
+            assertThat(console.out).containsSubsequence("[User]: list the nodes",
+                    "[Architect_Zero]: @DevOps_Builder list the Proxmox nodes",
+                    "[DevOps_Builder]: @Architect_Zero pve1, pve2",
+                    "[Architect_Zero]: The cluster has two nodes: pve1 and pve2.");
+        }
+    }
+
+    @Test
+    void waitReplyGivesUpWithExitCode5() throws Exception {
+        try (PipeConsole console = PipeConsole.start(workspace, Map.of("REDIS_HOST", redis.host(),
+                "REDIS_PORT", String.valueOf(redis.port())), "--wait-reply=1").awaitReady()) {
+            console.type("anyone there?");
+            console.endInput();
+
+            assertThat(console.waitForExit(Duration.ofSeconds(15))).isEqualTo(5);
+            await().atMost(Duration.ofSeconds(2)).until(() -> console.err.stream().anyMatch(l -> l.contains("no answer to the User within 1 s")));
+        }
+    }
+
+    @Test
+    void unknownArgumentIsAUsageError() throws Exception {
+        try (PipeConsole console = PipeConsole.start(workspace, Map.of(), "--fast")) {
+            assertThat(console.waitForExit(Duration.ofSeconds(20))).isEqualTo(2);
+            await().atMost(Duration.ofSeconds(2)).until(() -> !console.err.isEmpty());
+            assertThat(console.err.getFirst()).startsWith("minilab console: unknown argument '--fast'. Usage:");
+        }
+    }
 }
