@@ -18,6 +18,10 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -57,6 +61,14 @@ public final class Console implements ConsoleBus.Listener {
     private final Options options;
     private final ConcurrentLinkedDeque<String> ownPending = new ConcurrentLinkedDeque<>();
     private volatile boolean verbose;
+    /** Ids of the last messages shown, so a catch-up after a reconnect shows each message once. */
+    private final Set<String> seenIds = Collections.synchronizedSet(Collections.newSetFromMap(
+            new LinkedHashMap<>(256, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > SEEN_IDS;
+                }
+            }));
     private volatile HaltWatch haltWatch;
     /** Guarded by itself: whether a User message of this console still waits for an answer to the User. */
     private final Object replyLock = new Object();
@@ -181,6 +193,9 @@ public final class Console implements ConsoleBus.Listener {
 
     @Override
     public void onMessage(TeamMessage message) {
+        if (!message.id().isEmpty() && !seenIds.add(message.id())) {
+            return;
+        }
         board.onMessage(message);
         log.message(message);
         HaltWatch watch = haltWatch;
@@ -203,10 +218,20 @@ public final class Console implements ConsoleBus.Listener {
         out.statusChanged();
     }
 
+    /** How many history entries are searched for missed messages after a reconnect. */
+    static final int CATCH_UP_WINDOW = 200;
+    /** How many message ids are remembered for that search. */
+    private static final int SEEN_IDS = 2000;
+
     @Override
     public void onReconnected() {
-        log.note("reconnected to Redis");
-        out.info("(reconnected to Redis; messages sent while the connection was down are in /history)");
+        // By id, not seq: a Redis that restarted without its data starts chat_seq again at 1.
+        List<TeamMessage> missed = bus.history(CATCH_UP_WINDOW).stream()
+                .filter(m -> !m.id().isEmpty() && !seenIds.contains(m.id())).toList();
+        log.note("reconnected to Redis; " + missed.size() + " missed chat message(s) replayed from chat_history");
+        out.info("(reconnected to Redis; " + (missed.isEmpty() ? "no chat message was missed"
+                : "replaying " + missed.size() + " chat message(s) sent meanwhile; status lines of that time are lost") + ")");
+        missed.forEach(this::onMessage);
     }
 
     @Override

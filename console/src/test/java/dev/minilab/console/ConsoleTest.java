@@ -214,4 +214,22 @@ class ConsoleTest {
                 TeamMessage.Kind.CHAT, List.of("User")));
         assertThat(console.awaitReplyToUser(Duration.ofMillis(100))).isTrue();
     }
+
+    @Test
+    void afterAReconnectMissedChatMessagesAreReplayedOnce() {
+        bus.deliver(new TeamMessage("a", 5, "Architect_Zero", "seen live", java.time.Instant.now(), TeamMessage.Kind.CHAT, List.of()));
+        bus.history.add(new TeamMessage("a", 5, "Architect_Zero", "seen live", java.time.Instant.now(), TeamMessage.Kind.CHAT, List.of()));
+        // seq 1: Redis restarted without its data and counts again; the id still tells the message is new.
+        bus.history.add(new TeamMessage("b", 1, "DevOps_Builder", "sent while down", java.time.Instant.now(), TeamMessage.Kind.CHAT, List.of()));
+        stdout.reset();
+
+        bus.reconnected();
+
+        assertThat(lines()).containsExactly(
+                "(reconnected to Redis; replaying 1 chat message(s) sent meanwhile; status lines of that time are lost)",
+                "[DevOps_Builder]: sent while down");
+        stdout.reset();
+        bus.reconnected();
+        assertThat(lines()).containsExactly("(reconnected to Redis; no chat message was missed)");
+    }
 }

@@ -52,6 +52,10 @@ class FakeConsoleBus implements ConsoleBus {
         }
     }
 
+    void reconnected() {
+        listener.onReconnected();
+    }
+
     void think(String sender, String text) {
         listener.onThink(sender, text);
     }
