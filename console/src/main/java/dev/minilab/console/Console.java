@@ -116,7 +116,12 @@ public final class Console implements ConsoleBus.Listener {
                 synchronized (replyLock) {
                     awaitingReply = true;
                 }
-                bus.sendChat(chat.text());
+                try {
+                    bus.sendChat(chat.text());
+                } catch (RuntimeException e) {
+                    ownPending.removeLastOccurrence(chat.text());
+                    throw e;
+                }
             }
             case Input.Control control -> {
                 if (control.command() == Input.ControlCommand.STOP) {
