@@ -142,6 +142,25 @@ class RedisFaultsIT {
     }
 
     @Test
+    void stopSentWhileTheAgentsSubscriptionIsCutStillHaltsItAfterTheReconnect() throws Exception {
+        llm.when(Rule.forRole(DEVOPS).delay(Duration.ofSeconds(30)))
+                .reply(Reply.text("@Architect_Zero answer that STOP must suppress"));
+        try (Team.RunningAgent devops = Team.startAgent(DEVOPS, redis, llm, MessageGuard.UNSIGNED, docs);
+             Team.Client user = Team.Client.connect(redis, MessageGuard.UNSIGNED)) {
+            user.bus().publish(Message.chat("Architect_Zero", "@DevOps_Builder task-1 slow one"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Team.turnsFor(llm, DEVOPS, "task-1") == 1);
+
+            redis.command("CLIENT", "KILL", "TYPE", "pubsub");
+            user.bus().publish(Message.control(dev.minilab.runtime.bus.ControlCommand.STOP));
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> !devops.reconnects().isEmpty());
+            await("halted after catching up the STOP").atMost(Duration.ofSeconds(5))
+                    .until(() -> devops.agent().state() == dev.minilab.runtime.agent.AgentState.HALTED);
+            assertThat(user.history()).noneMatch(m -> m.content().contains("must suppress"));
+        }
+    }
+
+    @Test
     void firstStartDoesNotReplayOlderConversationEvenAfterAReconnect() throws Exception {
         scriptDevOps(Duration.ZERO);
         try (Team.Client architect = Team.Client.connect(redis, MessageGuard.UNSIGNED)) {
