@@ -1,7 +1,6 @@
 package dev.minilab.agents;
 
 import dev.langchain4j.model.chat.ChatModel;
-import dev.minilab.runtime.agent.AgentSpec;
 import dev.minilab.runtime.agent.TeamAgent;
 import dev.minilab.runtime.bus.BusException;
 import dev.minilab.runtime.bus.BusKeys;
@@ -11,13 +10,7 @@ import dev.minilab.runtime.config.ConfigException;
 import dev.minilab.runtime.config.MiniLabConfig;
 import dev.minilab.runtime.llm.ChatModels;
 import dev.minilab.runtime.llm.LlmSettings;
-import dev.minilab.runtime.llm.UsageMeter;
-import dev.minilab.runtime.log.ExecutionLog;
-import dev.minilab.runtime.loop.LoopSettings;
-import dev.minilab.runtime.loop.ReActLoop;
-import dev.minilab.runtime.sandbox.Redactor;
 import dev.minilab.runtime.security.SignatureGuard;
-import dev.minilab.runtime.tools.toolbox.Toolbox;
 import dev.minilab.runtime.tools.toolbox.ToolboxSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -64,14 +57,11 @@ public final class AgentMain {
         Map<String, String> env;
         MiniLabConfig config;
         String prompt;
-        Toolbox toolbox;
-        Redactor redactor;
         SignatureGuard guard;
         try {
             env = MiniLabConfig.load(processEnv, cwd);
             config = MiniLabConfig.from(env, cwd);
-            redactor = Redactor.fromEnv(env);
-            toolbox = new Toolbox(ToolboxSettings.fromEnv(config.workspace(), env), redactor);
+            ToolboxSettings.fromEnv(config.workspace(), env); // validates the tool settings before connecting
             prompt = Prompts.load(role, Prompts.searchPath(config.get("MINILAB_PROMPTS"), config.workspace(),
                     config.get("MINILAB_HOME")));
             guard = SignatureGuard.fromEnv(env, role.displayName());
@@ -97,12 +87,7 @@ public final class AgentMain {
             log.warn("OPENAI_API_KEY is not set and OPENAI_API_BASE is OpenAI: every LLM call will fail. Set "
                     + "OPENAI_API_KEY in .env, or point OPENAI_API_BASE at a local server (e.g. Ollama).");
         }
-        ReActLoop loop = new ReActLoop(name, chatModel, model, RoleTools.forRole(role, toolbox),
-                LoopSettings.defaults(config.maxSteps(), role == Role.ARCHITECT_ZERO), redactor::redact);
-        ExecutionLog executionLog = new ExecutionLog(name, config.workspace().resolve("docs"), redactor::redact);
-        AgentSpec spec = new AgentSpec(name, prompt, role.escalationTarget(), config.historyWindow(), version());
-        TeamAgent agent = new TeamAgent(spec, bus, Role.addressing(), loop, executionLog, redactor::redact,
-                new UsageMeter(bus, name));
+        TeamAgent agent = AgentAssembly.assemble(role, config, prompt, bus, chatModel, model);
         CountDownLatch stopped = new CountDownLatch(1);
         Heartbeat heartbeat = Heartbeat.start(agent, bus, config.get("MINILAB_HEALTH_FILE").map(Path::of));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,6 +1,7 @@
 package dev.minilab.agents;
 
 import dev.minilab.runtime.tools.Tool;
+import dev.minilab.runtime.tools.shell.ShellPolicy;
 import dev.minilab.runtime.tools.toolbox.Toolbox;
 import java.util.List;
 
@@ -23,11 +24,22 @@ public final class RoleTools {
                     toolbox.saveFile(toolbox.fullAccess()),
                     toolbox.appendFile(toolbox.fullAccess()),
                     toolbox.readFile(toolbox.fullAccess()),
-                    toolbox.deleteFile(toolbox.fullAccess()));
+                    toolbox.deleteFile(toolbox.fullAccess()),
+                    toolbox.runTerraform(),
+                    toolbox.runAnsible(),
+                    toolbox.runShell(ShellPolicy.unrestricted()),
+                    toolbox.runSsh(),
+                    toolbox.readEnv(),
+                    toolbox.fetchWebpage());
             case SECURITY_SENTINEL -> List.of(
-                    toolbox.readFile(toolbox.readOnly()));
+                    toolbox.readFile(toolbox.readOnly()),
+                    toolbox.runShell(ShellPolicy.auditOnly()),
+                    toolbox.readEnv());
             case QA_TESTER -> List.of(
-                    toolbox.readFile(toolbox.readOnly()));
+                    toolbox.readFile(toolbox.readOnly()),
+                    toolbox.runShell(ShellPolicy.readOnly()),
+                    toolbox.runSsh(),
+                    toolbox.fetchWebpage());
         };
     }
 }

@@ -133,7 +133,11 @@ public final class ReActLoop implements AutoCloseable {
                 listener.think(redactor.apply(ai.text()));
             }
             // Only the calls go back into the context: notes and reasoning are think output (LESSONS row 1).
-            messages.add(AiMessage.from(ai.toolExecutionRequests()));
+            // Arguments are redacted too: a secret the model typed into a call is not sent back to it.
+            messages.add(AiMessage.from(ai.toolExecutionRequests().stream()
+                    .map(call -> ToolExecutionRequest.builder().id(call.id()).name(call.name())
+                            .arguments(redactor.apply(call.arguments() == null ? "{}" : call.arguments())).build())
+                    .toList()));
             for (ToolExecutionRequest request : ai.toolExecutionRequests()) {
                 if (cancellation.isCancelled()) {
                     return new TurnOutcome.Stopped();

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
  * Collects a process stream in bounded memory: the first and the last {@code limit/2} bytes are kept, the middle is
  * counted and replaced by "[... N bytes cut ...]". Thread-safe (one writer, any reader).
  */
-final class CappedBuffer {
+public final class CappedBuffer {
 
     private final int headLimit;
     private final ByteArrayOutputStream head = new ByteArrayOutputStream();
@@ -16,12 +16,12 @@ final class CappedBuffer {
     private int tailSize;
     private long total;
 
-    CappedBuffer(int limitBytes) {
+    public CappedBuffer(int limitBytes) {
         this.headLimit = limitBytes / 2;
         this.tail = new byte[limitBytes - headLimit];
     }
 
-    synchronized void write(byte[] data, int offset, int length) {
+    public synchronized void write(byte[] data, int offset, int length) {
         total += length;
         int toHead = Math.min(length, headLimit - head.size());
         if (toHead > 0) {
@@ -41,7 +41,7 @@ final class CappedBuffer {
         }
     }
 
-    synchronized long totalBytes() {
+    public synchronized long totalBytes() {
         return total;
     }
 

@@ -75,9 +75,18 @@ public final class Redactor {
         return new Redactor(ordered, true);
     }
 
-    /** Builds a redactor from the env with no extra names. */
+    /** Variable naming further secret variables (comma separated), read by {@link #fromEnv(Map)}. */
+    public static final String EXTRA_NAMES_VARIABLE = "MINILAB_REDACT_VARS";
+
+    /** Builds a redactor from the env; extra secret names come from {@value #EXTRA_NAMES_VARIABLE} in the env. */
     public static Redactor fromEnv(Map<String, String> env) {
-        return fromEnv(env, List.of());
+        return fromEnv(env, extraNames(env));
+    }
+
+    /** The names listed in {@value #EXTRA_NAMES_VARIABLE} (comma separated; empty when unset). */
+    public static List<String> extraNames(Map<String, String> env) {
+        String value = env.getOrDefault(EXTRA_NAMES_VARIABLE, "");
+        return java.util.Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 
     /** A redactor that changes nothing (tests only). */

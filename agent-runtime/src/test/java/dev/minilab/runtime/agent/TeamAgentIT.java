@@ -10,6 +10,11 @@ import dev.minilab.runtime.bus.ControlCommand;
 import dev.minilab.runtime.bus.Message;
 import dev.minilab.runtime.bus.MessageKind;
 import dev.minilab.runtime.bus.TeamBus;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.minilab.runtime.tools.Tool;
+import dev.minilab.runtime.tools.ToolArguments;
+import dev.minilab.runtime.tools.ToolContext;
+import dev.minilab.runtime.tools.ToolResult;
 import dev.minilab.runtime.llm.ChatModels;
 import dev.minilab.runtime.llm.LlmSettings;
 import dev.minilab.runtime.llm.UsageMeter;
@@ -214,6 +219,35 @@ class TeamAgentIT {
     }
 
     @Test
+    void aToolRunningLongerThanFiveSecondsPublishesProgressStatusLines() {
+        Tool slow = new Tool() {
+            @Override
+            public ToolSpecification specification() {
+                return ToolSpecification.builder().name("slow_apply").description("takes a while").build();
+            }
+
+            @Override
+            public ToolResult execute(ToolArguments arguments, ToolContext context) {
+                try {
+                    Thread.sleep(6_500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return ToolResult.ofProcess(0, Duration.ofMillis(6_500), "applied");
+            }
+        };
+        llm.when(Rule.forRole("DevOps_Builder").lastMessageRole("user")).reply(Reply.toolCall("slow_apply", "{}"));
+        llm.when(Rule.forRole("DevOps_Builder").lastMessageRole("tool")).reply(Reply.text("@Architect_Zero applied"));
+        agent("DevOps_Builder", "Architect_Zero", LoopSettings.defaults(20, false), List.of(slow));
+
+        observer.publish(Message.chat("Architect_Zero", "@DevOps_Builder apply"));
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> from("DevOps_Builder").size() == 1);
+        assertThat(statusFrom("DevOps_Builder")).containsExactly("DevOps_Builder: slow_apply running, 5 s");
+        assertThat(observer.history(10)).noneMatch(m -> m.content().contains("running, 5 s"));
+    }
+
+    @Test
     void tokenUsageIsRecordedPerRoleAndModel() {
         llm.when(Rule.forRole("QA_Tester")).reply(Reply.text("@Architect_Zero PASS").withUsage(300, 20));
         agent("QA_Tester", "Architect_Zero", false);
@@ -233,10 +267,14 @@ class TeamAgentIT {
     }
 
     private TeamAgent agent(String name, String escalateTo, boolean finish, LoopSettings loopSettings) {
+        return agent(name, escalateTo, loopSettings, List.of());
+    }
+
+    private TeamAgent agent(String name, String escalateTo, LoopSettings loopSettings, List<Tool> tools) {
         TeamBus bus = TeamBus.connect(settings());
         var model = ChatModels.openAiCompatible(new LlmSettings(llm.baseUrl(), null, "scripted-model",
                 Duration.ofSeconds(60), 0));
-        ReActLoop loop = new ReActLoop(name, model, "scripted-model", List.of(), loopSettings, s -> s);
+        ReActLoop loop = new ReActLoop(name, model, "scripted-model", tools, loopSettings, s -> s);
         TeamAgent agent = new TeamAgent(new AgentSpec(name, "Test prompt for " + name, escalateTo, 80, "test"), bus,
                 ADDRESSING, loop, new ExecutionLog(name, docs, s -> s), s -> s, new UsageMeter(bus, name));
         closeables.add(bus);

@@ -1,5 +1,8 @@
 package dev.minilab.runtime.tools.ssh;
 
+import dev.minilab.runtime.MiniLabException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -29,6 +32,22 @@ public record SshSettings(String user, Path keyPath, HostAllowlist allowlist, Pa
         Objects.requireNonNull(commandTimeout, "commandTimeout");
         if (user.isBlank()) {
             throw new IllegalArgumentException("SSH user is blank");
+        }
+    }
+
+    /**
+     * Creates the known_hosts file (and its folder) when missing, so the first contact is recorded; without the
+     * file, ssh would accept a new key every time and never pin it.
+     */
+    public void ensureKnownHostsFile() {
+        try {
+            Files.createDirectories(knownHosts.toAbsolutePath().getParent());
+            if (!Files.exists(knownHosts)) {
+                Files.createFile(knownHosts);
+            }
+        } catch (IOException e) {
+            throw new MiniLabException("cannot create the known_hosts file " + knownHosts + " (SSH_KNOWN_HOSTS): "
+                    + e.getMessage());
         }
     }
 }

@@ -5,11 +5,21 @@ import dev.minilab.runtime.sandbox.PathPolicy;
 import dev.minilab.runtime.sandbox.ProcessRunner;
 import dev.minilab.runtime.sandbox.Redactor;
 import dev.minilab.runtime.tools.Tool;
+import dev.minilab.runtime.tools.ansible.Ansible;
+import dev.minilab.runtime.tools.ansible.RunAnsibleTool;
+import dev.minilab.runtime.tools.env.ReadEnvTool;
 import dev.minilab.runtime.tools.files.FileTools;
 import dev.minilab.runtime.tools.files.WorkspaceFiles;
 import dev.minilab.runtime.tools.shell.RunShellTool;
 import dev.minilab.runtime.tools.shell.Shell;
 import dev.minilab.runtime.tools.shell.ShellPolicy;
+import dev.minilab.runtime.tools.ssh.RunSshTool;
+import dev.minilab.runtime.tools.ssh.Ssh;
+import dev.minilab.runtime.tools.web.FetchWebpageTool;
+import dev.minilab.runtime.tools.web.WebFetcher;
+import dev.minilab.runtime.tools.terraform.PlanStore;
+import dev.minilab.runtime.tools.terraform.RunTerraformTool;
+import dev.minilab.runtime.tools.terraform.Terraform;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +107,42 @@ public final class Toolbox {
                 : policy.protecting(Set.of(settings.ssh().keyPath().getFileName().toString()));
         return finish(new RunShellTool(new Shell(runner, settings.workspace(), childEnv, settings.timeouts().shell()),
                 effective));
+    }
+
+    /** {@code run_terraform(module_dir, command, args, plan_id, confirm_destroy)} with full workspace access. */
+    public Tool runTerraform() {
+        return finish(new RunTerraformTool(terraform(), fullAccess()));
+    }
+
+    /** The terraform engine (plans kept in {@code <workspace>/.minilab/plans}, outside every agent root). */
+    public Terraform terraform() {
+        return new Terraform(runner, settings.terraformCommand(),
+                ChildEnvironment.forTerraform(settings.env(), settings.extraSecretNames()), settings.timeouts().terraform(),
+                new PlanStore(settings.workspace().resolve(".minilab/plans")));
+    }
+
+    /** {@code run_ssh(host, command)} with SSH_USER, SSH_KEY_PATH, SSH_ALLOWED_HOSTS and SSH_KNOWN_HOSTS. */
+    public Tool runSsh() {
+        return finish(new RunSshTool(new Ssh(settings.ssh())));
+    }
+
+    /** {@code run_ansible(playbook, inventory, limit, extra_vars, check, diff)}, same SSH rules as run_ssh. */
+    public Tool runAnsible() {
+        Path configDir = settings.workspace().resolve(RunAnsibleTool.CONFIG_ROOT);
+        return finish(new RunAnsibleTool(new Ansible(runner, settings.ansibleCommand(), childEnv, settings.ssh(),
+                settings.timeouts().ansible(), configDir), fullAccess()));
+    }
+
+    // ---- other tools ----
+
+    /** {@code read_env(name)}: one variable; secrets only say they are set. */
+    public Tool readEnv() {
+        return finish(new ReadEnvTool(settings.env(), settings.extraSecretNames()));
+    }
+
+    /** {@code fetch_webpage(url)}: http(s) GET, HTML as text, wrapped as untrusted content. */
+    public Tool fetchWebpage() {
+        return finish(new FetchWebpageTool(new WebFetcher(settings.timeouts().web(), WebFetcher.DEFAULT_MAX_BYTES)));
     }
 
     private Tool finish(Tool tool) {

@@ -2,6 +2,7 @@ package dev.minilab.runtime.tools.toolbox;
 
 import dev.minilab.runtime.config.ConfigException;
 import dev.minilab.runtime.sandbox.OutputCap;
+import dev.minilab.runtime.sandbox.Redactor;
 import dev.minilab.runtime.tools.ssh.HostAllowlist;
 import dev.minilab.runtime.tools.ssh.SshSettings;
 import java.nio.file.Path;
@@ -64,8 +65,7 @@ public record ToolboxSettings(Path workspace, Map<String, String> env, SshSettin
         if (cap < 200) {
             throw ConfigException.invalid("TOOL_OUTPUT_CAP", String.valueOf(cap), "a number of characters >= 200");
         }
-        List<String> extra = List.of(env.getOrDefault("MINILAB_SECRET_VARS", "").split("\\s*,\\s*")).stream()
-                .filter(s -> !s.isBlank()).toList();
+        List<String> extra = Redactor.extraNames(env);
         return new ToolboxSettings(ws, env, ssh, timeouts, new OutputCap(cap),
                 value(env, "TERRAFORM_BIN", "terraform"), value(env, "ANSIBLE_PLAYBOOK_BIN", "ansible-playbook"), extra);
     }

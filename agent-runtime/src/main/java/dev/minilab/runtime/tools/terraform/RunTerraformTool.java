@@ -1,0 +1,198 @@
+package dev.minilab.runtime.tools.terraform;
+
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.model.chat.request.json.JsonArraySchema;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.request.json.JsonStringSchema;
+import dev.minilab.runtime.MiniLabException;
+import dev.minilab.runtime.sandbox.ExecResult;
+import dev.minilab.runtime.sandbox.PathPolicy;
+import dev.minilab.runtime.tools.Tool;
+import dev.minilab.runtime.tools.ToolArguments;
+import dev.minilab.runtime.tools.ToolContext;
+import dev.minilab.runtime.tools.ToolResult;
+import dev.minilab.runtime.tools.support.ProcessToolResults;
+import dev.minilab.runtime.tools.support.Specs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code run_terraform(module_dir, command, args, plan_id, confirm_destroy)}: checks the module path (under
+ * {@code generated_iac/infra}), the command, every extra argument (allowlist per command) and the provider sources,
+ * then calls the {@link Terraform} engine.
+ */
+public final class RunTerraformTool implements Tool {
+
+    /** The folder every module_dir must be under. */
+    public static final Path INFRA_ROOT = Path.of("generated_iac/infra");
+
+    private static final List<String> COMMANDS = List.of("init", "validate", "fmt", "plan", "show", "output", "apply",
+            "destroy");
+    private static final Set<String> TWO_WORD_FLAGS = Set.of("-var", "-var-file", "-target", "-replace");
+    private static final Map<String, List<String>> ALLOWED_ARGS = Map.of(
+            "init", List.of("-upgrade", "-reconfigure", "-backend=", "-get=", "-lockfile=readonly"),
+            "validate", List.of("-json"),
+            "fmt", List.of("-check", "-diff", "-recursive", "-list="),
+            "plan", List.of("-target=", "-var=", "-var-file=", "-refresh=", "-refresh-only", "-replace=",
+                    "-parallelism=", "-lock=", "-lock-timeout=", "-compact-warnings"),
+            "destroy", List.of("-target=", "-var=", "-var-file=", "-refresh=", "-parallelism=", "-lock=",
+                    "-lock-timeout="),
+            "show", List.of("-json"),
+            "output", List.of("-json", "-raw"),
+            "apply", List.of());
+
+    private final Terraform terraform;
+    private final PathPolicy infraPolicy;
+    private final Path infraRoot;
+
+    /**
+     * @param policy the role's path policy; module dirs are additionally restricted to generated_iac/infra
+     */
+    public RunTerraformTool(Terraform terraform, PathPolicy policy) {
+        this.terraform = terraform;
+        this.infraPolicy = policy.restrictedTo(List.of(INFRA_ROOT));
+        this.infraRoot = infraPolicy.workspace().resolve(INFRA_ROOT);
+    }
+
+    @Override
+    public ToolSpecification specification() {
+        return Specs.of("run_terraform", "Run terraform in a module folder under generated_iac/infra (always "
+                + "-input=false -no-color, timeout " + terraform.timeout().toSeconds() + " s). command=plan saves the "
+                + "plan and returns its plan_id; command=apply applies ONLY a saved plan: pass plan_id (no "
+                + "-auto-approve exists here). command=destroy needs confirm_destroy=true and makes a destroy plan "
+                + "whose plan_id you then apply. Only the bpg/proxmox provider is accepted for Proxmox.",
+                JsonObjectSchema.builder()
+                        .addStringProperty("module_dir", "module folder, e.g. generated_iac/infra/web")
+                        .addEnumProperty("command", COMMANDS)
+                        .addProperty("args", JsonArraySchema.builder().items(new JsonStringSchema())
+                                .description("extra flags, e.g. [\"-var=count=2\"] for plan, [\"-check\"] for fmt")
+                                .build())
+                        .addStringProperty("plan_id", "for apply (required) and show (optional): the id plan returned")
+                        .addBooleanProperty("confirm_destroy", "must be true for command=destroy")
+                        .required("module_dir", "command")
+                        .build());
+    }
+
+    @Override
+    public ToolResult execute(ToolArguments arguments, ToolContext context) {
+        String command = arguments.requireString("command").strip().toLowerCase(java.util.Locale.ROOT);
+        if (!COMMANDS.contains(command)) {
+            return ToolResult.error("unknown command '" + command + "'; use one of " + String.join(", ", COMMANDS));
+        }
+        Path moduleDir;
+        try {
+            moduleDir = infraPolicy.resolveForRead(arguments.requireString("module_dir"));
+        } catch (MiniLabException e) {
+            return ToolResult.error(e.getMessage() + ". Terraform modules live under generated_iac/infra/");
+        }
+        if (!Files.isDirectory(moduleDir)) {
+            return ToolResult.error("module_dir '" + arguments.requireString("module_dir") + "' is not an existing "
+                    + "folder; write the module's .tf files with save_file first");
+        }
+        List<String> args;
+        try {
+            args = checkArgs(command, arguments.optionalStringList("args"));
+        } catch (MiniLabException e) {
+            return ToolResult.error(e.getMessage());
+        }
+        if (Set.of("init", "validate", "plan", "destroy", "apply").contains(command)) {
+            Optional<String> providerProblem = ProviderCheck.problem(moduleDir, infraRoot);
+            if (providerProblem.isPresent()) {
+                return ToolResult.error("terraform not run: " + providerProblem.get());
+            }
+        }
+        String planIdText = arguments.optionalString("plan_id").orElse(null);
+        PlanId planId = PlanId.parseOrNull(planIdText);
+        if (planIdText != null && !planIdText.isBlank() && planId == null) {
+            return ToolResult.error("plan_id '" + planIdText + "' is not a plan id (16 hex digits as returned by plan)");
+        }
+        try {
+            return switch (command) {
+                case "init" -> done(terraform.init(moduleDir, args, context.cancellation()));
+                case "validate" -> done(terraform.validate(moduleDir, args, context.cancellation()));
+                case "fmt" -> done(terraform.fmt(moduleDir, args, context.cancellation()));
+                case "output" -> done(terraform.output(moduleDir, args, context.cancellation()));
+                case "show" -> done(terraform.show(moduleDir, planId, args, context.cancellation()));
+                case "plan" -> planned(terraform.plan(moduleDir, args, false, context.cancellation()), moduleDir);
+                case "destroy" -> {
+                    if (!arguments.optionalBoolean("confirm_destroy", false)) {
+                        yield ToolResult.error("destroy needs confirm_destroy=true; it makes a destroy plan, which you "
+                                + "then apply with its plan_id. Destroy only when the user or the task asked for it");
+                    }
+                    yield planned(terraform.plan(moduleDir, args, true, context.cancellation()), moduleDir);
+                }
+                case "apply" -> {
+                    if (planId == null) {
+                        yield ToolResult.error("apply needs plan_id: run command=plan first and pass the plan_id it "
+                                + "returns (there is no -auto-approve)");
+                    }
+                    yield done(terraform.apply(moduleDir, planId, context.cancellation()));
+                }
+                default -> throw new IllegalStateException(command);
+            };
+        } catch (MiniLabException e) {
+            return ToolResult.error(e.getMessage());
+        }
+    }
+
+    private ToolResult done(ExecResult exec) {
+        return ProcessToolResults.of(exec, terraform.timeout());
+    }
+
+    private ToolResult planned(Terraform.PlanOutcome outcome, Path moduleDir) {
+        if (!outcome.saved()) {
+            return done(outcome.exec());
+        }
+        PlanStore.SavedPlan plan = outcome.plan();
+        String module = infraPolicy.workspace().relativize(moduleDir).toString().replace('\\', '/');
+        String note = "\n\nplan_id: " + plan.id() + (plan.destroy() ? " (a DESTROY plan)" : "")
+                + "\nTo apply exactly this plan: run_terraform(module_dir=\"" + module + "\", command=\"apply\", "
+                + "plan_id=\"" + plan.id() + "\"). Review it with command=show and this plan_id.";
+        return ProcessToolResults.of(outcome.exec(), terraform.timeout(),
+                outcome.exec().combinedOutput().stripTrailing() + note);
+    }
+
+    /** Joins two-word flags, then checks each against the command's allowlist. */
+    static List<String> checkArgs(String command, List<String> raw) {
+        List<String> joined = new ArrayList<>();
+        for (int i = 0; i < raw.size(); i++) {
+            String arg = raw.get(i).strip();
+            if (TWO_WORD_FLAGS.contains(arg) && i + 1 < raw.size()) {
+                arg = arg + "=" + raw.get(++i).strip();
+            }
+            if (!arg.isEmpty()) {
+                joined.add(arg);
+            }
+        }
+        List<String> allowed = ALLOWED_ARGS.get(command);
+        for (String arg : joined) {
+            boolean ok = allowed.stream().anyMatch(a -> a.endsWith("=") ? arg.startsWith(a) && arg.length() > a.length()
+                    : arg.equals(a));
+            if (command.equals("output") && arg.matches("[A-Za-z0-9_-]+")) {
+                ok = true;
+            }
+            if (!ok) {
+                String hint = arg.startsWith("-auto-approve")
+                        ? "there is no -auto-approve: plan, then apply with plan_id"
+                        : arg.startsWith("-out") || arg.startsWith("-state") || arg.startsWith("-chdir")
+                        ? arg.split("=")[0] + " is managed by MiniLab"
+                        : command.equals("apply") ? "apply takes only plan_id"
+                        : "allowed for " + command + ": " + (allowed.isEmpty() ? "none" : String.join(" ", allowed));
+                throw new MiniLabException("argument '" + arg + "' is not allowed for terraform " + command + " ("
+                        + hint + ")");
+            }
+            if (arg.startsWith("-var-file=")) {
+                String file = arg.substring("-var-file=".length());
+                if (file.startsWith("/") || file.startsWith("~") || List.of(file.split("/")).contains("..")) {
+                    throw new MiniLabException("-var-file must be a file inside the module folder (relative, no '..')");
+                }
+            }
+        }
+        return joined;
+    }
+}

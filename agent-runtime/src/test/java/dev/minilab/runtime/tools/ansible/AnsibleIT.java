@@ -1,0 +1,194 @@
+package dev.minilab.runtime.tools.ansible;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.minilab.runtime.sandbox.Redactor;
+import dev.minilab.runtime.tools.Tool;
+import dev.minilab.runtime.tools.ToolArguments;
+import dev.minilab.runtime.tools.ToolContext;
+import dev.minilab.runtime.tools.ToolResult;
+import dev.minilab.runtime.tools.ssh.HostAllowlist;
+import dev.minilab.runtime.tools.ssh.SshSettings;
+import dev.minilab.runtime.tools.toolbox.Toolbox;
+import dev.minilab.runtime.tools.toolbox.ToolboxSettings;
+import dev.minilab.testkit.SshTarget;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** run_ansible: real ansible-playbook against a real sshd started by the test on 127.0.0.1. */
+class AnsibleIT {
+
+    private static final String OK_PLAYBOOK = """
+            - hosts: all
+              gather_facts: false
+              tasks:
+                - name: say hello
+                  command: echo hello-from-ansible
+                  register: hello
+                - name: show it
+                  debug:
+                    var: hello.stdout
+            """;
+    private static final String FAILING_PLAYBOOK = """
+            - hosts: all
+              gather_facts: false
+              tasks:
+                - name: first task works
+                  command: "true"
+                - name: this one fails
+                  command: /bin/false
+            """;
+
+    @TempDir
+    static Path sshdDir;
+    static SshTarget sshd;
+
+    @TempDir
+    Path workspace;
+    Path config;
+    Tool ansible;
+
+    @BeforeAll
+    static void startSshd() {
+        sshd = SshTarget.start(sshdDir.resolve("sshd"));
+    }
+
+    @AfterAll
+    static void stopSshd() {
+        if (sshd != null) {
+            sshd.close();
+        }
+    }
+
+    @BeforeEach
+    void tool() throws IOException {
+        config = Files.createDirectories(workspace.resolve("generated_iac/config"));
+        ansible = tool("127.0.0.1");
+    }
+
+    private Tool tool(String allowlist) {
+        Map<String, String> env = new HashMap<>(Map.of("PATH", System.getenv("PATH"),
+                "HOME", workspace.resolve("tmp/home").toString()));
+        SshSettings ssh = new SshSettings(sshd.user(), sshd.clientKey(), HostAllowlist.parse(allowlist),
+                workspace.resolve("docs/known_hosts"), Duration.ofSeconds(5), Duration.ofSeconds(30));
+        ToolboxSettings settings = ToolboxSettings.fromEnv(workspace, env).withSsh(ssh);
+        return new Toolbox(settings, Redactor.fromEnv(env)).runAnsible();
+    }
+
+    private String inventory(String name, String line) throws IOException {
+        Files.writeString(config.resolve(name), "[web]\n" + line + "\n");
+        return "generated_iac/config/" + name;
+    }
+
+    private String playbook(String path, String text) throws IOException {
+        Path file = config.resolve(path);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+        return "generated_iac/config/" + path;
+    }
+
+    private ToolResult run(Map<String, ?> args) {
+        return ansible.execute(ToolArguments.of(args), ToolContext.of("DevOps_Builder"));
+    }
+
+    @Test
+    void aSucceedingPlaybookIsOkWithItsRecap() throws IOException {
+        String inv = inventory("hosts.ini", "target ansible_host=127.0.0.1 ansible_port=" + sshd.port());
+        String play = playbook("playbooks/site.yml", OK_PLAYBOOK);
+
+        ToolResult result = run(Map.of("playbook", play, "inventory", inv, "limit", "web",
+                "extra_vars", Map.of("greeting", "hi")));
+
+        assertThat(result.status()).as(result.output() + "\n" + sshd.logText()).isEqualTo(ToolResult.Status.OK);
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.output()).contains("hello-from-ansible", "recap: hosts=1 ok=2 changed=1 failed=0 unreachable=0");
+        assertThat(Files.readString(workspace.resolve("docs/known_hosts"))).contains("127.0.0.1");
+    }
+
+    @Test
+    void aFailingTaskIsAnErrorWithFailedOne() throws IOException {
+        String inv = inventory("hosts.ini", "target ansible_host=127.0.0.1 ansible_port=" + sshd.port());
+        String play = playbook("fail.yml", FAILING_PLAYBOOK);
+
+        ToolResult result = run(Map.of("playbook", play, "inventory", inv));
+
+        assertThat(result.isError()).as(result.output()).isTrue();
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.output()).contains("failed=1", "ERROR: 1 failed task(s)");
+    }
+
+    @Test
+    void anUnreachableHostIsAnError() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        String inv = inventory("down.ini", "down ansible_host=127.0.0.1 ansible_port=" + closedPort);
+        String play = playbook("site.yml", OK_PLAYBOOK);
+
+        ToolResult result = run(Map.of("playbook", play, "inventory", inv));
+
+        assertThat(result.isError()).isTrue();
+        assertThat(result.exitCode()).isEqualTo(4);
+        assertThat(result.output()).contains("unreachable=1", "1 unreachable host(s)");
+    }
+
+    @Test
+    void inventoryCannotTurnOffHostKeyChecking() throws IOException {
+        Files.createDirectories(workspace.resolve("docs"));
+        Files.writeString(workspace.resolve("docs/known_hosts"), sshd.wrongKnownHostsLine() + "\n");
+        String inv = inventory("sneaky.ini", "target ansible_host=127.0.0.1 ansible_port=" + sshd.port()
+                + " ansible_host_key_checking=false ansible_ssh_common_args='-o StrictHostKeyChecking=no'"
+                + " ansible_ssh_args='-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null'");
+        String play = playbook("site.yml", OK_PLAYBOOK);
+
+        ToolResult result = run(Map.of("playbook", play, "inventory", inv));
+
+        assertThat(result.isError()).isTrue();
+        assertThat(result.output()).contains("unreachable=1").containsIgnoringCase("host key");
+        assertThat(result.output()).doesNotContain("hello-from-ansible");
+    }
+
+    @Test
+    void hostsOutsideTheAllowlistAreRefusedBeforeAnythingRuns() throws IOException {
+        String inv = inventory("hosts.ini", "target ansible_host=127.0.0.1 ansible_port=" + sshd.port()
+                + "\nother ansible_host=192.0.2.10");
+        String play = playbook("site.yml", OK_PLAYBOOK);
+
+        ToolResult fileInventory = run(Map.of("playbook", play, "inventory", inv));
+        ToolResult inline = tool("").execute(ToolArguments.of(Map.of("playbook", play, "inventory", "127.0.0.1,")),
+                ToolContext.of("DevOps_Builder"));
+
+        assertThat(fileInventory.isError()).isTrue();
+        assertThat(fileInventory.output()).contains("192.0.2.10", "SSH_ALLOWED_HOSTS");
+        assertThat(inline.output()).contains("SSH_ALLOWED_HOSTS is empty");
+        assertThat(workspace.resolve("docs/known_hosts")).doesNotExist();
+    }
+
+    @Test
+    void connectionExtraVarsAndPathsOutsideConfigAreRefused() throws IOException {
+        String inv = inventory("hosts.ini", "target ansible_host=127.0.0.1 ansible_port=" + sshd.port());
+        String play = playbook("site.yml", OK_PLAYBOOK);
+        Files.createDirectories(workspace.resolve("docs"));
+        Files.writeString(workspace.resolve("docs/evil.yml"), OK_PLAYBOOK);
+
+        ToolResult extra = run(Map.of("playbook", play, "inventory", inv,
+                "extra_vars", Map.of("ansible_ssh_common_args", "-o StrictHostKeyChecking=no")));
+        ToolResult outside = run(Map.of("playbook", "docs/evil.yml", "inventory", inv));
+        ToolResult limitFile = run(Map.of("playbook", play, "inventory", inv, "limit", "@/etc/hosts"));
+
+        assertThat(extra.output()).contains("extra var 'ansible_ssh_common_args' is not allowed");
+        assertThat(outside.output()).contains("path refused");
+        assertThat(limitFile.output()).contains("is not a host pattern");
+    }
+}

@@ -1,0 +1,328 @@
+package dev.minilab.runtime.tools.terraform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.minilab.runtime.sandbox.Redactor;
+import dev.minilab.runtime.tools.Tool;
+import dev.minilab.runtime.tools.ToolArguments;
+import dev.minilab.runtime.tools.ToolContext;
+import dev.minilab.runtime.tools.ToolResult;
+import dev.minilab.runtime.tools.toolbox.ToolTimeouts;
+import dev.minilab.runtime.tools.toolbox.Toolbox;
+import dev.minilab.runtime.tools.toolbox.ToolboxSettings;
+import dev.minilab.testkit.TerraformStandIn;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The terraform engine and tool against the stand-in, and against a real terraform when one is on PATH. Modules use
+ * only terraform_data and outputs, so init needs no network; CHECKPOINT_DISABLE=1 is always set.
+ */
+class TerraformIT {
+
+    private static final String MODULE = """
+            resource "terraform_data" "example" {
+              input = "hello"
+            }
+
+            output "greeting" {
+              value = "hello"
+            }
+            """;
+    private static final Pattern PLAN_ID = Pattern.compile("plan_id: ([0-9a-f]{16})");
+
+    @TempDir
+    Path workspace;
+
+    static Stream<String> terraforms() {
+        List<String> kinds = new ArrayList<>(List.of("stand-in"));
+        TerraformStandIn.realTerraform().ifPresent(p -> kinds.add("real"));
+        return kinds.stream();
+    }
+
+    private Tool tool(String kind, Map<String, String> extraEnv, Duration timeout) {
+        Path executable = kind.equals("real") ? TerraformStandIn.realTerraform().orElseThrow()
+                : TerraformStandIn.install(workspace.resolve(".bin"));
+        Map<String, String> env = new HashMap<>(Map.of("PATH", System.getenv("PATH"),
+                "HOME", workspace.resolve(".home").toString()));
+        env.putAll(extraEnv);
+        ToolboxSettings settings = ToolboxSettings.fromEnv(workspace, env)
+                .withTerraformCommand(executable.toString())
+                .withTimeouts(new ToolTimeouts(Duration.ofSeconds(60), timeout, Duration.ofSeconds(900),
+                        Duration.ofSeconds(60), Duration.ofSeconds(20)));
+        return new Toolbox(settings, Redactor.fromEnv(env)).runTerraform();
+    }
+
+    private Tool tool(String kind) {
+        return tool(kind, Map.of(), Duration.ofSeconds(120));
+    }
+
+    private String module(String name, String text) throws IOException {
+        Path dir = Files.createDirectories(workspace.resolve("generated_iac/infra").resolve(name));
+        Files.writeString(dir.resolve("main.tf"), text);
+        return "generated_iac/infra/" + name;
+    }
+
+    private static ToolResult call(Tool tool, Map<String, ?> args) {
+        return tool.execute(ToolArguments.of(args), ToolContext.of("DevOps_Builder"));
+    }
+
+    private static String planId(ToolResult plan) {
+        Matcher m = PLAN_ID.matcher(plan.output());
+        assertThat(m.find()).as("plan id in: %s", plan.output()).isTrue();
+        return m.group(1);
+    }
+
+    @ParameterizedTest
+    @MethodSource("terraforms")
+    void initValidatePlanShowApplyOutputRoundTrip(String kind) throws IOException {
+        Tool tf = tool(kind);
+        String module = module("web", MODULE);
+
+        ToolResult init = call(tf, Map.of("module_dir", module, "command", "init"));
+        ToolResult validate = call(tf, Map.of("module_dir", module, "command", "validate"));
+        ToolResult fmt = call(tf, Map.of("module_dir", module, "command", "fmt", "args", List.of("-check")));
+        ToolResult plan = call(tf, Map.of("module_dir", module, "command", "plan"));
+        String id = planId(plan);
+        ToolResult show = call(tf, Map.of("module_dir", module, "command", "show", "plan_id", id));
+        ToolResult apply = call(tf, Map.of("module_dir", module, "command", "apply", "plan_id", id));
+        ToolResult output = call(tf, Map.of("module_dir", module, "command", "output", "args", List.of("-raw", "greeting")));
+        ToolResult again = call(tf, Map.of("module_dir", module, "command", "apply", "plan_id", id));
+
+        assertThat(init.status()).as(init.output()).isEqualTo(ToolResult.Status.OK);
+        assertThat(init.output()).contains("Terraform has been successfully initialized!");
+        assertThat(validate.output()).contains("Success! The configuration is valid.");
+        assertThat(fmt.status()).isEqualTo(ToolResult.Status.OK);
+        assertThat(plan.status()).as(plan.output()).isEqualTo(ToolResult.Status.OK);
+        assertThat(plan.exitCode()).isZero();
+        assertThat(plan.output()).contains("terraform_data.example will be created", "Plan: 1 to add")
+                .contains("command=\"apply\", plan_id=\"" + id + "\"");
+        assertThat(show.output()).contains("terraform_data.example");
+        assertThat(apply.status()).as(apply.output()).isEqualTo(ToolResult.Status.OK);
+        assertThat(apply.output()).contains("Apply complete! Resources: 1 added, 0 changed, 0 destroyed.");
+        assertThat(output.output().strip()).isEqualTo("hello");
+        assertThat(again.isError()).isTrue();
+        assertThat(again.output()).contains("no saved plan with id " + id);
+    }
+
+    @ParameterizedTest
+    @MethodSource("terraforms")
+    void applyWithoutAPlanIdOrWithAutoApproveIsRefused(String kind) throws IOException {
+        Tool tf = tool(kind);
+        String module = module("web", MODULE);
+
+        ToolResult noId = call(tf, Map.of("module_dir", module, "command", "apply"));
+        ToolResult autoApprove = call(tf, Map.of("module_dir", module, "command", "apply",
+                "args", List.of("-auto-approve")));
+        ToolResult unknownId = call(tf, Map.of("module_dir", module, "command", "apply", "plan_id", "0123456789abcdef"));
+
+        assertThat(noId.isError()).isTrue();
+        assertThat(noId.output()).contains("apply needs plan_id");
+        assertThat(autoApprove.isError()).isTrue();
+        assertThat(autoApprove.output()).contains("there is no -auto-approve");
+        assertThat(unknownId.output()).contains("no saved plan with id 0123456789abcdef");
+        assertThat(workspace.resolve(module).resolve("terraform.tfstate")).doesNotExist();
+    }
+
+    @ParameterizedTest
+    @MethodSource("terraforms")
+    void aPlanChangedAfterPlanningIsRefused(String kind) throws IOException {
+        Tool tf = tool(kind);
+        String module = module("web", MODULE);
+        call(tf, Map.of("module_dir", module, "command", "init"));
+        String id = planId(call(tf, Map.of("module_dir", module, "command", "plan")));
+        Path planFile = workspace.resolve(".minilab/plans/" + id + ".tfplan");
+        Files.write(planFile, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+
+        ToolResult apply = call(tf, Map.of("module_dir", module, "command", "apply", "plan_id", id));
+
+        assertThat(apply.isError()).isTrue();
+        assertThat(apply.output()).contains("was changed after it was made");
+        assertThat(workspace.resolve(module).resolve("terraform.tfstate")).doesNotExist();
+    }
+
+    @ParameterizedTest
+    @MethodSource("terraforms")
+    void aStalePlanFailsWithTerraformsErrorAndExitCode(String kind) throws IOException {
+        Tool tf = tool(kind);
+        String module = module("web", MODULE);
+        call(tf, Map.of("module_dir", module, "command", "init"));
+        String first = planId(call(tf, Map.of("module_dir", module, "command", "plan")));
+        // A different config makes a different plan (identical plans of real terraform hash alike: same id).
+        Files.writeString(workspace.resolve(module).resolve("main.tf"), MODULE + "\noutput \"extra\" {\n  value = \"x\"\n}\n");
+        String second = planId(call(tf, Map.of("module_dir", module, "command", "plan")));
+        assertThat(second).isNotEqualTo(first);
+        assertThat(call(tf, Map.of("module_dir", module, "command", "apply", "plan_id", second)).status())
+                .isEqualTo(ToolResult.Status.OK);
+
+        ToolResult stale = call(tf, Map.of("module_dir", module, "command", "apply", "plan_id", first));
+
+        assertThat(stale.isError()).isTrue();
+        assertThat(stale.exitCode()).isEqualTo(1);
+        assertThat(stale.output()).contains("Saved plan is stale");
+    }
+
+    @ParameterizedTest
+    @MethodSource("terraforms")
+    void destroyNeedsConfirmationAndGoesThroughAPlan(String kind) throws IOException {
+        Tool tf = tool(kind);
+        String module = module("web", MODULE);
+        call(tf, Map.of("module_dir", module, "command", "init"));
+        String id = planId(call(tf, Map.of("module_dir", module, "command", "plan")));
+        call(tf, Map.of("module_dir", module, "command", "apply", "plan_id", id));
+
+        ToolResult unconfirmed = call(tf, Map.of("module_dir", module, "command", "destroy"));
+        ToolResult destroyPlan = call(tf, Map.of("module_dir", module, "command", "destroy", "confirm_destroy", true));
+        String destroyId = planId(destroyPlan);
+        ToolResult destroyed = call(tf, Map.of("module_dir", module, "command", "apply", "plan_id", destroyId));
+
+        assertThat(unconfirmed.isError()).isTrue();
+        assertThat(unconfirmed.output()).contains("confirm_destroy=true");
+        assertThat(destroyPlan.output()).contains("a DESTROY plan", "will be destroyed");
+        assertThat(destroyed.status()).as(destroyed.output()).isEqualTo(ToolResult.Status.OK);
+        assertThat(destroyed.output()).contains("1 destroyed");
+    }
+
+    @ParameterizedTest
+    @MethodSource("terraforms")
+    void invalidConfigurationIsAnErrorWithTerraformsMessage(String kind) throws IOException {
+        Tool tf = tool(kind);
+        String module = module("broken", "resource \"terraform_data\" \"x\" {\n  input = \"a\"\n");
+
+        ToolResult validate = call(tf, Map.of("module_dir", module, "command", "validate"));
+
+        assertThat(validate.isError()).isTrue();
+        assertThat(validate.exitCode()).isEqualTo(1);
+        assertThat(validate.output()).contains("Error:");
+    }
+
+    @ParameterizedTest
+    @MethodSource("terraforms")
+    void wrongProxmoxProviderIsRefusedBeforeTerraformRuns(String kind) throws IOException {
+        Path log = workspace.resolve("argv.log");
+        Tool tf = tool(kind, Map.of("TF_STANDIN_LOG", log.toString()), Duration.ofSeconds(120));
+        String module = module("pve", """
+                terraform {
+                  required_providers {
+                    proxmox = {
+                      source = "hashicorp/proxmox"
+                    }
+                  }
+                }
+                """);
+        String implicit = module("pve2", "resource \"proxmox_virtual_environment_vm\" \"vm\" {\n}\n");
+
+        ToolResult init = call(tf, Map.of("module_dir", module, "command", "init"));
+        ToolResult plan = call(tf, Map.of("module_dir", implicit, "command", "plan"));
+
+        assertThat(init.isError()).isTrue();
+        assertThat(init.output()).contains("hashicorp/proxmox", "bpg/proxmox");
+        assertThat(plan.isError()).isTrue();
+        assertThat(plan.output()).contains("does not declare its source");
+        assertThat(log).doesNotExist();
+    }
+
+    @ParameterizedTest
+    @MethodSource("terraforms")
+    void moduleOutsideInfraAndForeignPlanIdsAreRefused(String kind) throws IOException {
+        Tool tf = tool(kind);
+        String a = module("a", MODULE);
+        String b = module("b", MODULE);
+        Files.createDirectories(workspace.resolve("generated_iac/config/x"));
+        call(tf, Map.of("module_dir", a, "command", "init"));
+        String idOfA = planId(call(tf, Map.of("module_dir", a, "command", "plan")));
+
+        ToolResult outside = call(tf, Map.of("module_dir", "generated_iac/config/x", "command", "plan"));
+        ToolResult traversal = call(tf, Map.of("module_dir", "generated_iac/infra/../../docs", "command", "plan"));
+        ToolResult foreign = call(tf, Map.of("module_dir", b, "command", "apply", "plan_id", idOfA));
+
+        assertThat(outside.output()).contains("path refused", "generated_iac/infra/");
+        assertThat(traversal.output()).contains("path refused");
+        assertThat(foreign.isError()).isTrue();
+        assertThat(foreign.output()).contains("belongs to module a");
+    }
+
+    @ParameterizedTest
+    @MethodSource("terraforms")
+    void argumentsOutsideTheAllowlistAreRefused(String kind) throws IOException {
+        Tool tf = tool(kind);
+        String module = module("web", MODULE);
+
+        ToolResult out = call(tf, Map.of("module_dir", module, "command", "plan", "args", List.of("-out=/tmp/x")));
+        ToolResult state = call(tf, Map.of("module_dir", module, "command", "plan", "args", List.of("-state=/tmp/s")));
+        ToolResult varFile = call(tf, Map.of("module_dir", module, "command", "plan",
+                "args", List.of("-var-file", "../../../.env")));
+
+        assertThat(out.output()).contains("-out is managed by MiniLab");
+        assertThat(state.output()).contains("not allowed");
+        assertThat(varFile.output()).contains("-var-file must be a file inside the module folder");
+    }
+
+    // ---- stand-in only: faults the real binary cannot be made to show ----
+
+    @ParameterizedTest
+    @MethodSource("terraforms")
+    void injectedPlanFaultIsAnErrorWithoutAPlanId(String kind) throws IOException {
+        assumeTrue(kind.equals("stand-in"), "fault injection exists only in the stand-in");
+        Tool tf = tool(kind, Map.of("TF_STANDIN_FAIL", "plan"), Duration.ofSeconds(60));
+        String module = module("web", MODULE);
+        call(tf, Map.of("module_dir", module, "command", "init"));
+
+        ToolResult plan = call(tf, Map.of("module_dir", module, "command", "plan"));
+
+        assertThat(plan.isError()).isTrue();
+        assertThat(plan.exitCode()).isEqualTo(1);
+        assertThat(plan.output()).contains("Injected fault in plan").doesNotContain("plan_id:");
+        try (Stream<Path> files = Files.list(workspace.resolve(".minilab/plans"))) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("terraforms")
+    void everyCallCarriesInputFalseAndNoColor(String kind) throws IOException {
+        assumeTrue(kind.equals("stand-in"), "argv logging exists only in the stand-in");
+        Path log = workspace.resolve("argv.log");
+        Tool tf = tool(kind, Map.of("TF_STANDIN_LOG", log.toString()), Duration.ofSeconds(60));
+        String module = module("web", MODULE);
+        call(tf, Map.of("module_dir", module, "command", "init"));
+        String id = planId(call(tf, Map.of("module_dir", module, "command", "plan")));
+        call(tf, Map.of("module_dir", module, "command", "apply", "plan_id", id));
+
+        List<String> lines = Files.readAllLines(log);
+
+        assertThat(lines).hasSize(3);
+        assertThat(lines).allSatisfy(line -> assertThat(line).contains("-input=false -no-color"));
+        assertThat(lines.get(1)).startsWith("plan ").contains("-out=");
+        assertThat(lines.get(2)).startsWith("apply ").endsWith(id + ".tfplan").doesNotContain("-auto-approve");
+    }
+
+    @ParameterizedTest
+    @MethodSource("terraforms")
+    void slowTerraformIsKilledAtTheTimeout(String kind) throws IOException {
+        assumeTrue(kind.equals("stand-in"), "a slow run is injected into the stand-in");
+        Tool tf = tool(kind, Map.of("TF_STANDIN_SLEEP", "30"), Duration.ofSeconds(1));
+        String module = module("web", MODULE);
+        long start = System.nanoTime();
+
+        ToolResult init = call(tf, Map.of("module_dir", module, "command", "init"));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(init.isError()).isTrue();
+        assertThat(init.exitCode()).isEqualTo(124);
+        assertThat(init.output()).contains("timed out after 1 s");
+    }
+}
