@@ -42,8 +42,13 @@ public final class Toolbox {
 
     public Toolbox(ToolboxSettings settings, Redactor redactor) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.redactor = Objects.requireNonNull(redactor, "redactor");
+        this.redactor = Objects.requireNonNull(redactor, "redactor").withKeyFile(settings.ssh().keyPath());
         this.childEnv = ChildEnvironment.scrubbed(settings.env(), settings.extraSecretNames());
+    }
+
+    /** The redactor every tool result passes through: the given one plus the lines of the SSH key file. */
+    public Redactor redactor() {
+        return redactor;
     }
 
     /** The environment every tool subprocess gets (secrets removed). */
