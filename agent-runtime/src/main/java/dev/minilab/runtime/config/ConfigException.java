@@ -3,7 +3,7 @@ package dev.minilab.runtime.config;
 import dev.minilab.runtime.MiniLabException;
 
 /** A configuration variable is missing or malformed; the message names the variable and what is expected. */
-public final class ConfigException extends MiniLabException {
+public class ConfigException extends MiniLabException {
 
     private final String variable;
 
@@ -20,6 +20,13 @@ public final class ConfigException extends MiniLabException {
     /** Creates the error for a required variable that is not set. */
     public static ConfigException missing(String variable, String hint) {
         return new ConfigException(variable, variable + " is not set: " + hint);
+    }
+
+    /** A configuration file line that cannot be read. */
+    public static final class Malformed extends ConfigException {
+        public Malformed(String message) {
+            super(null, message);
+        }
     }
 
     public String variable() {

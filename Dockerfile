@@ -1,0 +1,88 @@
+# syntax=docker/dockerfile:1.7
+#
+# One image for the four MiniLab agents and the user console.
+#   docker build -t minilab:0.1.0 .
+#   docker run --rm -e AGENT_ROLE=DevOps_Builder minilab:0.1.0 agent
+#   docker run --rm -it minilab:0.1.0 console
+#   docker run --rm -v "$PWD/keys:/keys" minilab:0.1.0 keys /keys
+# docker-compose.yml wires it up; docs/DOCKER.md explains it. Base images are pinned by exact tag.
+
+# --- 1. Build the shaded jars with the Maven Wrapper ----------------------------------------------------------------
+FROM eclipse-temurin:21.0.8_9-jdk-noble AS build
+WORKDIR /src
+# Wrapper and poms first: this layer (and the ~/.m2 cache mount) survives edits to the sources.
+COPY .mvn/ .mvn/
+COPY mvnw pom.xml ./
+COPY testkit/pom.xml testkit/
+COPY agent-runtime/pom.xml agent-runtime/
+COPY agents/pom.xml agents/
+COPY console/pom.xml console/
+COPY e2e-tests/pom.xml e2e-tests/
+COPY testkit/src/ testkit/src/
+COPY agent-runtime/src/ agent-runtime/src/
+COPY agents/src/ agents/src/
+COPY console/src/ console/src/
+# Tests run in CI (./mvnw verify), not in the image build: they need redis-server, sshd and ansible.
+RUN --mount=type=cache,target=/root/.m2 \
+    chmod +x mvnw \
+ && ./mvnw -B -DskipTests -pl agents,console -am package \
+ && cp agents/target/minilab-agent.jar console/target/minilab-console.jar /src/
+
+# --- 2. Fetch Terraform from the official release and verify its published checksum --------------------------------
+FROM eclipse-temurin:21.0.8_9-jdk-noble AS terraform
+# Version and SHA-256 from https://releases.hashicorp.com/terraform/1.11.4/terraform_1.11.4_SHA256SUMS
+# (line for terraform_1.11.4_linux_amd64.zip). Changing the version means changing the checksum with it.
+ARG TERRAFORM_VERSION=1.11.4
+ARG TERRAFORM_SHA256=1ce994251c00281d6845f0f268637ba50c0005657eb3cf096b92f753b42ef4dc
+ARG TARGETARCH=amd64
+RUN set -eu; \
+    if [ "$TARGETARCH" != "amd64" ]; then \
+      echo "This Dockerfile pins the Terraform checksum for linux_amd64 only (TARGETARCH=$TARGETARCH). Build with --platform linux/amd64 or add the checksum for your platform." >&2; \
+      exit 1; \
+    fi; \
+    if [ -z "$TERRAFORM_SHA256" ]; then \
+      echo "TERRAFORM_SHA256 is empty: refusing to install an unverified Terraform. Pass --build-arg TERRAFORM_SHA256=<sha256 from the release's SHA256SUMS>." >&2; \
+      exit 1; \
+    fi; \
+    apt-get update -q; \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends curl unzip ca-certificates; \
+    zip="terraform_${TERRAFORM_VERSION}_linux_amd64.zip"; \
+    curl -fsSL --retry 3 -o "/tmp/$zip" "https://releases.hashicorp.com/terraform/${TERRAFORM_VERSION}/$zip"; \
+    echo "${TERRAFORM_SHA256}  /tmp/$zip" | sha256sum -c -; \
+    unzip -q "/tmp/$zip" terraform -d /usr/local/bin; \
+    /usr/local/bin/terraform version
+
+# --- 3. Runtime: JRE + terraform + ansible + ssh client, running as a non-root user ---------------------------------
+FROM eclipse-temurin:21.0.8_9-jre-noble AS runtime
+# The uid/gid the processes run as. Bind-mounted folders (generated_iac/, docs/, keys/) must be writable by it:
+# build with --build-arg MINILAB_UID=$(id -u) --build-arg MINILAB_GID=$(id -g) when your host user is not 1000.
+ARG MINILAB_UID=1000
+ARG MINILAB_GID=1000
+RUN set -eu; \
+    apt-get update -q; \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+        ansible openssh-client ca-certificates tini; \
+    rm -rf /var/lib/apt/lists/*; \
+    # Ubuntu images ship a user "ubuntu" with uid 1000; MiniLab's own user takes its place.
+    if id ubuntu >/dev/null 2>&1; then userdel --remove ubuntu; fi; \
+    if getent group "$MINILAB_GID" >/dev/null; then groupdel "$(getent group "$MINILAB_GID" | cut -d: -f1)"; fi; \
+    groupadd --gid "$MINILAB_GID" minilab; \
+    useradd --uid "$MINILAB_UID" --gid "$MINILAB_GID" --home-dir /home/minilab --create-home --shell /usr/sbin/nologin minilab; \
+    mkdir -p /app/generated_iac/infra /app/generated_iac/config /app/docs /app/tmp /app/prompts /opt/minilab /keys; \
+    chown -R minilab:minilab /app /keys
+
+COPY --from=terraform /usr/local/bin/terraform /usr/local/bin/terraform
+COPY --from=build /src/minilab-agent.jar /src/minilab-console.jar /opt/minilab/
+COPY prompts/ /opt/minilab/prompts/
+COPY --chmod=0755 docker/minilab-entrypoint.sh /usr/local/bin/minilab-entrypoint
+
+ENV MINILAB_WORKSPACE=/app \
+    MINILAB_HOME=/opt/minilab \
+    MINILAB_HEALTH_FILE=/tmp/minilab-health \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError"
+WORKDIR /app
+USER minilab
+# tini reaps terraform/ansible/ssh grandchildren and forwards SIGTERM so `docker stop` halts an agent cleanly.
+ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/bin/minilab-entrypoint"]
+CMD ["agent"]
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ["/usr/local/bin/minilab-entrypoint", "health"]

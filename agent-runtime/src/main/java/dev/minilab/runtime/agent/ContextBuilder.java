@@ -1,0 +1,83 @@
+package dev.minilab.runtime.agent;
+
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.minilab.runtime.bus.Message;
+import dev.minilab.runtime.bus.MessageKind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * Builds what the model sees for one turn (DESIGN.md section 7): the system prompt (starting with
+ * {@code You are <name>.}), the pinned user requests, the history window (chat only: think, status and control
+ * never), and the triggering message once, last.
+ */
+public final class ContextBuilder {
+
+    /** Characters of pinned user requests kept in the prompt; the newest are kept when there are more. */
+    static final int PINNED_BUDGET_CHARS = 8_000;
+
+    private final String agentName;
+    private final String systemPrompt;
+    private final UnaryOperator<String> redactor;
+
+    public ContextBuilder(String agentName, String systemPrompt, UnaryOperator<String> redactor) {
+        this.agentName = agentName;
+        this.systemPrompt = systemPrompt;
+        this.redactor = redactor;
+    }
+
+    public List<ChatMessage> build(List<Message> pinned, List<Message> history, int window, Message trigger) {
+        List<ChatMessage> context = new ArrayList<>();
+        context.add(SystemMessage.from(redactor.apply(systemText(pinned))));
+        List<Message> chat = history.stream()
+                .filter(m -> m.kind() == MessageKind.CHAT && m.controlCommand().isEmpty())
+                .filter(m -> !m.id().equals(trigger.id()))
+                .toList();
+        List<Message> windowed = chat.subList(Math.max(0, chat.size() - Math.max(0, window - 1)), chat.size());
+        for (Message message : windowed) {
+            context.add(asChat(message));
+        }
+        context.add(UserMessage.from(redactor.apply(line(trigger))));
+        return context;
+    }
+
+    private String systemText(List<Message> pinned) {
+        StringBuilder text = new StringBuilder();
+        text.append("You are ").append(agentName).append(".\n\n").append(systemPrompt.strip()).append('\n');
+        if (!pinned.isEmpty()) {
+            List<String> lines = new ArrayList<>();
+            int used = 0;
+            int omitted = 0;
+            for (int i = pinned.size() - 1; i >= 0; i--) {
+                String line = "- " + pinned.get(i).timestamp() + ": " + pinned.get(i).content().strip();
+                if (used + line.length() > PINNED_BUDGET_CHARS && !lines.isEmpty()) {
+                    omitted = i + 1;
+                    break;
+                }
+                lines.addFirst(line);
+                used += line.length();
+            }
+            text.append("\n## The User's requests in this session (pinned, oldest first)\n");
+            if (omitted > 0) {
+                text.append("(").append(omitted).append(" older requests omitted for length)\n");
+            }
+            lines.forEach(line -> text.append(line).append('\n'));
+        }
+        return text.toString();
+    }
+
+    private ChatMessage asChat(Message message) {
+        if (message.sender().equals(agentName)) {
+            return AiMessage.from(redactor.apply(message.content()));
+        }
+        return UserMessage.from(redactor.apply(line(message)));
+    }
+
+    private static String line(Message message) {
+        return "[" + message.sender() + "]: " + message.content();
+    }
+}

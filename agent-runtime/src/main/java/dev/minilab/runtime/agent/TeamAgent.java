@@ -1,0 +1,464 @@
+package dev.minilab.runtime.agent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.model.output.TokenUsage;
+import dev.minilab.runtime.bus.Addressing;
+import dev.minilab.runtime.bus.BusListener;
+import dev.minilab.runtime.bus.ControlCommand;
+import dev.minilab.runtime.bus.Message;
+import dev.minilab.runtime.bus.MessageKind;
+import dev.minilab.runtime.bus.TeamBus;
+import dev.minilab.runtime.control.Cancellation;
+import dev.minilab.runtime.llm.UsageMeter;
+import dev.minilab.runtime.log.ExecutionLog;
+import dev.minilab.runtime.loop.ReActLoop;
+import dev.minilab.runtime.loop.TurnListener;
+import dev.minilab.runtime.loop.TurnOutcome;
+import dev.minilab.runtime.tools.ToolResult;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One agent on the team: listens on the bus, queues the messages addressed to it, and runs one ReAct turn per
+ * message on its own worker thread.
+ *
+ * <p>STOP cancels the running turn (the in-flight LLM request is abandoned, tool process trees are killed), empties
+ * the queue, publishes one "halted" status line and ignores other agents until the next User message. CLEAR does the
+ * same and also forgets the agent's in-memory state. A turn's answer is published under the same lock STOP takes,
+ * so no answer of a stopped turn ever reaches the bus.
+ *
+ * <p>Progress survives crashes and broker restarts: after each finished turn (and on STOP/CLEAR) the agent records in
+ * hash {@code agent_progress} the seq up to which everything addressed to it is dealt with. A restarted agent reads
+ * the history entries after that seq, queues the ones addressed to it and announces "restarted" on the bus; after a
+ * reconnect it catches up the same way from the highest seq it has seen. Ids already handled are ignored, so a
+ * message that arrives both live and from the history is handled once. A turn interrupted by a crash is handled
+ * again after the restart (at least once); nothing finished is repeated.
+ */
+public final class TeamAgent implements BusListener, AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int SEEN_IDS = 10_000;
+
+    private final AgentSpec spec;
+    private final TeamBus bus;
+    private final Addressing addressing;
+    private final ReActLoop loop;
+    private final ExecutionLog log;
+    private final UnaryOperator<String> redactor;
+    private final UsageMeter usage;
+    private final ContextBuilder contextBuilder;
+    private final Logger agentLog;
+    private final BlockingQueue<Message> queue = new LinkedBlockingQueue<>();
+    private final Object lock = new Object();
+    private final Set<String> seen = Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > SEEN_IDS;
+        }
+    });
+    private final Thread worker;
+    private volatile boolean running = true;
+    private Cancellation current = Cancellation.create();
+    private AgentState state = AgentState.IDLE;
+    private String task = "";
+    private long lastSeq;
+    /** Highest seq received (live or from the history); guarded by {@code lock}. */
+    private long highestSeq;
+    /** Highest seq written to {@code agent_progress}; only ever grows. */
+    private long savedProgress = -1;
+
+    public TeamAgent(AgentSpec spec, TeamBus bus, Addressing addressing, ReActLoop loop, ExecutionLog log,
+                     UnaryOperator<String> redactor, UsageMeter usage) {
+        this.spec = spec;
+        this.bus = bus;
+        this.addressing = addressing;
+        this.loop = loop;
+        this.log = log;
+        this.redactor = redactor;
+        this.usage = usage;
+        this.contextBuilder = new ContextBuilder(spec.name(), spec.systemPrompt(), redactor);
+        this.agentLog = LoggerFactory.getLogger("agent." + spec.name());
+        this.worker = Thread.ofPlatform().name(spec.name() + "-worker").daemon(false).unstarted(this::work);
+    }
+
+    /** Subscribes to the bus and starts the worker. */
+    public void start() {
+        worker.start();
+        bus.subscribe(this);
+        resume();
+        heartbeat();
+        agentLog.info("{} is listening on {} with tools {}", spec.name(), bus.keys().channel(), loop.toolNames());
+    }
+
+    public String name() {
+        return spec.name();
+    }
+
+    /** The state reported in the heartbeat. */
+    public AgentState state() {
+        synchronized (lock) {
+            return state;
+        }
+    }
+
+    /** Messages waiting behind the current turn. */
+    public int queued() {
+        return queue.size();
+    }
+
+    @Override
+    public void onMessage(Message message) {
+        receive(message);
+    }
+
+    /** Handles one message from the channel or the history; returns true when it was queued for a turn. */
+    private boolean receive(Message message) {
+        ControlCommand command = message.controlCommand().orElse(null);
+        if (command != null) {
+            control(command, message.seq());
+            return false;
+        }
+        synchronized (lock) {
+            // Updated in the same critical section as the queue, so a saved progress never passes a queued message.
+            highestSeq = Math.max(highestSeq, message.seq());
+            if (message.kind() != MessageKind.CHAT) {
+                return false;
+            }
+            if (message.isFromUser() && state == AgentState.HALTED) {
+                state = AgentState.IDLE;
+            }
+            if (!addressing.triggers(spec.name(), message)) {
+                return false;
+            }
+            if (!seen.add(message.id())) {
+                agentLog.debug("Ignoring message {} handled before", message.id());
+                return false;
+            }
+            if (state == AgentState.HALTED) {
+                agentLog.info("Halted: ignoring {}'s message until the User writes again", message.sender());
+                return false;
+            }
+            queue.add(message);
+            agentLog.info("Queued a message from {} (seq {}, {} waiting)", message.sender(), message.seq(),
+                    queue.size());
+            return true;
+        }
+    }
+
+    @Override
+    public void onReconnected() {
+        long after;
+        synchronized (lock) {
+            after = highestSeq;
+        }
+        int queued = catchUp(after);
+        agentLog.info("Back on the bus after a reconnect: {} missed message(s) after seq {} queued", queued, after);
+    }
+
+    /**
+     * Resumes after a restart from the seq in {@code agent_progress}; on the very first start records the current
+     * seq instead (an agent joining a team does not replay its old conversation).
+     */
+    private void resume() {
+        OptionalLong saved;
+        long current;
+        try {
+            saved = bus.progress(spec.name());
+            current = bus.currentSeq();
+        } catch (RuntimeException e) {
+            agentLog.warn("Could not read {} from Redis ({}); starting without catching up on missed messages",
+                    bus.keys().progress(), e.getMessage());
+            return;
+        }
+        if (saved.isEmpty()) {
+            synchronized (lock) {
+                highestSeq = Math.max(highestSeq, current);
+            }
+            saveProgress(current);
+            return;
+        }
+        long from = saved.getAsLong();
+        if (from > current) {
+            agentLog.warn("{} says {} handled up to seq {} but {} is only {}: Redis lost data (an AOF written with "
+                    + "appendfsync everysec loses up to a second; use appendfsync always). Resuming from seq {}",
+                    bus.keys().progress(), spec.name(), from, bus.keys().sequence(), current, current);
+            from = current;
+        }
+        synchronized (lock) {
+            highestSeq = Math.max(highestSeq, from);
+            savedProgress = Math.max(savedProgress, from);
+        }
+        int pending = catchUp(from);
+        agentLog.info("Restarted: resuming after seq {}, {} pending message(s) queued", from, pending);
+        publishQuietly(Message.status(spec.name(), spec.name() + " restarted: resuming after seq " + from + ", "
+                + pending + " pending message(s) to handle"));
+    }
+
+    /** Feeds the history entries after {@code after} through {@link #receive}; returns how many were queued. */
+    private int catchUp(long after) {
+        List<Message> missed;
+        try {
+            missed = bus.historySince(after);
+        } catch (RuntimeException e) {
+            agentLog.warn("Could not read {} to catch up after seq {} ({}); messages sent meanwhile may be missed",
+                    bus.keys().history(), after, e.getMessage());
+            return 0;
+        }
+        if (!missed.isEmpty() && missed.get(0).seq() > after + 1 && missed.size() >= spec.historyWindow() - 1) {
+            agentLog.warn("Messages between seq {} and {} may have fallen out of the history window ({} messages, "
+                    + "HISTORY_WINDOW) while {} was away; ask the team to repeat what is missing", after + 1,
+                    missed.get(0).seq() - 1, spec.historyWindow(), spec.name());
+        }
+        int queued = 0;
+        for (Message message : missed) {
+            if (receive(message)) {
+                queued++;
+            }
+        }
+        return queued;
+    }
+
+    /** Writes {@code seq} to {@code agent_progress} unless a higher one is already there; never throws. */
+    private void saveProgress(long seq) {
+        synchronized (lock) {
+            if (seq <= savedProgress) {
+                return;
+            }
+            savedProgress = seq;
+        }
+        try {
+            bus.saveProgress(spec.name(), seq);
+        } catch (RuntimeException e) {
+            agentLog.warn("Could not record progress (seq {}) in {}: {}. After a restart the agent may handle "
+                    + "messages up to that seq again", seq, bus.keys().progress(), e.getMessage());
+        }
+    }
+
+    private void control(ControlCommand command, long seq) {
+        long done;
+        synchronized (lock) {
+            highestSeq = Math.max(highestSeq, seq);
+            done = highestSeq;
+            current.cancel();
+            int dropped = queue.size();
+            queue.clear();
+            state = AgentState.HALTED;
+            task = "";
+            if (command == ControlCommand.CLEAR) {
+                seen.clear();
+                log.reset();
+            }
+            agentLog.info("{}: cancelled the running turn and dropped {} queued messages", command, dropped);
+        }
+        saveProgress(done); // dropped messages are dealt with: a restart must not bring them back
+        publishQuietly(Message.status(spec.name(), command == ControlCommand.CLEAR ? "halted (cleared)" : "halted"));
+        heartbeat();
+    }
+
+    private void work() {
+        while (running) {
+            Message message;
+            try {
+                message = queue.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            Cancellation cancellation;
+            synchronized (lock) {
+                if (state == AgentState.HALTED) {
+                    continue;
+                }
+                cancellation = Cancellation.create();
+                current = cancellation;
+                state = AgentState.BUSY;
+                task = abbreviate(message.sender() + ": " + message.content(), 120);
+                lastSeq = Math.max(lastSeq, message.seq());
+            }
+            heartbeat();
+            try {
+                runTurn(message, cancellation);
+            } catch (RuntimeException e) {
+                agentLog.error("Turn failed unexpectedly; the agent keeps listening", e);
+                publishIfCurrent(cancellation, Message.chat(spec.name(), "@" + spec.escalateTo() + " my turn failed "
+                        + "with an internal error: " + e + ". Details: " + log.markdownPath()));
+            } finally {
+                long done;
+                synchronized (lock) {
+                    if (state == AgentState.BUSY) {
+                        state = AgentState.IDLE;
+                    }
+                    task = "";
+                    // Everything below the oldest message still queued is dealt with.
+                    done = queue.isEmpty() ? Math.max(highestSeq, message.seq())
+                            : queue.stream().mapToLong(Message::seq).min().orElse(0) - 1;
+                }
+                if (running) {
+                    saveProgress(done); // not when closing: an interrupted turn is handled again after the restart
+                }
+                heartbeat();
+            }
+        }
+    }
+
+    private void runTurn(Message trigger, Cancellation cancellation) {
+        log.startTurn(trigger.sender(), trigger.content());
+        List<ChatMessage> context = contextBuilder.build(bus.pinnedRequirements(),
+                bus.history(spec.historyWindow()), spec.historyWindow(), trigger);
+        TurnOutcome outcome = loop.run(context, cancellation, new Listener());
+        switch (outcome) {
+            case TurnOutcome.Answered answered -> {
+                String text = answered.text().isBlank()
+                        ? "@" + spec.escalateTo() + " I ended my turn without a written answer (the model returned "
+                                + "no text). Execution log: " + log.markdownPath()
+                        : answered.text();
+                log.outcome("answered", text);
+                publishIfCurrent(cancellation, Message.chat(spec.name(), text));
+            }
+            case TurnOutcome.Finished finished -> {
+                log.outcome("finished", finished.summary());
+                publishIfCurrent(cancellation,
+                        Message.chatTo(spec.name(), finished.summary(), List.of(Message.USER)));
+            }
+            case TurnOutcome.Escalated escalated -> {
+                String text = report("I stopped this turn: " + escalated.reason() + ". My last calls:",
+                        escalated.lastCalls());
+                log.outcome("escalated", text);
+                publishIfCurrent(cancellation, escalation(text));
+            }
+            case TurnOutcome.StepCapReached cap -> {
+                String text = report("I reached the step limit (" + cap.steps() + " steps, MAX_STEPS) without "
+                        + "finishing this turn. My last calls:", cap.lastCalls());
+                log.outcome("step cap reached", text);
+                publishIfCurrent(cancellation, escalation(text));
+            }
+            case TurnOutcome.LlmFailed failed -> {
+                String text = "I could not reach my LLM: " + failed.error() + ". Check OPENAI_API_BASE, "
+                        + "OPENAI_API_KEY and the model name (LLM_MODEL / LLM_MODEL_<ROLE>) in .env.";
+                log.outcome("llm failed", text);
+                publishIfCurrent(cancellation, escalation(text));
+            }
+            case TurnOutcome.Stopped stopped -> log.outcome("stopped", "cancelled by the User's STOP/CLEAR");
+        }
+    }
+
+    private Message escalation(String text) {
+        String target = spec.escalateTo();
+        if (Message.USER.equals(target)) {
+            return Message.chatTo(spec.name(), text, List.of(Message.USER));
+        }
+        return Message.chat(spec.name(), "@" + target + " " + text);
+    }
+
+    private String report(String headline, List<dev.minilab.runtime.loop.ToolCallRecord> calls) {
+        StringBuilder text = new StringBuilder(headline);
+        if (calls.isEmpty()) {
+            text.append(" (none)");
+        }
+        int n = 1;
+        for (var call : calls) {
+            text.append("\n").append(n++).append(". ").append(call.summaryLine());
+        }
+        text.append("\nExecution log: ").append(log.markdownPath());
+        return text.toString();
+    }
+
+    private void publishIfCurrent(Cancellation cancellation, Message message) {
+        synchronized (lock) {
+            if (cancellation.isCancelled()) {
+                agentLog.info("Not publishing the answer of a stopped turn");
+                return;
+            }
+            publishQuietly(message.withContent(redactor.apply(message.content())));
+        }
+    }
+
+    private void publishQuietly(Message message) {
+        try {
+            bus.publish(message.withContent(redactor.apply(message.content())));
+        } catch (RuntimeException e) {
+            agentLog.error("Could not publish to the bus (the message is in the execution log): {}", e.getMessage());
+        }
+    }
+
+    /** Writes this agent's heartbeat into hash {@code agent_status}. */
+    public void heartbeat() {
+        ObjectNode node = JSON.createObjectNode();
+        synchronized (lock) {
+            node.put("role", spec.name());
+            node.put("state", state.wire());
+            node.put("task", redactor.apply(task));
+            node.put("last_seq", lastSeq);
+            node.put("queued", queue.size());
+        }
+        node.put("version", spec.version());
+        node.put("updated", Instant.now().toString());
+        try {
+            bus.putStatus(spec.name(), node.toString());
+        } catch (RuntimeException e) {
+            agentLog.debug("Heartbeat not written: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        synchronized (lock) {
+            current.cancel();
+            queue.clear();
+        }
+        worker.interrupt();
+        try {
+            worker.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        loop.close();
+    }
+
+    private static String abbreviate(String text, int max) {
+        String oneLine = text.replaceAll("\\s+", " ");
+        return oneLine.length() <= max ? oneLine : oneLine.substring(0, max) + "…";
+    }
+
+    /** Routes a turn's side output: think notes, the execution log, progress lines, token usage. */
+    private final class Listener implements TurnListener {
+        @Override
+        public void think(String text) {
+            agentLog.info("[think] {}", text);
+            bus.publishThink(spec.name(), redactor.apply(text));
+        }
+
+        @Override
+        public void toolCalled(String tool, String arguments, ToolResult result) {
+            log.toolCall(tool, arguments, result);
+            agentLog.info("{} → {}{} in {} ms", tool, result.status(),
+                    result.processExitCode().isPresent() ? " (exit " + result.exitCode() + ")" : "",
+                    result.duration().toMillis());
+        }
+
+        @Override
+        public void stillRunning(String tool, long seconds) {
+            publishQuietly(Message.status(spec.name(), spec.name() + ": " + tool + " running, " + seconds + " s"));
+        }
+
+        @Override
+        public void usage(String model, TokenUsage tokens) {
+            if (usage != null) {
+                usage.record(model, tokens);
+            }
+        }
+    }
+}

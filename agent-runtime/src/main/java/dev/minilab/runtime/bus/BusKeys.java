@@ -1,0 +1,50 @@
+package dev.minilab.runtime.bus;
+
+/**
+ * The Redis key and channel names MiniLab uses (DESIGN.md section 4), optionally under a prefix so that several
+ * teams (or tests) can share one Redis.
+ *
+ * @param prefix prepended to every name; empty for the standard names
+ */
+public record BusKeys(String prefix) {
+
+    /** The standard names, as the original and every MiniLab client use them. */
+    public static final BusKeys DEFAULT = new BusKeys("");
+
+    public BusKeys {
+        prefix = prefix == null ? "" : prefix;
+    }
+
+    public String channel() {
+        return prefix + "agent_channel";
+    }
+
+    public String thinkChannel() {
+        return prefix + "agent_think";
+    }
+
+    public String history() {
+        return prefix + "chat_history";
+    }
+
+    public String sequence() {
+        return prefix + "chat_seq";
+    }
+
+    public String status() {
+        return prefix + "agent_status";
+    }
+
+    public String usage() {
+        return prefix + "agent_usage";
+    }
+
+    public String requirements() {
+        return prefix + "user_requirements";
+    }
+
+    /** Hash of the last handled seq per agent (resume after a restart). */
+    public String progress() {
+        return prefix + "agent_progress";
+    }
+}

@@ -1,0 +1,415 @@
+package dev.minilab.runtime.bus;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TransactionResult;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The team's shared channel and history on Redis (DESIGN.md section 4), built on Lettuce.
+ *
+ * <p>Publishing assigns the message its {@code seq} ({@code INCR chat_seq}), appends chat messages to
+ * {@code chat_history} trimmed to the window (and User requests to {@code user_requirements}), then publishes it on
+ * {@code agent_channel}. Receiving decodes tolerantly: malformed payloads and messages the {@link MessageGuard}
+ * rejects are logged and skipped. Lettuce reconnects and resubscribes on its own after a broker restart.
+ */
+public final class TeamBus implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TeamBus.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Pinned user requests kept (each agent's prompt gets them all, within a size budget). */
+    private static final int MAX_PINNED = 200;
+    /**
+     * Reconnect attempts start after 50 ms and back off to at most one per second, so a restarted broker is found
+     * again within about a second (Lettuce's default backs off to 30 s).
+     */
+    static final Delay RECONNECT_DELAY = Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2,
+            TimeUnit.MILLISECONDS);
+
+    private final BusSettings settings;
+    private final MessageGuard guard;
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> connection;
+    private final RedisCommands<String, String> redis;
+    /** A connection of its own for MULTI/EXEC, so other threads' commands never land inside a transaction. */
+    private final StatefulRedisConnection<String, String> publishConnection;
+    private final List<BusListener> listeners = new CopyOnWriteArrayList<>();
+    private StatefulRedisPubSubConnection<String, String> pubSub;
+    /** SUBSCRIBE confirmations seen for agent_channel: the first is the start, every later one a reconnect. */
+    private long channelSubscriptions;
+    private final DropLog dropLog = new DropLog(LOG);
+    /**
+     * Listeners run here, in arrival order, never on Lettuce's I/O thread: a listener may call Redis (publish a
+     * status line), and a blocking call on the I/O thread could wait for itself.
+     */
+    private final ExecutorService delivery = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "bus-delivery");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private TeamBus(BusSettings settings, MessageGuard guard, RedisClient client,
+                    StatefulRedisConnection<String, String> connection,
+                    StatefulRedisConnection<String, String> publishConnection) {
+        this.settings = settings;
+        this.publishConnection = publishConnection;
+        this.guard = guard;
+        this.client = client;
+        this.connection = connection;
+        this.redis = connection.sync();
+    }
+
+    /** Connects to the broker; throws {@link BusException} with a how-to-fix message when it cannot. */
+    public static TeamBus connect(BusSettings settings) {
+        return connect(settings, MessageGuard.UNSIGNED);
+    }
+
+    /** Connects to the broker with a guard that signs and verifies messages. */
+    public static TeamBus connect(BusSettings settings, MessageGuard guard) {
+        Objects.requireNonNull(guard, "guard");
+        RedisURI uri = RedisURI.create(settings.redisUri());
+        uri.setTimeout(settings.commandTimeout());
+        ClientResources resources = ClientResources.builder().reconnectDelay(RECONNECT_DELAY).build();
+        RedisClient client = RedisClient.create(resources, uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .pingBeforeActivateConnection(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
+                .socketOptions(SocketOptions.builder().connectTimeout(settings.commandTimeout()).build())
+                .build());
+        try {
+            StatefulRedisConnection<String, String> connection = client.connect();
+            return new TeamBus(settings, guard, client, connection, client.connect());
+        } catch (RuntimeException e) {
+            client.shutdown();
+            resources.shutdown();
+            throw BusException.unreachable(describe(uri), e);
+        }
+    }
+
+    public BusSettings settings() {
+        return settings;
+    }
+
+    public BusKeys keys() {
+        return settings.keys();
+    }
+
+    /**
+     * Publishes {@code message}: assigns its seq, stores chat messages in the history window, sends it on the channel.
+     *
+     * @return the message as sent (with seq and, when signing, signature)
+     */
+    public synchronized Message publish(Message message) {
+        BusKeys keys = settings.keys();
+        RedisCommands<String, String> tx = publishConnection.sync();
+        try {
+            Message sealed = guard.seal(message);
+            long seq = redis.incr(keys.sequence());
+            Message sent = sealed.withSeq(seq);
+            String payload = MessageCodec.encode(sent);
+            if (sent.kind() == MessageKind.CHAT) {
+                tx.multi();
+                tx.rpush(keys.history(), payload);
+                tx.ltrim(keys.history(), -settings.historyWindow(), -1);
+                if (sent.isFromUser()) {
+                    tx.rpush(keys.requirements(), payload);
+                    tx.ltrim(keys.requirements(), -MAX_PINNED, -1);
+                }
+                tx.publish(keys.channel(), payload);
+                TransactionResult result = tx.exec();
+                if (result.wasDiscarded()) {
+                    throw BusException.commandFailed("MULTI/EXEC publish", null);
+                }
+            } else {
+                redis.publish(keys.channel(), payload);
+            }
+            return sent;
+        } catch (BusException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            discardQuietly(tx);
+            throw BusException.commandFailed("publish", e);
+        }
+    }
+
+    private static void discardQuietly(RedisCommands<String, String> tx) {
+        try {
+            if (tx.getStatefulConnection().isMulti()) {
+                tx.discard();
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("DISCARD after a failed publish also failed", e);
+        }
+    }
+
+    /** Sends a think note on {@code agent_think} (never on {@code agent_channel}). */
+    public void publishThink(String sender, String content) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("sender", sender);
+        node.put("content", content);
+        node.put("timestamp", Instant.now().toString());
+        try {
+            redis.publish(settings.keys().thinkChannel(), node.toString());
+        } catch (RuntimeException e) {
+            LOG.debug("Could not publish a think note (it is also in the agent's log)", e);
+        }
+    }
+
+    /** Starts delivering channel messages and think notes to {@code listener}. */
+    public synchronized void subscribe(BusListener listener) {
+        listeners.add(listener);
+        if (pubSub == null) {
+            pubSub = client.connectPubSub();
+            pubSub.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, String payload) {
+                    try {
+                        delivery.execute(() -> dispatch(channel, payload));
+                    } catch (RejectedExecutionException e) {
+                        LOG.debug("Bus closed; dropped a delivery");
+                    }
+                }
+
+                @Override
+                public void subscribed(String channel, long count) {
+                    if (!channel.equals(settings.keys().channel()) || channelSubscriptions++ == 0) {
+                        return;
+                    }
+                    LOG.info("Reconnected to Redis and resubscribed to {}; catching up from {}", channel,
+                            settings.keys().history());
+                    try {
+                        delivery.execute(TeamBus.this::notifyReconnected);
+                    } catch (RejectedExecutionException e) {
+                        LOG.debug("Bus closed; no catch-up after reconnect");
+                    }
+                }
+            });
+            pubSub.sync().subscribe(settings.keys().channel(), settings.keys().thinkChannel());
+        }
+    }
+
+    private void notifyReconnected() {
+        for (BusListener listener : listeners) {
+            try {
+                listener.onReconnected();
+            } catch (RuntimeException e) {
+                LOG.warn("A bus listener failed to catch up after a reconnect; it may have missed messages sent while "
+                        + "Redis was unreachable (they are in {})", settings.keys().history(), e);
+            }
+        }
+    }
+
+    private void dispatch(String channel, String payload) {
+        if (channel.equals(settings.keys().thinkChannel())) {
+            ThinkNote note = readThink(payload);
+            if (note != null) {
+                for (BusListener listener : listeners) {
+                    try {
+                        listener.onThink(note);
+                    } catch (RuntimeException e) {
+                        LOG.warn("A bus listener failed on a think note; other listeners still get it", e);
+                    }
+                }
+            }
+            return;
+        }
+        Message message = accept(payload);
+        if (message == null) {
+            return;
+        }
+        for (BusListener listener : listeners) {
+            try {
+                listener.onMessage(message);
+            } catch (RuntimeException e) {
+                LOG.warn("A bus listener failed on message {}; other listeners still get it", message.id(), e);
+            }
+        }
+    }
+
+    /** Decodes and authenticates one payload; returns null (after logging why) when it must be skipped. */
+    Message accept(String payload) {
+        MessageCodec.Decoded decoded = MessageCodec.decode(payload);
+        if (decoded instanceof MessageCodec.Decoded.Malformed malformed) {
+            dropLog.drop("Skipped a malformed payload on " + settings.keys().channel() + ": " + malformed.reason()
+                    + " (payload starts: " + preview(payload) + ")");
+            return null;
+        }
+        Message message = ((MessageCodec.Decoded.Valid) decoded).message();
+        Optional<String> rejection;
+        try {
+            rejection = guard.rejectionReason(message);
+        } catch (RuntimeException e) {
+            rejection = Optional.of("the message guard failed: " + e);
+        }
+        if (rejection.isPresent()) {
+            dropLog.drop("Dropped message " + preview(message.id()) + " claiming to be from "
+                    + preview(message.sender()) + ": " + rejection.get());
+            return null;
+        }
+        return message;
+    }
+
+    private static ThinkNote readThink(String payload) {
+        try {
+            var node = JSON.readTree(payload);
+            if (node.path("sender").isTextual() && node.path("content").isTextual()) {
+                Instant ts;
+                try {
+                    ts = Instant.parse(node.path("timestamp").asText());
+                } catch (RuntimeException e) {
+                    ts = Instant.now();
+                }
+                return new ThinkNote(node.get("sender").asText(), node.get("content").asText(), ts);
+            }
+        } catch (Exception e) {
+            LOG.debug("Skipped a malformed think note", e);
+        }
+        return null;
+    }
+
+    /** The last {@code count} chat messages of the history, oldest first (malformed entries skipped). */
+    public List<Message> history(int count) {
+        List<String> raw = redis.lrange(settings.keys().history(), -Math.max(1, count), -1);
+        return decodeAll(raw);
+    }
+
+    /** History entries with a seq greater than {@code seq}, oldest first. */
+    public List<Message> historySince(long seq) {
+        return history(settings.historyWindow()).stream().filter(m -> m.seq() > seq).toList();
+    }
+
+    /** The pinned User requests, oldest first. */
+    public List<Message> pinnedRequirements() {
+        return decodeAll(redis.lrange(settings.keys().requirements(), 0, -1));
+    }
+
+    private List<Message> decodeAll(List<String> raw) {
+        List<Message> messages = new ArrayList<>(raw.size());
+        for (String payload : raw) {
+            Message message = accept(payload);
+            if (message != null) {
+                messages.add(message);
+            }
+        }
+        return messages;
+    }
+
+    /** Deletes the conversation: history and pinned requirements (the seq counter keeps counting). */
+    public void clearConversation() {
+        redis.del(settings.keys().history(), settings.keys().requirements());
+    }
+
+    /** The current value of the {@code chat_seq} counter (0 before the first message). */
+    public long currentSeq() {
+        String value = redis.get(settings.keys().sequence());
+        return value == null ? 0 : Long.parseLong(value);
+    }
+
+    /** The last seq {@code agent} recorded as handled in hash {@code agent_progress}; empty before its first start. */
+    public OptionalLong progress(String agent) {
+        String value = redis.hget(settings.keys().progress(), agent);
+        if (value == null) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(value));
+        } catch (NumberFormatException e) {
+            LOG.warn("Ignoring a malformed {} entry for {}: '{}' (expected a number); it is rewritten on the next "
+                    + "handled message", settings.keys().progress(), agent, preview(value));
+            return OptionalLong.empty();
+        }
+    }
+
+    /** Records in hash {@code agent_progress} that {@code agent} has handled everything up to {@code seq}. */
+    public void saveProgress(String agent, long seq) {
+        redis.hset(settings.keys().progress(), agent, Long.toString(seq));
+    }
+
+    /** Writes this agent's heartbeat JSON into hash {@code agent_status}. */
+    public void putStatus(String agent, String json) {
+        redis.hset(settings.keys().status(), agent, json);
+    }
+
+    /** Every agent's heartbeat JSON. */
+    public Map<String, String> statuses() {
+        return redis.hgetall(settings.keys().status());
+    }
+
+    /** Reads one field of hash {@code agent_usage}. */
+    public String usageField(String field) {
+        return redis.hget(settings.keys().usage(), field);
+    }
+
+    /** Writes one field of hash {@code agent_usage}. */
+    public void putUsage(String field, String json) {
+        redis.hset(settings.keys().usage(), field, json);
+    }
+
+    /** Every usage record. */
+    public Map<String, String> usage() {
+        return redis.hgetall(settings.keys().usage());
+    }
+
+    /** Direct access for the few callers that need a command the bus has no method for. */
+    public RedisCommands<String, String> commands() {
+        return redis;
+    }
+
+    /** True when the broker answers PING now. */
+    public boolean ping() {
+        try {
+            return "PONG".equalsIgnoreCase(redis.ping());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        delivery.shutdownNow();
+        try {
+            if (pubSub != null) {
+                pubSub.close();
+            }
+            connection.close();
+            publishConnection.close();
+        } finally {
+            client.shutdown();
+            client.getResources().shutdown();
+        }
+    }
+
+    private static String describe(RedisURI uri) {
+        return uri.getHost() + ":" + uri.getPort();
+    }
+
+    private static String preview(String payload) {
+        String oneLine = payload.replaceAll("\\s+", " ");
+        return oneLine.length() <= 80 ? oneLine : oneLine.substring(0, 80) + "…";
+    }
+}

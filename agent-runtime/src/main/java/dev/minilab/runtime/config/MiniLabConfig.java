@@ -1,0 +1,171 @@
+package dev.minilab.runtime.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * MiniLab's settings (DESIGN.md section 3), built from a map of environment variables.
+ *
+ * <p>Nothing here reads the process environment: {@code main} merges the process env over {@code .env} (see
+ * {@link #load}) and passes the map in. Unknown or malformed values fail at once with one line naming the variable
+ * and what is expected.
+ */
+public final class MiniLabConfig {
+
+    public static final String DEFAULT_API_BASE = "https://api.openai.com/v1";
+    public static final String DEFAULT_MODEL = "gpt-5-mini";
+
+    private final Map<String, String> env;
+    private final Path workspace;
+
+    private MiniLabConfig(Map<String, String> env, Path workspace) {
+        this.env = Map.copyOf(env);
+        this.workspace = workspace;
+        // Validate everything now so that a typo fails at start-up, not in the middle of a task.
+        redisUri();
+        llmTimeout();
+        llmMaxRetries();
+        maxSteps();
+        historyWindow();
+        apiBase();
+    }
+
+    /**
+     * Builds the config from {@code env}. The workspace is {@code MINILAB_WORKSPACE}, else {@code currentDir}.
+     */
+    public static MiniLabConfig from(Map<String, String> env, Path currentDir) {
+        String ws = env.get("MINILAB_WORKSPACE");
+        Path workspace;
+        try {
+            workspace = (ws == null || ws.isBlank() ? currentDir : Path.of(ws)).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw ConfigException.invalid("MINILAB_WORKSPACE", ws, "a directory path");
+        }
+        return new MiniLabConfig(env, workspace);
+    }
+
+    /**
+     * Merges the process environment over the {@code .env} file in {@code dir} (the process env wins).
+     * This is the only place that combines them; it is called from the mains.
+     */
+    public static Map<String, String> load(Map<String, String> processEnv, Path dir) {
+        Map<String, String> merged = new HashMap<>(DotEnv.read(dir.resolve(".env")));
+        merged.putAll(processEnv);
+        return merged;
+    }
+
+    /** Every variable, for the redactor and for building scrubbed child environments. */
+    public Map<String, String> env() {
+        return env;
+    }
+
+    public Optional<String> get(String name) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+    }
+
+    public String get(String name, String defaultValue) {
+        return get(name).orElse(defaultValue);
+    }
+
+    public Path workspace() {
+        return workspace;
+    }
+
+    /** The broker URI from REDIS_URL, else REDIS_HOST/REDIS_PORT/REDIS_PASSWORD. */
+    public String redisUri() {
+        Optional<String> url = get("REDIS_URL");
+        if (url.isPresent()) {
+            try {
+                URI uri = new URI(url.get());
+                if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
+                    throw ConfigException.invalid("REDIS_URL", url.get(), "redis://[:password@]host:port[/db]");
+                }
+            } catch (URISyntaxException e) {
+                throw ConfigException.invalid("REDIS_URL", url.get(), "redis://[:password@]host:port[/db]");
+            }
+            return url.get();
+        }
+        String host = get("REDIS_HOST", "localhost");
+        int port = intValue("REDIS_PORT", 6379, 1, 65535);
+        String auth = get("REDIS_PASSWORD").map(p -> ":" + URLEncoder.encode(p, StandardCharsets.UTF_8) + "@").orElse("");
+        String hostPart = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return "redis://" + auth + hostPart + ":" + port;
+    }
+
+    /** Where the broker is, for messages (no password). */
+    public String redisAddress() {
+        return get("REDIS_URL").map(u -> u.replaceAll("//[^@/]*@", "//")).orElseGet(
+                () -> get("REDIS_HOST", "localhost") + ":" + get("REDIS_PORT", "6379"));
+    }
+
+    public String apiBase() {
+        String base = get("OPENAI_API_BASE", DEFAULT_API_BASE);
+        if (!base.startsWith("http://") && !base.startsWith("https://")) {
+            throw ConfigException.invalid("OPENAI_API_BASE", base, "an http(s) URL such as https://api.openai.com/v1");
+        }
+        return base;
+    }
+
+    public Optional<String> apiKey() {
+        return get("OPENAI_API_KEY");
+    }
+
+    /** The model for {@code role}: {@code LLM_MODEL_<ROLE>} (e.g. LLM_MODEL_DEVOPS_BUILDER), else LLM_MODEL. */
+    public String modelFor(String role) {
+        return get("LLM_MODEL_" + role.toUpperCase(Locale.ROOT)).orElseGet(() -> get("LLM_MODEL", DEFAULT_MODEL));
+    }
+
+    public Duration llmTimeout() {
+        return Duration.ofSeconds(intValue("LLM_TIMEOUT_SECONDS", 120, 1, 3600));
+    }
+
+    public int llmMaxRetries() {
+        return intValue("LLM_MAX_RETRIES", 2, 0, 10);
+    }
+
+    public int maxSteps() {
+        return intValue("MAX_STEPS", 100, 1, 10_000);
+    }
+
+    public int historyWindow() {
+        return intValue("HISTORY_WINDOW", 80, 1, 10_000);
+    }
+
+    /** An integer variable within [min, max], or the default when unset. */
+    public int intValue(String name, int defaultValue, int min, int max) {
+        Optional<String> text = get(name);
+        if (text.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            int value = Integer.parseInt(text.get());
+            if (value < min || value > max) {
+                throw ConfigException.invalid(name, text.get(), "an integer from " + min + " to " + max);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw ConfigException.invalid(name, text.get(), "an integer from " + min + " to " + max);
+        }
+    }
+
+    /** A path variable, resolved against the workspace when relative. */
+    public Path path(String name, String defaultValue) {
+        String text = get(name, defaultValue);
+        try {
+            Path path = Path.of(text);
+            return path.isAbsolute() ? path.normalize() : workspace.resolve(path).normalize();
+        } catch (InvalidPathException e) {
+            throw ConfigException.invalid(name, text, "a file path");
+        }
+    }
+}

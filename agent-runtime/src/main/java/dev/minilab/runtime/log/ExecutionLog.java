@@ -1,0 +1,153 @@
+package dev.minilab.runtime.log;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.minilab.runtime.tools.ToolResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An agent's execution log: {@code docs/execution_log_<Role>.md} for people and
+ * {@code docs/execution_log_<Role>.jsonl} with the same events for tools.
+ *
+ * <p>One section per turn (the triggering message, then each tool call with arguments, status, exit code, duration
+ * and a result excerpt, then the outcome). Every text passes through the redactor before it is written. A log that
+ * cannot be written is reported once as a WARN and never stops the agent.
+ */
+public final class ExecutionLog {
+
+    /** Result text kept per entry (head and tail), in both files. */
+    public static final int EXCERPT_CHARS = 4000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutionLog.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String role;
+    private final Path markdown;
+    private final Path jsonLines;
+    private final UnaryOperator<String> redactor;
+    private final Clock clock;
+    private int turn;
+    private boolean warned;
+
+    public ExecutionLog(String role, Path docsDir, UnaryOperator<String> redactor, Clock clock) {
+        this.role = role;
+        this.markdown = docsDir.resolve("execution_log_" + role + ".md");
+        this.jsonLines = docsDir.resolve("execution_log_" + role + ".jsonl");
+        this.redactor = redactor;
+        this.clock = clock;
+    }
+
+    public ExecutionLog(String role, Path docsDir, UnaryOperator<String> redactor) {
+        this(role, docsDir, redactor, Clock.systemUTC());
+    }
+
+    /** The Markdown file (named in escalation messages). */
+    public Path markdownPath() {
+        return markdown;
+    }
+
+    public Path jsonLinesPath() {
+        return jsonLines;
+    }
+
+    /** Opens a new turn section for a message from {@code sender}; returns the turn number. */
+    public synchronized int startTurn(String sender, String content) {
+        turn++;
+        Instant now = clock.instant();
+        String text = excerpt(redactor.apply(content));
+        StringBuilder md = new StringBuilder();
+        md.append("\n## Turn ").append(turn).append(" — ").append(now).append(" — from ").append(sender).append("\n\n");
+        for (String line : text.split("\n", -1)) {
+            md.append("> ").append(line).append('\n');
+        }
+        md.append('\n');
+        ObjectNode json = event(now, "turn");
+        json.put("from", sender);
+        json.put("content", text);
+        write(md.toString(), json);
+        return turn;
+    }
+
+    /** Records one tool call. */
+    public synchronized void toolCall(String tool, String argumentsJson, ToolResult result) {
+        Instant now = clock.instant();
+        String args = redactor.apply(argumentsJson == null ? "{}" : argumentsJson);
+        String output = excerpt(redactor.apply(result.output()));
+        StringBuilder md = new StringBuilder();
+        md.append("### ").append(tool).append(" — ").append(now).append('\n');
+        md.append("- args: `").append(args.replace("`", "'")).append("`\n");
+        md.append("- status: ").append(result.status());
+        result.processExitCode().ifPresent(code -> md.append(" (exit code ").append(code).append(')'));
+        md.append(", ").append(result.duration().toMillis()).append(" ms\n\n");
+        md.append("```text\n").append(output.replace("```", "'''")).append("\n```\n\n");
+        ObjectNode json = event(now, "tool");
+        json.put("tool", tool);
+        json.put("args", args);
+        json.put("status", result.status().name());
+        if (result.processExitCode().isPresent()) {
+            json.put("exit_code", result.exitCode());
+        } else {
+            json.putNull("exit_code");
+        }
+        json.put("duration_ms", result.duration().toMillis());
+        json.put("result", output);
+        write(md.toString(), json);
+    }
+
+    /** Records how the turn ended (answered, finished, escalated, stopped, step cap). */
+    public synchronized void outcome(String kind, String detail) {
+        Instant now = clock.instant();
+        String text = excerpt(redactor.apply(detail == null ? "" : detail));
+        String md = "**Outcome: " + kind + "** — " + now + "\n\n" + text + "\n\n";
+        ObjectNode json = event(now, "outcome");
+        json.put("outcome", kind);
+        json.put("detail", text);
+        write(md, json);
+    }
+
+    /** Forgets the turn counter (CLEAR); the files themselves are kept as the record of what happened. */
+    public synchronized void reset() {
+        turn = 0;
+    }
+
+    private ObjectNode event(Instant now, String type) {
+        ObjectNode json = JSON.createObjectNode();
+        json.put("ts", now.toString());
+        json.put("role", role);
+        json.put("turn", turn);
+        json.put("type", type);
+        return json;
+    }
+
+    private void write(String md, ObjectNode json) {
+        try {
+            Files.createDirectories(markdown.getParent());
+            if (!Files.exists(markdown)) {
+                Files.writeString(markdown, "# Execution log of " + role + "\n", StandardCharsets.UTF_8);
+            }
+            Files.writeString(markdown, md, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(jsonLines, json.toString() + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            if (!warned) {
+                warned = true;
+                LOG.warn("Cannot write the execution log {}: {} — check that the docs/ folder is writable",
+                        markdown, e.toString());
+            }
+        }
+    }
+
+    /** Keeps the head and the tail of long text and says how much was cut. */
+    public static String excerpt(String text) {
+        return Excerpts.headAndTail(text, EXCERPT_CHARS);
+    }
+}

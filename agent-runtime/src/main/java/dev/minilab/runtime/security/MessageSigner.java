@@ -1,0 +1,135 @@
+package dev.minilab.runtime.security;
+
+import dev.minilab.runtime.config.ConfigException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Signs what one sender publishes and verifies what it receives, with Ed25519 over {@link Canonical} bytes.
+ *
+ * <p>With a configured {@link KeyRing}, {@link #sign} returns a base64 signature and {@link #verify} accepts a message
+ * only when its signature verifies against the public key of the sender it claims; with an unsigned key ring,
+ * {@link #sign} returns empty and {@link #verify} accepts everything. Thread-safe.
+ */
+public final class MessageSigner {
+
+    /** Ed25519 signatures are 64 bytes; base64 of more than this is rejected before decoding. */
+    private static final int MAX_SIGNATURE_CHARS = 128;
+
+    private final KeyRing keyRing;
+    private final String self;
+
+    private MessageSigner(KeyRing keyRing, String self) {
+        this.keyRing = keyRing;
+        this.self = self;
+    }
+
+    /**
+     * Creates the signer of {@code self} (a role name or {@code User}); with a configured key ring it checks that the
+     * private key belongs to {@code self}'s public key, so a process cannot start with another sender's key.
+     *
+     * @throws ConfigException when the keys are configured but {@code self} has no public key or a different one
+     */
+    public static MessageSigner create(KeyRing keyRing, String self) {
+        Objects.requireNonNull(keyRing, "keyRing");
+        Objects.requireNonNull(self, "self");
+        MessageSigner signer = new MessageSigner(keyRing, self);
+        if (keyRing.configured()) {
+            PublicKey own = keyRing.publicKey(self).orElseThrow(() -> ConfigException.invalid(
+                    KeyRing.PUBLIC_KEYS_VARIABLE, "(folder without " + self + ".pub)",
+                    "a folder holding " + self + ".pub next to the other public keys (run ./minilab keys)"));
+            byte[] probe = ("key check for " + self).getBytes(StandardCharsets.UTF_8);
+            String signature = signer.sign(probe).orElseThrow();
+            if (!check(own, probe, Base64.getDecoder().decode(signature))) {
+                throw ConfigException.invalid(KeyRing.PRIVATE_KEY_VARIABLE, "(key of another sender)",
+                        "the private key of " + self + " (keys/private/" + self + "/" + self + ".pem); it does not match "
+                                + self + ".pub");
+            }
+        }
+        return signer;
+    }
+
+    /** Returns the sender this signer signs as. */
+    public String self() {
+        return self;
+    }
+
+    /** Returns whether messages are signed and checked (keys configured). */
+    public boolean signing() {
+        return keyRing.configured();
+    }
+
+    /** Returns the base64 Ed25519 signature of {@code canonicalBytes}, or empty when the bus runs unsigned. */
+    public Optional<String> sign(byte[] canonicalBytes) {
+        Objects.requireNonNull(canonicalBytes, "canonicalBytes");
+        if (!keyRing.configured()) {
+            return Optional.empty();
+        }
+        try {
+            Signature ed = Signature.getInstance(Pem.ALGORITHM);
+            ed.initSign(keyRing.privateKey());
+            ed.update(canonicalBytes);
+            return Optional.of(Base64.getEncoder().encodeToString(ed.sign()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Ed25519 signing failed; the JDK must provide Ed25519 (JDK 15+)", e);
+        }
+    }
+
+    /**
+     * Checks that {@code signatureBase64} is {@code sender}'s signature of {@code canonicalBytes}. Never throws for bad
+     * input: a missing, malformed or wrong signature, or a sender without a public key, is a {@link
+     * Verification.Rejected} whose reason says which.
+     */
+    public Verification verify(String sender, byte[] canonicalBytes, String signatureBase64) {
+        if (!keyRing.configured()) {
+            return Verification.unsigned();
+        }
+        if (sender == null || sender.isBlank()) {
+            return Verification.rejected(sender, "no sender");
+        }
+        Optional<PublicKey> key = keyRing.publicKey(sender);
+        if (key.isEmpty()) {
+            return Verification.rejected(sender, "no public key for sender '" + abbreviate(sender)
+                    + "' (known: " + String.join(", ", keyRing.senders()) + ")");
+        }
+        if (signatureBase64 == null || signatureBase64.isBlank()) {
+            return Verification.rejected(sender, "message is not signed but this team requires signatures");
+        }
+        if (signatureBase64.length() > MAX_SIGNATURE_CHARS) {
+            return Verification.rejected(sender, "signature is " + signatureBase64.length() + " characters, too long");
+        }
+        byte[] signature;
+        try {
+            signature = Base64.getDecoder().decode(signatureBase64.strip());
+        } catch (IllegalArgumentException e) {
+            return Verification.rejected(sender, "signature is not base64");
+        }
+        if (canonicalBytes == null || !check(key.get(), canonicalBytes, signature)) {
+            return Verification.rejected(sender, "signature does not verify against " + sender
+                    + "'s public key (forged, tampered, or signed with another sender's key)");
+        }
+        return Verification.verified(sender);
+    }
+
+    private static boolean check(PublicKey key, byte[] data, byte[] signature) {
+        try {
+            Signature ed = Signature.getInstance(Pem.ALGORITHM);
+            ed.initVerify(key);
+            ed.update(data);
+            return ed.verify(signature);
+        } catch (java.security.SignatureException e) {
+            return false; // malformed signature bytes: a failed verification, not an error
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Ed25519 verification failed; the JDK must provide Ed25519 (JDK 15+)", e);
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+    }
+}

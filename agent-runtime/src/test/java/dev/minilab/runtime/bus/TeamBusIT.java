@@ -1,0 +1,145 @@
+package dev.minilab.runtime.bus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.minilab.testkit.RedisExtension;
+import dev.minilab.testkit.RedisServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(RedisExtension.class)
+class TeamBusIT {
+
+    private final RedisServer redis;
+    private TeamBus bus;
+    private BusKeys keys;
+
+    TeamBusIT(RedisServer redis) {
+        this.redis = redis;
+    }
+
+    @BeforeEach
+    void connect() {
+        keys = new BusKeys(redis.namespace() + UUID.randomUUID() + ":");
+        bus = TeamBus.connect(new BusSettings(redis.uri(), 5, keys, Duration.ofSeconds(5)));
+    }
+
+    @AfterEach
+    void close() {
+        bus.close();
+    }
+
+    @Test
+    void publishAssignsIncreasingSeqAndDeliversToSubscribers() {
+        List<Message> received = new CopyOnWriteArrayList<>();
+        bus.subscribe(received::add);
+
+        Message first = bus.publish(Message.chat("User", "one"));
+        Message second = bus.publish(Message.chat("Architect_Zero", "two"));
+
+        assertThat(second.seq()).isGreaterThan(first.seq()).isPositive();
+        await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 2);
+        assertThat(received).extracting(Message::content).containsExactly("one", "two");
+        assertThat(received.getFirst()).isEqualTo(first);
+    }
+
+    @Test
+    void historyIsTrimmedToTheWindow() {
+        for (int i = 1; i <= 12; i++) {
+            bus.publish(Message.chat("Architect_Zero", "m" + i));
+        }
+
+        assertThat(redis.command("LLEN", keys.history())).isEqualTo(5L);
+        assertThat(bus.history(100)).extracting(Message::content).containsExactly("m8", "m9", "m10", "m11", "m12");
+    }
+
+    @Test
+    void statusMessagesAreSentButNotKeptInTheHistory() {
+        bus.publish(Message.status("QA_Tester", "halted"));
+
+        assertThat(bus.history(10)).isEmpty();
+    }
+
+    @Test
+    void userMessagesArePinnedAndClearingForgetsThem() {
+        bus.publish(Message.chat("User", "build a VM"));
+        bus.publish(Message.chat("Architect_Zero", "@DevOps_Builder build a VM"));
+
+        assertThat(bus.pinnedRequirements()).extracting(Message::content).containsExactly("build a VM");
+
+        bus.clearConversation();
+
+        assertThat(bus.pinnedRequirements()).isEmpty();
+        assertThat(bus.history(10)).isEmpty();
+    }
+
+    @Test
+    void malformedPayloadsAreSkippedAndDeliveryGoesOn() {
+        List<Message> received = new CopyOnWriteArrayList<>();
+        bus.subscribe(received::add);
+
+        redis.command("PUBLISH", keys.channel(), "{not json");
+        redis.command("PUBLISH", keys.channel(), "{\"sender\":42,\"content\":\"x\"}");
+        redis.command("PUBLISH", keys.channel(), "{\"sender\":\"User\",\"content\":\"original form\",\"timestamp\":\"2025-01-01T00:00:00\"}");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 1);
+        assertThat(received.getFirst().content()).isEqualTo("original form");
+    }
+
+    @Test
+    void oneFailingListenerDoesNotStopTheOthers() {
+        List<Message> received = new CopyOnWriteArrayList<>();
+        bus.subscribe(message -> {
+            throw new IllegalStateException("listener bug");
+        });
+        bus.subscribe(received::add);
+
+        bus.publish(Message.chat("User", "hello"));
+        bus.publish(Message.chat("User", "again"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 2);
+    }
+
+    @Test
+    void thinkNotesArriveOnlyOnTheThinkChannel() {
+        List<Message> messages = new CopyOnWriteArrayList<>();
+        List<ThinkNote> notes = new CopyOnWriteArrayList<>();
+        bus.subscribe(new BusListener() {
+            @Override
+            public void onMessage(Message message) {
+                messages.add(message);
+            }
+
+            @Override
+            public void onThink(ThinkNote note) {
+                notes.add(note);
+            }
+        });
+
+        bus.publishThink("DevOps_Builder", "I should check the plan first");
+        bus.publish(Message.chat("User", "marker"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> messages.size() == 1 && notes.size() == 1);
+        assertThat(notes.getFirst().content()).isEqualTo("I should check the plan first");
+        assertThat(messages).extracting(Message::content).containsExactly("marker");
+        assertThat(bus.history(10)).extracting(Message::content).containsExactly("marker");
+    }
+
+    @Test
+    void unreachableBrokerFailsWithAHowToFixMessage() {
+        int closedPort = dev.minilab.testkit.FreePort.find();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TeamBus.connect(new BusSettings(
+                        "redis://127.0.0.1:" + closedPort, 80, BusKeys.DEFAULT, Duration.ofSeconds(2))))
+                .isInstanceOf(BusException.class)
+                .hasMessageContaining("cannot reach Redis at 127.0.0.1:" + closedPort)
+                .hasMessageContaining("REDIS_HOST");
+    }
+}

@@ -1,0 +1,88 @@
+package dev.minilab.runtime.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigTest {
+
+    @Test
+    void dotEnvUnderstandsCommentsQuotesAndExport() {
+        Map<String, String> values = DotEnv.parse(List.of(
+                "# comment",
+                "",
+                "export REDIS_HOST=redis-broker",
+                "OPENAI_API_KEY=\"sk-with # hash\"",
+                "LLM_MODEL=gpt-5-mini   # the default",
+                "SINGLE='a \"quoted\" value'",
+                "MULTI=\"line1\\nline2\""), ".env");
+
+        assertThat(values).containsEntry("REDIS_HOST", "redis-broker")
+                .containsEntry("OPENAI_API_KEY", "sk-with # hash")
+                .containsEntry("LLM_MODEL", "gpt-5-mini")
+                .containsEntry("SINGLE", "a \"quoted\" value")
+                .containsEntry("MULTI", "line1\nline2");
+    }
+
+    @Test
+    void malformedDotEnvLineNamesTheLine() {
+        assertThatThrownBy(() -> DotEnv.parse(List.of("OK=1", "this is not a setting"), ".env"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(".env line 2");
+    }
+
+    @Test
+    void processEnvironmentWinsOverDotEnv(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve(".env"), "LLM_MODEL=from-file\nMAX_STEPS=7\n");
+
+        Map<String, String> merged = MiniLabConfig.load(Map.of("LLM_MODEL", "from-env"), dir);
+
+        assertThat(merged).containsEntry("LLM_MODEL", "from-env").containsEntry("MAX_STEPS", "7");
+    }
+
+    @Test
+    void defaultsFollowTheDesign(@TempDir Path dir) {
+        MiniLabConfig config = MiniLabConfig.from(Map.of(), dir);
+
+        assertThat(config.redisUri()).isEqualTo("redis://localhost:6379");
+        assertThat(config.apiBase()).isEqualTo("https://api.openai.com/v1");
+        assertThat(config.modelFor("DevOps_Builder")).isEqualTo("gpt-5-mini");
+        assertThat(config.maxSteps()).isEqualTo(100);
+        assertThat(config.historyWindow()).isEqualTo(80);
+        assertThat(config.workspace()).isEqualTo(dir.toAbsolutePath().normalize());
+    }
+
+    @Test
+    void perRoleModelOverridesTheDefault(@TempDir Path dir) {
+        MiniLabConfig config = MiniLabConfig.from(Map.of("LLM_MODEL", "base", "LLM_MODEL_QA_TESTER", "small"), dir);
+
+        assertThat(config.modelFor("QA_Tester")).isEqualTo("small");
+        assertThat(config.modelFor("Architect_Zero")).isEqualTo("base");
+    }
+
+    @Test
+    void redisPasswordGoesIntoTheUriButNotIntoTheAddress(@TempDir Path dir) {
+        MiniLabConfig config = MiniLabConfig.from(Map.of("REDIS_HOST", "redis-broker", "REDIS_PORT", "6380",
+                "REDIS_PASSWORD", "p@ss word"), dir);
+
+        assertThat(config.redisUri()).isEqualTo("redis://:p%40ss+word@redis-broker:6380");
+        assertThat(config.redisAddress()).isEqualTo("redis-broker:6380");
+    }
+
+    @Test
+    void malformedValuesFailAtStartWithTheVariableName(@TempDir Path dir) {
+        assertThatThrownBy(() -> MiniLabConfig.from(Map.of("MAX_STEPS", "lots"), dir))
+                .isInstanceOf(ConfigException.class).hasMessage("MAX_STEPS=lots is not valid: expected an integer from 1 to 10000");
+        assertThatThrownBy(() -> MiniLabConfig.from(Map.of("REDIS_PORT", "70000"), dir))
+                .hasMessageContaining("REDIS_PORT=70000");
+        assertThatThrownBy(() -> MiniLabConfig.from(Map.of("OPENAI_API_BASE", "localhost:11434"), dir))
+                .hasMessageContaining("OPENAI_API_BASE");
+        assertThatThrownBy(() -> MiniLabConfig.from(Map.of("REDIS_URL", "http://x"), dir))
+                .hasMessageContaining("REDIS_URL");
+    }
+}

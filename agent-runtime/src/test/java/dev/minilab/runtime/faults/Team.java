@@ -1,0 +1,105 @@
+package dev.minilab.runtime.faults;
+
+import dev.langchain4j.model.chat.ChatModel;
+import dev.minilab.runtime.agent.AgentSpec;
+import dev.minilab.runtime.agent.TeamAgent;
+import dev.minilab.runtime.bus.Addressing;
+import dev.minilab.runtime.bus.BusKeys;
+import dev.minilab.runtime.bus.BusListener;
+import dev.minilab.runtime.bus.BusSettings;
+import dev.minilab.runtime.bus.Message;
+import dev.minilab.runtime.bus.MessageGuard;
+import dev.minilab.runtime.bus.TeamBus;
+import dev.minilab.runtime.llm.ChatModels;
+import dev.minilab.runtime.llm.LlmSettings;
+import dev.minilab.runtime.log.ExecutionLog;
+import dev.minilab.runtime.loop.LoopSettings;
+import dev.minilab.runtime.loop.ReActLoop;
+import dev.minilab.testkit.RecordedRequest;
+import dev.minilab.testkit.RedisServer;
+import dev.minilab.testkit.ScriptedLlmServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.UnaryOperator;
+
+/** Builds real agents and clients on a real Redis for the fault tests; the LLM is the scripted server. */
+final class Team {
+
+    static final Addressing ADDRESSING = new Addressing(
+            Set.of("Architect_Zero", "DevOps_Builder", "Security_Sentinel", "QA_Tester"), "Architect_Zero");
+    static final int WINDOW = 400;
+
+    private Team() {
+    }
+
+    static BusSettings settings(RedisServer redis) {
+        return new BusSettings(redis.uri(), WINDOW, new BusKeys(redis.namespace()), Duration.ofSeconds(10));
+    }
+
+    /** One agent: its own bus connection and a TeamAgent; closing it is a crash-like stop (no progress saved). */
+    record RunningAgent(String name, TeamBus bus, TeamAgent agent, Queue<Instant> reconnects) implements AutoCloseable {
+        @Override
+        public void close() {
+            agent.close();
+            bus.close();
+        }
+    }
+
+    static RunningAgent startAgent(String name, RedisServer redis, ScriptedLlmServer llm, MessageGuard guard,
+                                   Path docs) {
+        TeamBus bus = TeamBus.connect(settings(redis), guard);
+        ChatModel model = ChatModels.openAiCompatible(new LlmSettings(llm.baseUrl(), "test-key",
+                ScriptedLlmServer.DEFAULT_MODEL, Duration.ofSeconds(60), 0));
+        UnaryOperator<String> same = UnaryOperator.identity();
+        ReActLoop loop = new ReActLoop(name, model, ScriptedLlmServer.DEFAULT_MODEL, List.of(),
+                LoopSettings.defaults(10, false), same);
+        TeamAgent agent = new TeamAgent(new AgentSpec(name, "Test prompt of " + name + ".",
+                "Architect_Zero", 40, "test"), bus, ADDRESSING, loop, new ExecutionLog(name, docs, same), same, null);
+        Queue<Instant> reconnects = new ConcurrentLinkedQueue<>();
+        bus.subscribe(new BusListener() {
+            @Override
+            public void onMessage(Message message) {
+            }
+
+            @Override
+            public void onReconnected() {
+                reconnects.add(Instant.now());
+            }
+        });
+        agent.start();
+        return new RunningAgent(name, bus, agent, reconnects);
+    }
+
+    /** A client that publishes as {@code sender} and records everything it receives live. */
+    record Client(TeamBus bus, Queue<Message> received) implements AutoCloseable {
+        static Client connect(RedisServer redis, MessageGuard guard) {
+            TeamBus bus = TeamBus.connect(settings(redis), guard);
+            Queue<Message> received = new ConcurrentLinkedQueue<>();
+            bus.subscribe(received::add);
+            return new Client(bus, received);
+        }
+
+        List<Message> history() {
+            return bus.history(WINDOW);
+        }
+
+        @Override
+        public void close() {
+            bus.close();
+        }
+    }
+
+    /** LLM requests that started a turn for the trigger containing {@code marker} (its last message). */
+    static long turnsFor(ScriptedLlmServer llm, String agent, String marker) {
+        return llm.requestsFor(agent).stream()
+                .map(RecordedRequest::lastMessage)
+                .filter(m -> m != null && "user".equals(m.role()) && m.content() != null
+                        && m.content().contains(marker + " "))
+                .count();
+    }
+}

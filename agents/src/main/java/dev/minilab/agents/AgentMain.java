@@ -1,0 +1,120 @@
+package dev.minilab.agents;
+
+import dev.langchain4j.model.chat.ChatModel;
+import dev.minilab.runtime.agent.TeamAgent;
+import dev.minilab.runtime.bus.BusException;
+import dev.minilab.runtime.bus.BusKeys;
+import dev.minilab.runtime.bus.BusSettings;
+import dev.minilab.runtime.bus.TeamBus;
+import dev.minilab.runtime.config.ConfigException;
+import dev.minilab.runtime.config.MiniLabConfig;
+import dev.minilab.runtime.llm.ChatModels;
+import dev.minilab.runtime.llm.LlmSettings;
+import dev.minilab.runtime.security.SignatureGuard;
+import dev.minilab.runtime.tools.toolbox.ToolboxSettings;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one agent: {@code java -jar minilab-agent.jar <Role>} (or the role from {@code AGENT_ROLE}).
+ *
+ * <p>Exit codes: 2 bad usage or configuration, 3 Redis unreachable. Otherwise it runs until SIGTERM/SIGINT.
+ */
+public final class AgentMain {
+
+    /** Printed on stdout once the agent listens (scripts and tests wait for it). */
+    public static final String READY = "ready";
+    static final int EXIT_USAGE = 2;
+    static final int EXIT_REDIS = 3;
+
+    private AgentMain() {
+    }
+
+    public static void main(String[] args) {
+        int code = run(args, System.getenv(), Path.of("").toAbsolutePath(), System.out, System.err);
+        System.exit(code);
+    }
+
+    static int run(String[] args, Map<String, String> processEnv, Path cwd, PrintStream out, PrintStream err) {
+        Optional<String> roleText = args.length > 0 ? Optional.of(args[0])
+                : Optional.ofNullable(processEnv.get("AGENT_ROLE"));
+        if (roleText.isEmpty()) {
+            err.println("minilab-agent: which role? Usage: minilab-agent <Role> (or set AGENT_ROLE); roles: "
+                    + Role.validNames());
+            return EXIT_USAGE;
+        }
+        Optional<Role> parsed = Role.parse(roleText.get());
+        if (parsed.isEmpty()) {
+            err.println("minilab-agent: unknown role '" + roleText.get() + "'; use one of " + Role.validNames());
+            return EXIT_USAGE;
+        }
+        Role role = parsed.get();
+        Map<String, String> env;
+        MiniLabConfig config;
+        String prompt;
+        SignatureGuard guard;
+        try {
+            env = MiniLabConfig.load(processEnv, cwd);
+            config = MiniLabConfig.from(env, cwd);
+            ToolboxSettings.fromEnv(config.workspace(), env); // validates the tool settings before connecting
+            prompt = Prompts.load(role, Prompts.searchPath(config.get("MINILAB_PROMPTS"), config.workspace(),
+                    config.get("MINILAB_HOME")));
+            guard = SignatureGuard.fromEnv(env, role.displayName());
+        } catch (ConfigException e) {
+            err.println("minilab-agent: " + e.getMessage());
+            return EXIT_USAGE;
+        }
+        Logger log = LoggerFactory.getLogger("agent." + role.displayName());
+        String name = role.displayName();
+        BusSettings busSettings = new BusSettings(config.redisUri(), config.historyWindow(),
+                new BusKeys(config.get("MINILAB_KEY_PREFIX", "")), BusSettings.DEFAULT_COMMAND_TIMEOUT);
+        TeamBus bus;
+        try {
+            bus = TeamBus.connect(busSettings, guard);
+        } catch (BusException e) {
+            err.println("minilab-agent " + name + ": " + e.getMessage());
+            return EXIT_REDIS;
+        }
+        String model = config.modelFor(name);
+        ChatModel chatModel = ChatModels.openAiCompatible(new LlmSettings(config.apiBase(),
+                config.apiKey().orElse(null), model, config.llmTimeout(), config.llmMaxRetries()));
+        if (config.apiKey().isEmpty() && config.apiBase().equals(MiniLabConfig.DEFAULT_API_BASE)) {
+            log.warn("OPENAI_API_KEY is not set and OPENAI_API_BASE is OpenAI: every LLM call will fail. Set "
+                    + "OPENAI_API_KEY in .env, or point OPENAI_API_BASE at a local server (e.g. Ollama).");
+        }
+        TeamAgent agent = AgentAssembly.assemble(role, config, prompt, bus, chatModel, model);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Heartbeat heartbeat = Heartbeat.start(agent, bus, config.get("MINILAB_HEALTH_FILE").map(Path::of));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            heartbeat.close();
+            agent.close();
+            bus.close();
+            stopped.countDown();
+        }, name + "-shutdown"));
+        agent.start();
+        if (guard.signing()) {
+            log.info(guard.startupNotice());
+        } else {
+            log.warn(guard.startupNotice());
+        }
+        log.info("{} uses model {} at {}; workspace {}", name, model, config.apiBase(), config.workspace());
+        out.println(name + " " + READY);
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    static String version() {
+        String version = AgentMain.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.minilab.agents;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KeysMainTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return KeysMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void createsKeysForFourRolesAndTheUserThenKeepsThemOnTheSecondRun(@TempDir Path dir) throws Exception {
+        Path keys = dir.resolve("keys");
+
+        assertThat(run(keys.toString())).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("created", "DevOps_Builder.pem", "User.pub");
+        try (var files = Files.list(keys.resolve("public"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("Architect_Zero.pub",
+                    "DevOps_Builder.pub", "Security_Sentinel.pub", "QA_Tester.pub", "User.pub");
+        }
+        String before = Files.readString(keys.resolve("private/QA_Tester/QA_Tester.pem"));
+
+        out.reset();
+        assertThat(run(keys.toString())).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("created").contains("kept");
+        assertThat(Files.readString(keys.resolve("private/QA_Tester/QA_Tester.pem"))).isEqualTo(before);
+    }
+
+    @Test
+    void incompletePairExitsOneWithTheFix(@TempDir Path dir) throws Exception {
+        Path keys = dir.resolve("keys");
+        run(keys.toString());
+        Files.delete(keys.resolve("private/User/User.pem"));
+
+        assertThat(run(keys.toString())).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("minilab keys: key pair of User is incomplete");
+    }
+}

@@ -1,0 +1,228 @@
+package dev.minilab.console;
+
+import dev.minilab.console.bus.ConsoleBus;
+import dev.minilab.console.bus.TeamMessage;
+import dev.minilab.console.command.CommandParser;
+import dev.minilab.console.command.Input;
+import dev.minilab.console.log.ExecutionLogReader;
+import dev.minilab.console.log.ToolEntryFormat;
+import dev.minilab.console.render.ConsoleOutput;
+import dev.minilab.console.session.ConversationLog;
+import dev.minilab.console.status.StatusBoard;
+import dev.minilab.console.status.StatusView;
+import dev.minilab.console.status.UsageReport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedDeque;
+
+/**
+ * The console's behaviour, independent of how lines come in and where text goes: classifies each line, publishes
+ * chat and control messages, answers the {@code /commands}, shows channel messages and keeps the session log.
+ *
+ * <p>{@link #handle(String)} is called from one input thread; {@link #onMessage} and {@link #onThink} from bus
+ * threads.
+ */
+public final class Console implements ConsoleBus.Listener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Console.class);
+
+    /**
+     * Options of a console.
+     *
+     * @param echoOwnMessages show the User's own messages when they come back from the channel (pipes: yes, so the
+     *                        transcript is complete; terminals: no, the typed line is already on screen)
+     * @param clearWait       how long CLEAR waits for the agents' "halted" confirmations
+     * @param zone            time zone for displayed times
+     */
+    public record Options(boolean echoOwnMessages, Duration clearWait, ZoneId zone) {
+        public Options {
+            Objects.requireNonNull(clearWait, "clearWait");
+            Objects.requireNonNull(zone, "zone");
+        }
+    }
+
+    private final ConsoleBus bus;
+    private final ConsoleOutput out;
+    private final ConversationLog log;
+    private final ExecutionLogReader logs;
+    private final StatusBoard board;
+    private final Options options;
+    private final ConcurrentLinkedDeque<String> ownPending = new ConcurrentLinkedDeque<>();
+    private volatile boolean verbose;
+    private volatile HaltWatch haltWatch;
+
+    public Console(ConsoleBus bus, ConsoleOutput out, ConversationLog log, ExecutionLogReader logs, StatusBoard board,
+                   Options options) {
+        this.bus = bus;
+        this.out = out;
+        this.log = log;
+        this.logs = logs;
+        this.board = board;
+        this.options = options;
+    }
+
+    /** Subscribes to the bus; call once before the first {@link #handle}. */
+    public void start() {
+        bus.subscribe(this);
+        refreshHeartbeats();
+    }
+
+    /** Handles one typed line; returns false when the user asked to leave. Never throws for a failed command. */
+    public boolean handle(String line) {
+        Input input = CommandParser.parse(line);
+        try {
+            return dispatch(input);
+        } catch (RuntimeException e) {
+            LOG.debug("command {} failed", input, e);
+            out.error(describe(input) + " failed: " + e.getMessage());
+            return true;
+        }
+    }
+
+    private boolean dispatch(Input input) {
+        switch (input) {
+            case Input.Empty ignored -> {
+            }
+            case Input.Exit ignored -> {
+                return false;
+            }
+            case Input.Chat chat -> {
+                if (!options.echoOwnMessages()) {
+                    ownPending.add(chat.text());
+                }
+                bus.sendChat(chat.text());
+            }
+            case Input.Control control -> {
+                if (control.command() == Input.ControlCommand.STOP) {
+                    stop();
+                } else {
+                    clear();
+                }
+            }
+            case Input.Help ignored -> out.info(help("MiniLab console commands:"));
+            case Input.Unknown unknown -> out.info(help("Unknown command " + unknown.command()
+                    + " (not sent to the team). Commands:"));
+            case Input.Invalid invalid -> out.error(invalid.problem());
+            case Input.Status ignored -> {
+                refreshHeartbeats();
+                out.info(StatusView.table(board));
+            }
+            case Input.Log l -> out.info(ToolEntryFormat.format(l.role(), logs.lastToolEntries(l.role(), l.count()),
+                    l.count(), options.zone()));
+            case Input.Cost ignored -> {
+                List<String> lines = new ArrayList<>();
+                lines.add("Token usage (hash agent_usage):");
+                lines.addAll(UsageReport.format(UsageReport.parse(bus.usage())));
+                out.info(lines);
+            }
+            case Input.Verbose v -> {
+                if (v.on() != null) {
+                    verbose = v.on();
+                }
+                out.info("verbose (think feed) is " + (verbose ? "on" : "off"));
+            }
+            case Input.History h -> history(h.count());
+        }
+        return true;
+    }
+
+    private void stop() {
+        bus.sendControl("STOP");
+        log.note("STOP sent");
+        out.info("STOP sent: every agent cancels its work and reports 'halted'.");
+    }
+
+    private void clear() {
+        HaltWatch watch = new HaltWatch(Roles.ALL);
+        haltWatch = watch;
+        List<String> confirmed;
+        try {
+            bus.sendControl("CLEAR");
+            out.info("CLEAR sent: waiting up to " + options.clearWait().toSeconds() + " s for the agents to halt...");
+            confirmed = watch.await(options.clearWait());
+        } finally {
+            haltWatch = null;
+        }
+        bus.clearConversation();
+        List<String> missing = Roles.ALL.stream().filter(r -> !confirmed.contains(r)).toList();
+        String text = "CLEAR done: conversation history and pinned requirements wiped. "
+                + (confirmed.isEmpty() ? "No agent confirmed its reset" : "Reset confirmed by " + String.join(", ", confirmed))
+                + (missing.isEmpty() ? "." : "; no confirmation from " + String.join(", ", missing)
+                + " (not running, or still stopping: check /status).");
+        log.note(text);
+        out.info(text);
+    }
+
+    private void history(int n) {
+        List<TeamMessage> messages = bus.history(n);
+        if (messages.isEmpty()) {
+            out.info("The conversation history is empty.");
+            return;
+        }
+        out.info("Last " + messages.size() + " message(s) of the conversation:");
+        for (TeamMessage m : messages) {
+            out.message(m);
+        }
+    }
+
+    @Override
+    public void onMessage(TeamMessage message) {
+        board.onMessage(message);
+        log.message(message);
+        HaltWatch watch = haltWatch;
+        if (watch != null) {
+            watch.onMessage(message);
+        }
+        boolean own = Roles.USER.equals(message.sender()) && message.kind() == TeamMessage.Kind.CHAT
+                && ownPending.remove(message.content());
+        boolean ownControl = !options.echoOwnMessages() && Roles.USER.equals(message.sender())
+                && message.kind() == TeamMessage.Kind.CONTROL;
+        if (!own && !ownControl) {
+            out.message(message);
+        }
+        out.statusChanged();
+    }
+
+    @Override
+    public void onThink(String sender, String text) {
+        if (verbose) {
+            out.think(sender, text);
+        }
+    }
+
+    /** Whether the think feed is shown. */
+    public boolean verbose() {
+        return verbose;
+    }
+
+    /** Re-reads {@code agent_status}; failures are logged, not fatal (the bar then shows the derived picture). */
+    public void refreshHeartbeats() {
+        try {
+            board.applyHeartbeats(bus.statuses());
+        } catch (RuntimeException e) {
+            LOG.debug("reading agent_status failed: {}", e.getMessage());
+        }
+    }
+
+    private static List<String> help(String title) {
+        List<String> lines = new ArrayList<>();
+        lines.add(title);
+        CommandParser.HELP.forEach(h -> lines.add("  " + h));
+        return lines;
+    }
+
+    private static String describe(Input input) {
+        return switch (input) {
+            case Input.Chat ignored -> "sending the message";
+            case Input.Control c -> c.command().name();
+            default -> "/" + input.getClass().getSimpleName().toLowerCase(Locale.ROOT);
+        };
+    }
+}

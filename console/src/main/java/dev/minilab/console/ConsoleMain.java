@@ -1,0 +1,74 @@
+package dev.minilab.console;
+
+import dev.minilab.console.bus.BusUnavailableException;
+import dev.minilab.console.bus.ConsoleBus;
+import dev.minilab.console.bus.RedisConsoleBus;
+import dev.minilab.console.session.ConversationLog;
+import dev.minilab.runtime.config.ConfigException;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Entry point of the console jar.
+ *
+ * <pre>
+ *   java -jar minilab-console.jar                  the console (interactive on a terminal, plain from a pipe)
+ *   java -jar minilab-console.jar logs ROLE [-f]   print / follow docs/execution_log_ROLE.md
+ * </pre>
+ * Exit codes: 0 normal end, 1 nothing to show ({@code logs} without a log), 2 bad usage or configuration,
+ * 3 Redis unreachable, 4 unexpected failure.
+ */
+public final class ConsoleMain {
+
+    /** Exit code when Redis cannot be reached. */
+    public static final int EXIT_REDIS_UNREACHABLE = 3;
+    /** Exit code for a bad argument or configuration value. */
+    public static final int EXIT_USAGE = 2;
+
+    private ConsoleMain() {
+    }
+
+    public static void main(String[] args) {
+        // Netty (under Lettuce) otherwise makes JDK 24+ print sun.misc.Unsafe warnings over the console.
+        System.setProperty("io.netty.noUnsafe", System.getProperty("io.netty.noUnsafe", "true"));
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        System.exit(run(Arrays.asList(args), System.getenv(), Path.of("").toAbsolutePath(), out, System.err));
+    }
+
+    /** Runs the console or a subcommand; returns the exit code. */
+    static int run(List<String> args, Map<String, String> processEnv, Path currentDir, PrintStream out, PrintStream err) {
+        ConsoleSettings settings;
+        try {
+            settings = ConsoleSettings.from(EnvFile.merge(processEnv, currentDir.resolve(".env")), currentDir);
+        } catch (ConfigException e) {
+            err.println("minilab console: " + e.getMessage());
+            return EXIT_USAGE;
+        }
+        if (!args.isEmpty()) {
+            if (args.getFirst().equals("logs")) {
+                return LogsCommand.run(args.subList(1, args.size()), settings.workspace(), out, err);
+            }
+            err.println("minilab console: unknown argument '" + args.getFirst() + "'. Usage: console [logs <role> [-f]]");
+            return EXIT_USAGE;
+        }
+        Clock clock = Clock.systemUTC();
+        try (ConsoleBus bus = RedisConsoleBus.connect(settings.redisUri(), settings.historyWindow());
+             ConversationLog log = ConversationLog.open(settings.workspace(), clock)) {
+            boolean tty = !settings.forcePlain() && TtyProbe.interactive();
+            return tty ? TerminalSession.run(settings, bus, log, clock)
+                    : PipeSession.run(settings, bus, log, clock, System.in, out, err);
+        } catch (BusUnavailableException e) {
+            err.println("minilab console: " + e.getMessage());
+            return EXIT_REDIS_UNREACHABLE;
+        } catch (RuntimeException e) {
+            err.println("minilab console: " + e.getMessage());
+            return 4;
+        }
+    }
+}

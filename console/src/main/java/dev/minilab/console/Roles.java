@@ -1,0 +1,46 @@
+package dev.minilab.console;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The four team roles as the console names them, in display order.
+ *
+ * <p>One place for the names so the console can switch to {@code dev.minilab.agents.Role} without hunting for
+ * string literals.
+ */
+public final class Roles {
+
+    /** The sender name of messages typed by a person at a console. */
+    public static final String USER = "User";
+
+    /** Every role, in the order the status line and {@code /status} show them. */
+    public static final List<String> ALL = List.of("Architect_Zero", "DevOps_Builder", "Security_Sentinel", "QA_Tester");
+
+    private Roles() {
+    }
+
+    /**
+     * Resolves what a person typed to a role name: exact name case-insensitively, with or without a leading
+     * {@code @}, or a unique prefix ({@code devops}, {@code qa}, {@code sec}, {@code arch}).
+     */
+    public static Optional<String> resolve(String typed) {
+        if (typed == null || typed.isBlank()) {
+            return Optional.empty();
+        }
+        String wanted = typed.strip().replaceFirst("^@", "").toLowerCase(Locale.ROOT);
+        for (String role : ALL) {
+            if (role.toLowerCase(Locale.ROOT).equals(wanted)) {
+                return Optional.of(role);
+            }
+        }
+        List<String> prefixed = ALL.stream().filter(r -> r.toLowerCase(Locale.ROOT).startsWith(wanted)).toList();
+        return prefixed.size() == 1 ? Optional.of(prefixed.getFirst()) : Optional.empty();
+    }
+
+    /** Whether {@code sender} is one of the four roles (not the User, not an unknown process). */
+    public static boolean isRole(String sender) {
+        return ALL.contains(sender);
+    }
+}

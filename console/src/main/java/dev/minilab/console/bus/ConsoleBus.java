@@ -1,0 +1,47 @@
+package dev.minilab.console.bus;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the console needs from the team bus: send as the User, hear the channel and the think feed, read history,
+ * heartbeats and usage, and wipe the conversation.
+ *
+ * <p>Implementations are thread-safe; listeners are called on the bus's own threads and must not block.
+ */
+public interface ConsoleBus extends AutoCloseable {
+
+    /** Publishes a User chat message; returns what was published (with id and seq when the bus assigns them). */
+    TeamMessage sendChat(String content);
+
+    /** Publishes a User control message whose content is {@code command} ({@code STOP} or {@code CLEAR}). */
+    TeamMessage sendControl(String command);
+
+    /** Starts delivering channel messages and think notes to {@code listener}. */
+    void subscribe(Listener listener);
+
+    /** The last {@code n} messages of the conversation history, oldest first. */
+    List<TeamMessage> history(int n);
+
+    /** Deletes the conversation history and the pinned user requirements. */
+    void clearConversation();
+
+    /** The heartbeat hash {@code agent_status}: role → JSON. Empty when no agent reported yet. */
+    Map<String, String> statuses();
+
+    /** The usage hash {@code agent_usage}: {@code role|model} → JSON {@code {"input","output","calls"}}. */
+    Map<String, String> usage();
+
+    @Override
+    void close();
+
+    /** Receives what the console shows; called on bus threads. */
+    interface Listener {
+        /** A message on the team channel (including the User's own). */
+        void onMessage(TeamMessage message);
+
+        /** A think note from {@code sender} (verbose feed, never part of the conversation). */
+        default void onThink(String sender, String text) {
+        }
+    }
+}

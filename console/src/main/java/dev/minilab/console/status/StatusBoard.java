@@ -1,0 +1,152 @@
+package dev.minilab.console.status;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.minilab.console.Roles;
+import dev.minilab.console.bus.TeamMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The console's picture of the team: per role, the last heartbeat from {@code agent_status} when there is one,
+ * else what the messages on the channel imply (a User message makes Architect_Zero busy, an @-mention makes the
+ * mentioned role busy, a reply makes the sender idle, a "halted" status makes it halted).
+ *
+ * <p>Thread-safe. A heartbeat older than {@link #STALE_AFTER} is still shown but marked stale, because the agent
+ * may have died.
+ */
+public final class StatusBoard {
+
+    /** A heartbeat older than this is reported with its age. */
+    public static final Duration STALE_AFTER = Duration.ofSeconds(60);
+
+    private static final Logger LOG = LoggerFactory.getLogger(StatusBoard.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern MENTION = Pattern.compile(
+            "(?<![\\w@])@(Architect_Zero|DevOps_Builder|Security_Sentinel|QA_Tester)\\b", Pattern.CASE_INSENSITIVE);
+
+    private final Clock clock;
+    private final Map<String, AgentState> derived = new LinkedHashMap<>();
+    private final Map<String, AgentState> heartbeats = new LinkedHashMap<>();
+
+    public StatusBoard(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Updates the derived picture from one channel message. */
+    public synchronized void onMessage(TeamMessage message) {
+        Instant at = message.timestamp();
+        String sender = message.sender();
+        switch (message.kind()) {
+            case CONTROL -> {
+                if (Roles.USER.equals(sender)) {
+                    for (String role : Roles.ALL) {
+                        derived.put(role, new AgentState(role, "halting", message.content().toUpperCase(Locale.ROOT) + " sent",
+                                at, AgentState.Source.MESSAGES));
+                    }
+                }
+            }
+            case STATUS -> {
+                if (Roles.isRole(sender)) {
+                    boolean halted = message.content().toLowerCase(Locale.ROOT).contains("halted");
+                    derived.put(sender, new AgentState(sender, halted ? "halted" : "busy",
+                            halted ? "" : oneLine(message.content()), at, AgentState.Source.MESSAGES));
+                }
+            }
+            case CHAT -> {
+                if (Roles.USER.equals(sender)) {
+                    derived.put("Architect_Zero", new AgentState("Architect_Zero", "busy",
+                            "User: " + oneLine(message.content()), at, AgentState.Source.MESSAGES));
+                } else if (Roles.isRole(sender)) {
+                    derived.put(sender, new AgentState(sender, "idle", "", at, AgentState.Source.MESSAGES));
+                }
+                Matcher m = MENTION.matcher(withoutCode(message.content()));
+                while (m.find()) {
+                    Roles.resolve(m.group(1)).filter(r -> !r.equals(sender)).ifPresent(r ->
+                            derived.put(r, new AgentState(r, "busy", "asked by " + sender, at, AgentState.Source.MESSAGES)));
+                }
+            }
+        }
+    }
+
+    /** Replaces the heartbeats with the content of {@code agent_status} (role → JSON); bad entries are skipped. */
+    public synchronized void applyHeartbeats(Map<String, String> statusHash) {
+        heartbeats.clear();
+        statusHash.forEach((field, json) -> parseHeartbeat(field, json));
+    }
+
+    private void parseHeartbeat(String field, String json) {
+        try {
+            JsonNode node = JSON.readTree(json);
+            String role = node.path("role").asText(field);
+            Instant updated = null;
+            if (node.hasNonNull("updated")) {
+                try {
+                    updated = Instant.parse(node.get("updated").asText());
+                } catch (DateTimeParseException e) {
+                    LOG.debug("agent_status[{}]: unparseable 'updated' {}", field, node.get("updated"));
+                }
+            }
+            heartbeats.put(role, new AgentState(role, node.path("state").asText("unknown"),
+                    node.path("task").asText(""), updated, AgentState.Source.HEARTBEAT));
+        } catch (Exception e) {
+            LOG.warn("agent_status[{}] is not valid JSON and is ignored (the agent writes it; check its version): {}",
+                    field, e.getMessage());
+        }
+    }
+
+    /** The state of every role, heartbeat first, in {@link Roles#ALL} order. */
+    public synchronized List<AgentState> snapshot() {
+        List<AgentState> out = new ArrayList<>();
+        for (String role : Roles.ALL) {
+            AgentState beat = heartbeats.get(role);
+            AgentState seen = derived.get(role);
+            // A halt or a newer message beats a heartbeat that predates it.
+            if (beat != null && (seen == null || beat.since() == null || seen.since() == null
+                    || !seen.since().isAfter(beat.since()))) {
+                out.add(beat);
+            } else if (seen != null) {
+                out.add(seen);
+            } else {
+                out.add(beat != null ? beat : AgentState.unknown(role));
+            }
+        }
+        return out;
+    }
+
+    /** Whether {@code state}'s heartbeat is older than {@link #STALE_AFTER}. */
+    public boolean isStale(AgentState state) {
+        return state.source() == AgentState.Source.HEARTBEAT && state.since() != null
+                && Duration.between(state.since(), clock.instant()).compareTo(STALE_AFTER) > 0;
+    }
+
+    /** How long ago {@code state} was reported, e.g. {@code 42s}, {@code 3m}, {@code 2h}; empty when unknown. */
+    public String age(AgentState state) {
+        if (state.since() == null) {
+            return "";
+        }
+        long s = Math.max(0, Duration.between(state.since(), clock.instant()).toSeconds());
+        return s < 120 ? s + "s" : s < 7200 ? (s / 60) + "m" : (s / 3600) + "h";
+    }
+
+    private static String oneLine(String text) {
+        String line = text.strip().lines().findFirst().orElse("");
+        return line.length() > 80 ? line.substring(0, 77) + "..." : line;
+    }
+
+    private static String withoutCode(String content) {
+        return content.replaceAll("(?s)```.*?```", " ").replaceAll("`[^`\n]*`", " ");
+    }
+}

@@ -1,0 +1,75 @@
+package dev.minilab.console.status;
+
+import dev.minilab.console.render.MessageFormatter;
+import org.jline.utils.AttributedString;
+import org.jline.utils.AttributedStringBuilder;
+import org.jline.utils.AttributedStyle;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Renders a {@link StatusBoard}: the one-line status bar for terminals and the {@code /status} table. */
+public final class StatusView {
+
+    private StatusView() {
+    }
+
+    /** The {@code /status} lines: one per role with state, age, task and where the information comes from. */
+    public static List<String> table(StatusBoard board) {
+        List<String> out = new ArrayList<>();
+        out.add("Team status:");
+        for (AgentState s : board.snapshot()) {
+            StringBuilder line = new StringBuilder(String.format("  %-18s %-8s", s.role(), s.state()));
+            if (!s.task().isEmpty()) {
+                line.append(' ').append(s.task());
+            }
+            line.append("  (").append(switch (s.source()) {
+                case HEARTBEAT -> "heartbeat " + board.age(s) + " ago" + (board.isStale(s) ? ", stale: is the agent running?" : "");
+                case MESSAGES -> "from messages, " + board.age(s) + " ago; no heartbeat";
+                case NONE -> "no heartbeat and no message yet";
+            }).append(')');
+            out.add(line.toString());
+        }
+        return out;
+    }
+
+    /**
+     * The status bar, at most {@code width} columns: {@code Architect busy: task | DevOps idle | ...}. Short names
+     * and states always show; the space left is shared among the tasks.
+     */
+    public static AttributedString bar(StatusBoard board, MessageFormatter formatter, int width) {
+        List<AgentState> states = board.snapshot();
+        List<String> heads = new ArrayList<>();
+        int used = 3 * (states.size() - 1);
+        for (AgentState s : states) {
+            int bar = s.role().indexOf('_');
+            String head = (bar > 0 ? s.role().substring(0, bar) : s.role()) + " " + s.state() + (board.isStale(s) ? "?" : "");
+            heads.add(head);
+            used += head.length();
+        }
+        int left = Math.max(0, width - used);
+        int withTask = (int) states.stream().filter(s -> !s.task().isEmpty()).count();
+        AttributedStringBuilder b = new AttributedStringBuilder();
+        for (int i = 0; i < states.size(); i++) {
+            AgentState s = states.get(i);
+            if (i > 0) {
+                b.style(AttributedStyle.DEFAULT.faint()).append(" | ");
+            }
+            String text = heads.get(i);
+            if (!s.task().isEmpty()) {
+                int room = withTask == 0 ? 0 : left / withTask;
+                String task = ": " + s.task();
+                if (task.length() > room) {
+                    task = room >= 8 ? task.substring(0, room - 3) + "..." : "";
+                }
+                text += task;
+                left -= task.length();
+                withTask--;
+            }
+            AttributedStyle style = formatter.senderStyle(s.role());
+            b.style("busy".equals(s.state()) ? style.bold() : style).append(text);
+        }
+        AttributedString line = b.toAttributedString();
+        return line.columnLength() > width ? line.columnSubSequence(0, Math.max(0, width)) : line;
+    }
+}

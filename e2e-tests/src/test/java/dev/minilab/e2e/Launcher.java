@@ -1,0 +1,63 @@
+package dev.minilab.e2e;
+
+import dev.minilab.testkit.ChildProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Starts MiniLab processes through the real {@code ./minilab} launcher of this checkout. */
+final class Launcher {
+
+    private final Path repo;
+    private final Path workspace;
+    private final Map<String, String> env;
+
+    Launcher(Path workspace, Map<String, String> settings) {
+        this.repo = findRepo();
+        this.workspace = workspace;
+        this.env = new HashMap<>(settings);
+        this.env.put("MINILAB_WORKSPACE", workspace.toString());
+        this.env.put("JAVA_HOME", Path.of(System.getProperty("java.home")).toString());
+    }
+
+    Path repo() {
+        return repo;
+    }
+
+    /** {@code ./minilab agent <role>}, stdout+stderr into logs/<role>.log of the workspace. */
+    ChildProcess agent(String role) {
+        return start(List.of("agent", role), role);
+    }
+
+    /** {@code ./minilab console}, with stdin a pipe the test writes to. */
+    ChildProcess console() {
+        return start(List.of("console"), "console");
+    }
+
+    ChildProcess start(List<String> args, String logName) {
+        List<String> command = new java.util.ArrayList<>();
+        command.add(repo.resolve("minilab").toString());
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workspace.toFile());
+        // Only what the test chose: never a developer's OPENAI_API_KEY or REDIS_* from the machine.
+        builder.environment().keySet().removeIf(name -> name.startsWith("OPENAI_") || name.startsWith("REDIS_")
+                || name.startsWith("LLM_") || name.startsWith("MINILAB_") || name.startsWith("SSH_")
+                || name.startsWith("AGENT_"));
+        builder.environment().putAll(env);
+        return ChildProcess.start(builder, workspace.resolve("logs").resolve(logName + ".log"));
+    }
+
+    private static Path findRepo() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null) {
+            if (Files.isExecutable(dir.resolve("minilab")) && Files.isDirectory(dir.resolve("prompts"))) {
+                return dir;
+            }
+            dir = dir.getParent();
+        }
+        throw new IllegalStateException("cannot find the MiniLab checkout (a folder with ./minilab and prompts/) "
+                + "above " + Path.of("").toAbsolutePath());
+    }
+}

@@ -1,0 +1,73 @@
+package dev.minilab.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.minilab.testkit.ChildProcess;
+import dev.minilab.testkit.FreePort;
+import dev.minilab.testkit.Reply;
+import dev.minilab.testkit.Rule;
+import dev.minilab.testkit.ScriptedLlmServer;
+import dev.minilab.testkit.TempWorkspace;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code ./minilab up} as a new user runs it: settings in .env, no Redis running, one command. */
+class LauncherUpIT {
+
+    @Test
+    void upStartsRedisTheAgentsAndTheConsoleAndStopsThemAllWhenTheConsoleExits() throws Exception {
+        int redisPort = FreePort.find();
+        try (ScriptedLlmServer llm = ScriptedLlmServer.start();
+             TempWorkspace workspace = TempWorkspace.create("minilab-up")) {
+            llm.when(Rule.forRole("Architect_Zero")).reply(Reply.toolCall("finish_task",
+                    "{\"summary\":\"Nothing to build: the team is up.\"}"));
+            Files.writeString(workspace.resolve(".env"), String.join("\n",
+                    "# written as a user would, from .env.template",
+                    "REDIS_HOST=127.0.0.1",
+                    "REDIS_PORT=" + redisPort,
+                    "OPENAI_API_BASE=" + llm.baseUrl(),
+                    "OPENAI_API_KEY=sk-test-up-not-a-real-key",
+                    "LLM_MODEL=scripted-model",
+                    "") );
+            Launcher launcher = new Launcher(workspace.root(), Map.of());
+            try (ChildProcess up = launcher.start(List.of("up"), "up")) {
+                up.awaitOutput("conversation log", Duration.ofSeconds(90));
+                Path pids = workspace.resolve(".minilab/pids");
+                assertThat(pids.resolve("redis.pid")).exists();
+                List<Long> started = Files.list(pids).map(ChildProcessPids::read).toList();
+                assertThat(started).hasSize(5);
+
+                OutputStream stdin = up.process().getOutputStream();
+                stdin.write("is the team there?\n".getBytes(StandardCharsets.UTF_8));
+                stdin.flush();
+                up.awaitOutput("[Architect_Zero]: Nothing to build: the team is up.", Duration.ofSeconds(60));
+                stdin.write("exit\n".getBytes(StandardCharsets.UTF_8));
+                stdin.flush();
+
+                assertThat(up.awaitExit(Duration.ofSeconds(30))).isZero();
+                await().atMost(Duration.ofSeconds(10)).until(() -> started.stream()
+                        .noneMatch(pid -> ProcessHandle.of(pid).map(ChildProcess::isRunning).orElse(false)));
+                assertThat(up.output()).contains("starting redis-server on 127.0.0.1:" + redisPort)
+                        .contains("stopping the team");
+            }
+        }
+    }
+
+    /** Reads a pid file. */
+    private static final class ChildProcessPids {
+        static long read(Path file) {
+            try {
+                return Long.parseLong(Files.readString(file).strip());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package dev.minilab.e2e.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Checks docker-compose.yml against issue 4: the services and container names, pinned images, volumes, restart
+ * policies, where the SSH key and the signing keys are mounted, and that nothing is published on the host.
+ * No Docker engine runs in the build sandbox, so this is a structural check, not a {@code docker compose up}.
+ */
+class DockerComposeFileTest {
+
+    private static final Map<String, String> AGENTS = Map.of(
+            "agent-architect", "Architect_Zero",
+            "agent-devops", "DevOps_Builder",
+            "agent-security", "Security_Sentinel",
+            "agent-qa", "QA_Tester");
+    private static final Set<String> SSH_KEY_HOLDERS = Set.of("agent-devops", "agent-qa");
+    private static final String SSH_MOUNT = "/run/minilab/ssh";
+    private static final String PRIVATE_KEY_MOUNT = "/run/minilab/key";
+
+    private static JsonNode services;
+
+    @BeforeAll
+    static void parseComposeFile() throws Exception {
+        JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(RepoFiles.read("docker-compose.yml"));
+        services = compose.path("services");
+        assertThat(services.isObject()).as("docker-compose.yml has a services map").isTrue();
+    }
+
+    @Test
+    void composeDefinesBrokerFourAgentsConsoleKeysAndTheLocalLlmProfile() {
+        assertThat(names(services)).containsExactlyInAnyOrder("redis-broker", "keys", "ollama", "ollama-pull",
+                "agent-architect", "agent-devops", "agent-security", "agent-qa", "user-console");
+        for (String name : List.of("redis-broker", "agent-architect", "agent-devops", "agent-security", "agent-qa",
+                "user-console")) {
+            assertThat(services.path(name).path("container_name").asText()).as(name + " container name").isEqualTo(name);
+        }
+    }
+
+    @Test
+    void everyImageIsPinnedToAVersionTag() {
+        services.properties().forEach(entry -> {
+            String image = RepoFiles.withDefaults(entry.getValue().path("image").asText(""));
+            assertThat(image).as(entry.getKey() + " has an image").isNotBlank();
+            int colon = image.lastIndexOf(':');
+            assertThat(colon).as(entry.getKey() + " image " + image + " has a tag").isPositive();
+            String tag = image.substring(colon + 1);
+            assertThat(tag).as(entry.getKey() + " image tag").isNotEqualTo("latest").matches(".*\\d+\\.\\d+.*");
+            assertThat(image).as(entry.getKey()).doesNotContain("<");
+        });
+        assertThat(services.path("redis-broker").path("image").asText()).startsWith("redis:7.");
+    }
+
+    @Test
+    void redisKeepsAnAppendOnlyLogRequiresThePasswordFromEnvAndPublishesNoPort() {
+        JsonNode redis = services.path("redis-broker");
+        List<String> command = texts(redis.path("command"));
+        assertThat(command).containsSubsequence("--appendonly", "yes");
+        assertThat(command).as("fsync every write so chat_seq never goes back after a crash")
+                .containsSubsequence("--appendfsync", "always");
+        int pass = command.indexOf("--requirepass");
+        assertThat(pass).as("redis-server --requirepass").isNotNegative();
+        assertThat(command.get(pass + 1)).startsWith("${REDIS_PASSWORD:?");
+        assertThat(redis.has("ports")).as("redis-broker publishes no host port").isFalse();
+        assertThat(volumeTargets(redis)).contains("/data");
+    }
+
+    @Test
+    void noServicePublishesAHostPortOrRunsPrivileged() {
+        services.properties().forEach(entry -> {
+            assertThat(entry.getValue().has("ports")).as(entry.getKey() + " ports").isFalse();
+            assertThat(entry.getValue().path("privileged").asBoolean(false)).as(entry.getKey()).isFalse();
+            assertThat(entry.getValue().path("network_mode").asText("")).as(entry.getKey()).isNotEqualTo("host");
+        });
+    }
+
+    @Test
+    void eachAgentRunsOneContainerWithItsRoleRestartPolicyHealthcheckAndWorkspaceVolumes() {
+        AGENTS.forEach((name, role) -> {
+            JsonNode agent = services.path(name);
+            assertThat(agent.path("environment").path("AGENT_ROLE").asText()).as(name).isEqualTo(role);
+            assertThat(agent.path("restart").asText()).as(name + " restart").isEqualTo("unless-stopped");
+            assertThat(agent.has("deploy") && agent.path("deploy").has("replicas")).as(name + " replicas").isFalse();
+            assertThat(texts(agent.path("healthcheck").path("test"))).as(name + " healthcheck")
+                    .contains("/usr/local/bin/minilab-entrypoint", "health");
+            assertThat(volumeTargets(agent)).as(name + " volumes")
+                    .contains("/app/generated_iac", "/app/docs", "/app/prompts");
+            assertThat(agent.path("environment").path("MINILAB_WORKSPACE").asText()).isEqualTo("/app");
+            assertThat(agent.path("environment").path("REDIS_HOST").asText()).isEqualTo("redis-broker");
+            assertThat(agent.path("environment").path("REDIS_PASSWORD").asText()).isEqualTo("${REDIS_PASSWORD}");
+            assertThat(agent.path("depends_on").path("redis-broker").path("condition").asText())
+                    .isEqualTo("service_healthy");
+            assertThat(agent.path("depends_on").path("keys").path("condition").asText())
+                    .isEqualTo("service_completed_successfully");
+        });
+    }
+
+    @Test
+    void sshKeyIsMountedReadOnlyIntoDevOpsAndQaOnly() {
+        services.properties().forEach(entry -> {
+            List<Volume> ssh = volumes(entry.getValue()).stream().filter(v -> v.target().equals(SSH_MOUNT)).toList();
+            if (SSH_KEY_HOLDERS.contains(entry.getKey())) {
+                assertThat(ssh).as(entry.getKey() + " gets the SSH key").hasSize(1);
+                assertThat(ssh.get(0).readOnly()).as(entry.getKey() + " SSH key read-only").isTrue();
+                assertThat(entry.getValue().path("environment").path("SSH_KEY_PATH").asText()).startsWith(SSH_MOUNT + "/");
+            } else {
+                assertThat(ssh).as(entry.getKey() + " must not get the SSH key").isEmpty();
+                assertThat(entry.getValue().path("environment").has("SSH_KEY_PATH")).as(entry.getKey()).isFalse();
+            }
+        });
+    }
+
+    @Test
+    void eachSignerGetsOnlyItsOwnPrivateKeyAndEveryPublicKey() {
+        Map<String, String> signers = new java.util.HashMap<>(AGENTS);
+        signers.put("user-console", "User");
+        signers.forEach((name, sender) -> {
+            JsonNode service = services.path(name);
+            List<Volume> keyMounts = volumes(service).stream().filter(v -> v.source().startsWith("./keys")).toList();
+            assertThat(keyMounts).as(name + " key mounts").extracting(Volume::source)
+                    .containsExactlyInAnyOrder("./keys/private/" + sender, "./keys/public");
+            assertThat(keyMounts).as(name + " key mounts are read-only").allMatch(Volume::readOnly);
+            assertThat(volumes(service)).filteredOn(v -> v.target().equals(PRIVATE_KEY_MOUNT))
+                    .extracting(Volume::source).containsExactly("./keys/private/" + sender);
+            assertThat(service.path("environment").path("MINILAB_PRIVATE_KEY").asText())
+                    .isEqualTo(PRIVATE_KEY_MOUNT + "/" + sender + ".pem");
+            assertThat(service.path("environment").path("MINILAB_PUBLIC_KEYS").asText()).isEqualTo("/run/minilab/public");
+        });
+        services.properties().forEach(entry -> {
+            if (!signers.containsKey(entry.getKey()) && !entry.getKey().equals("keys")) {
+                assertThat(volumes(entry.getValue())).as(entry.getKey() + " sees no keys")
+                        .noneMatch(v -> v.source().startsWith("./keys"));
+            }
+        });
+    }
+
+    @Test
+    void keysServiceCreatesMissingKeysOnceBeforeAnyAgentStarts() {
+        JsonNode keys = services.path("keys");
+        assertThat(texts(keys.path("command"))).containsExactly("keys", "/keys");
+        assertThat(keys.path("restart").asText()).isEqualTo("no");
+        assertThat(volumes(keys)).extracting(Volume::source, Volume::target)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("./keys", "/keys"));
+    }
+
+    @Test
+    void consoleIsAttachableAndLocalLlmProfileIsTheZeroKeyDefault() {
+        JsonNode console = services.path("user-console");
+        assertThat(console.path("stdin_open").asBoolean()).isTrue();
+        assertThat(console.path("tty").asBoolean()).isTrue();
+        assertThat(texts(console.path("command"))).containsExactly("console");
+        assertThat(console.path("environment").has("OPENAI_API_KEY")).as("the console needs no LLM key").isFalse();
+
+        assertThat(texts(services.path("ollama").path("profiles"))).containsExactly("local-llm");
+        assertThat(texts(services.path("ollama-pull").path("profiles"))).containsExactly("local-llm");
+        assertThat(texts(services.path("ollama-pull").path("command"))).first().isEqualTo("pull");
+        AGENTS.keySet().forEach(name -> {
+            JsonNode env = services.path(name).path("environment");
+            assertThat(RepoFiles.withDefaults(env.path("OPENAI_API_BASE").asText()))
+                    .isEqualTo("http://ollama:11434/v1");
+            assertThat(RepoFiles.withDefaults(env.path("LLM_MODEL").asText()))
+                    .isEqualTo(RepoFiles.withDefaults(texts(services.path("ollama-pull").path("command")).get(1)));
+            JsonNode pull = services.path(name).path("depends_on").path("ollama-pull");
+            assertThat(pull.path("required").asBoolean(true)).as(name + " runs without the profile too").isFalse();
+        });
+    }
+
+    @Test
+    void onlyDevOpsGetsTheProxmoxToken() {
+        services.properties().forEach(entry -> assertThat(entry.getValue().path("environment").has("PM_TOKEN_SECRET"))
+                .as(entry.getKey()).isEqualTo(entry.getKey().equals("agent-devops")));
+    }
+
+    private record Volume(String source, String target, boolean readOnly) {
+        static Volume parse(String shortSyntax) {
+            String[] parts = RepoFiles.withDefaults(shortSyntax).split(":");
+            assertThat(parts.length).as("volume " + shortSyntax).isBetween(2, 3);
+            return new Volume(parts[0], parts[1], parts.length == 3 && parts[2].equals("ro"));
+        }
+    }
+
+    private static List<Volume> volumes(JsonNode service) {
+        List<Volume> out = new ArrayList<>();
+        service.path("volumes").forEach(v -> out.add(Volume.parse(v.asText())));
+        return out;
+    }
+
+    private static List<String> volumeTargets(JsonNode service) {
+        return volumes(service).stream().map(Volume::target).toList();
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static Set<String> names(JsonNode object) {
+        Set<String> out = new TreeSet<>();
+        object.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+}
