@@ -15,18 +15,18 @@ import java.util.regex.Pattern;
  * Masks secrets in any text before it leaves the process (tool results, logs, bus messages, LLM requests).
  *
  * <p>Masks the values of secret variables (names containing KEY, SECRET, PASSWORD, PASSWD, TOKEN or CREDENTIAL, plus a
- * configured list of names; names ending in {@code _PATH}, {@code _FILE}, {@code _DIR} or containing {@code PUBLIC}
- * hold locations, not secrets, and are kept), PEM private-key blocks (also when cut off), bearer tokens, HTTP basic
- * credentials, {@code PVEAPIToken=} headers, passwords in URLs, OpenAI-style {@code sk-} keys and long mixed-case
- * base64 runs (key material printed line by line; SSH public keys are kept). A secret value cut in half by output
- * capping is masked on both sides of the cut marker too. Thread-safe and immutable.
+ * configured list of names; names ending in {@code _PATH}, {@code _FILE}, {@code _DIR}, {@code _NAME} or containing
+ * {@code PUBLIC} hold locations or names, not secrets, and are kept), PEM private-key blocks (also when cut off),
+ * bearer tokens, HTTP basic credentials, {@code PVEAPIToken=} headers, passwords in URLs, OpenAI-style {@code sk-}
+ * keys and long mixed-case base64 runs (key material printed line by line; SSH public keys are kept). A secret value
+ * cut in half by output capping is masked on both sides of the cut marker too. Thread-safe and immutable.
  */
 public final class Redactor {
 
     /** Names whose values are secret (case-insensitive substring match). */
     public static final Pattern SECRET_NAME = Pattern.compile("(?i)KEY|SECRET|PASSWORD|PASSWD|TOKEN|CREDENTIAL");
 
-    private static final Pattern LOCATION_NAME = Pattern.compile("(?i)(_PATH|_FILE|_DIR|_DIRS)$|PUBLIC");
+    private static final Pattern LOCATION_NAME = Pattern.compile("(?i)(_PATH|_FILE|_DIR|_DIRS|_NAME)$|PUBLIC");
     private static final int MIN_SECRET_LENGTH = 4;
 
     private static final Pattern PEM_PRIVATE_KEY = Pattern.compile(

@@ -135,7 +135,8 @@ public final class Toolbox {
     public Tool runAnsible() {
         Path configDir = settings.workspace().resolve(RunAnsibleTool.CONFIG_ROOT);
         return finish(new RunAnsibleTool(new Ansible(runner, settings.ansibleCommand(), childEnv, settings.ssh(),
-                settings.timeouts().ansible(), configDir), fullAccess()));
+                settings.timeouts().ansible(), configDir, settings.workspace().resolve(".minilab/ansible")),
+                fullAccess()));
     }
 
     // ---- other tools ----
