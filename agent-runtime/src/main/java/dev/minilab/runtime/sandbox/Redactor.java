@@ -44,7 +44,8 @@ public final class Redactor {
                     + "(?<![A-Za-z0-9+/=])(?=[A-Za-z0-9+/]*[A-Z])(?=[A-Za-z0-9+/]*[a-z])(?=[A-Za-z0-9+/]*[0-9])"
                     + "[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/=])");
     private static final Pattern OPENAI_KEY = Pattern.compile("\\bsk-[A-Za-z0-9_\\-]{16,}");
-    private static final Pattern CUT_MARKER = Pattern.compile("\\s*\\[\\.\\.\\. \\d+ (?:bytes|characters) cut \\.\\.\\.\\]\\s*");
+    private static final Pattern CUT_MARKER =
+            Pattern.compile("\\s*\\[\\.\\.\\. \\d+ (?:bytes|characters) cut \\.\\.\\.\\]\\s*");
 
     private static final Redactor NONE = new Redactor(Map.of(), false);
 
