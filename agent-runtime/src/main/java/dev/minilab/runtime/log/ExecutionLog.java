@@ -80,7 +80,8 @@ public final class ExecutionLog {
     /** Records one tool call. */
     public synchronized void toolCall(String tool, String argumentsJson, ToolResult result) {
         Instant now = clock.instant();
-        String args = redactor.apply(argumentsJson == null ? "{}" : argumentsJson);
+        // One line, so the Markdown entry stays readable; JSON needs no raw newlines between tokens.
+        String args = redactor.apply(argumentsJson == null ? "{}" : argumentsJson).replaceAll("\\s*\\R\\s*", " ");
         String output = excerpt(redactor.apply(result.output()));
         StringBuilder md = new StringBuilder();
         md.append("### ").append(tool).append(" — ").append(now).append('\n');
