@@ -3,7 +3,6 @@ package dev.minilab.testkit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,38 +62,52 @@ public final class SshTarget implements AutoCloseable {
             Path authorized = dir.resolve("authorized_keys");
             Files.copy(Path.of(clientKey + ".pub"), authorized);
             ensurePrivsepDirectory();
-            int port = freePort();
-            Path config = dir.resolve("sshd_config");
-            Files.writeString(config, String.join("\n",
-                    "Port " + port,
-                    "ListenAddress 127.0.0.1",
-                    "HostKey " + hostKey,
-                    "AuthorizedKeysFile " + authorized,
-                    "PidFile " + dir.resolve("sshd.pid"),
-                    "StrictModes no",
-                    "UsePAM no",
-                    "PubkeyAuthentication yes",
-                    "PasswordAuthentication no",
-                    "KbdInteractiveAuthentication no",
-                    "PermitRootLogin prohibit-password",
-                    "AllowTcpForwarding no",
-                    "AllowAgentForwarding no",
-                    "X11Forwarding no",
-                    "PermitTTY yes",
-                    "PrintMotd no",
-                    "MaxStartups 50",
-                    "LogLevel VERBOSE",
-                    "Subsystem sftp internal-sftp",
-                    ""));
-            Path log = dir.resolve("sshd.log");
-            Process process = new ProcessBuilder(binary.toString(), "-D", "-e", "-f", config.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            SshTarget target = new SshTarget(process, port, clientKey, Path.of(hostKey + ".pub"), log, dir);
-            target.awaitListening();
-            return target;
+            IllegalStateException lastFailure = null;
+            for (int attempt = 0; attempt < 3; attempt++) { // another process may grab the port first: retry
+                int port = FreePort.find();
+                Path config = writeConfig(dir, port, hostKey, authorized);
+                Path log = dir.resolve("sshd.log");
+                Process process = new ProcessBuilder(binary.toString(), "-D", "-e", "-f", config.toString())
+                        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                SshTarget target = new SshTarget(process, port, clientKey, Path.of(hostKey + ".pub"), log, dir);
+                try {
+                    target.awaitListening();
+                    return target;
+                } catch (IllegalStateException e) {
+                    target.close();
+                    lastFailure = e;
+                }
+            }
+            throw lastFailure;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start sshd under " + directory, e);
         }
+    }
+
+    private static Path writeConfig(Path dir, int port, Path hostKey, Path authorized) throws IOException {
+        Path config = dir.resolve("sshd_config");
+        Files.writeString(config, String.join("\n",
+                "Port " + port,
+                "ListenAddress 127.0.0.1",
+                "HostKey " + hostKey,
+                "AuthorizedKeysFile " + authorized,
+                "PidFile " + dir.resolve("sshd.pid"),
+                "StrictModes no",
+                "UsePAM no",
+                "PubkeyAuthentication yes",
+                "PasswordAuthentication no",
+                "KbdInteractiveAuthentication no",
+                "PermitRootLogin prohibit-password",
+                "AllowTcpForwarding no",
+                "AllowAgentForwarding no",
+                "X11Forwarding no",
+                "PermitTTY yes",
+                "PrintMotd no",
+                "MaxStartups 50",
+                "LogLevel VERBOSE",
+                "Subsystem sftp internal-sftp",
+                ""));
+        return config;
     }
 
     /** Generates an unencrypted ed25519 key pair at {@code file} (+ .pub) with ssh-keygen. */
@@ -199,12 +212,6 @@ public final class SshTarget implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
         }
     }
 

@@ -15,17 +15,18 @@ import java.util.regex.Pattern;
  * Masks secrets in any text before it leaves the process (tool results, logs, bus messages, LLM requests).
  *
  * <p>Masks the values of secret variables (names containing KEY, SECRET, PASSWORD, PASSWD, TOKEN or CREDENTIAL, plus a
- * configured list of names; names ending in {@code _PATH}, {@code _FILE}, {@code _DIR} or containing {@code PUBLIC}
- * hold locations, not secrets, and are kept), PEM private-key blocks (also when cut off), bearer tokens, HTTP basic
- * credentials, {@code PVEAPIToken=} headers, passwords in URLs and OpenAI-style {@code sk-} keys. A secret value cut in
- * half by output capping is masked on both sides of the cut marker too. Thread-safe and immutable.
+ * configured list of names; names ending in {@code _PATH}, {@code _FILE}, {@code _DIR}, {@code _NAME} or containing
+ * {@code PUBLIC} hold locations or names, not secrets, and are kept), PEM private-key blocks (also when cut off),
+ * bearer tokens, HTTP basic credentials, {@code PVEAPIToken=} headers, passwords in URLs, OpenAI-style {@code sk-}
+ * keys and long mixed-case base64 runs (key material printed line by line; SSH public keys are kept). A secret value
+ * cut in half by output capping is masked on both sides of the cut marker too. Thread-safe and immutable.
  */
 public final class Redactor {
 
     /** Names whose values are secret (case-insensitive substring match). */
     public static final Pattern SECRET_NAME = Pattern.compile("(?i)KEY|SECRET|PASSWORD|PASSWD|TOKEN|CREDENTIAL");
 
-    private static final Pattern LOCATION_NAME = Pattern.compile("(?i)(_PATH|_FILE|_DIR|_DIRS)$|PUBLIC");
+    private static final Pattern LOCATION_NAME = Pattern.compile("(?i)(_PATH|_FILE|_DIR|_DIRS|_NAME)$|PUBLIC");
     private static final int MIN_SECRET_LENGTH = 4;
 
     private static final Pattern PEM_PRIVATE_KEY = Pattern.compile(
@@ -34,8 +35,17 @@ public final class Redactor {
     private static final Pattern BASIC = Pattern.compile("(?i)(authorization:\\s*basic\\s+)[A-Za-z0-9+/=]{4,}");
     private static final Pattern PVE_TOKEN = Pattern.compile("(PVEAPIToken\\s*=\\s*)[^\\s\"',;]+");
     private static final Pattern URL_PASSWORD = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://[^/\\s:@]*:)[^@\\s/]+@");
+    /**
+     * Long base64 runs with mixed case and digits: key material shown line by line (grep on a key file) escapes the
+     * PEM pattern. SSH public keys (after their type word) are kept; hex digests and words do not match.
+     */
+    private static final Pattern BASE64_BLOB = Pattern.compile(
+            "(?<!(?:ssh-rsa|ssh-ed25519|ssh-dss|ecdsa-sha2-nistp\\d{3}|sk-ssh-ed25519@openssh\\.com) )"
+                    + "(?<![A-Za-z0-9+/=])(?=[A-Za-z0-9+/]*[A-Z])(?=[A-Za-z0-9+/]*[a-z])(?=[A-Za-z0-9+/]*[0-9])"
+                    + "[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/=])");
     private static final Pattern OPENAI_KEY = Pattern.compile("\\bsk-[A-Za-z0-9_\\-]{16,}");
-    private static final Pattern CUT_MARKER = Pattern.compile("\\s*\\[\\.\\.\\. \\d+ (?:bytes|characters) cut \\.\\.\\.\\]\\s*");
+    private static final Pattern CUT_MARKER =
+            Pattern.compile("\\s*\\[\\.\\.\\. \\d+ (?:bytes|characters) cut \\.\\.\\.\\]\\s*");
 
     private static final Redactor NONE = new Redactor(Map.of(), false);
 
@@ -99,6 +109,27 @@ public final class Redactor {
         return SECRET_NAME.matcher(name).find() && !LOCATION_NAME.matcher(name).find();
     }
 
+    /**
+     * Returns a copy that also masks every line (16+ characters) of the private key file at {@code keyFile}, so its
+     * content never shows even when printed piecemeal; a missing or unreadable file changes nothing.
+     */
+    public Redactor withKeyFile(java.nio.file.Path keyFile) {
+        Redactor out = this;
+        try {
+            if (keyFile != null && java.nio.file.Files.isRegularFile(keyFile)) {
+                for (String line : java.nio.file.Files.readAllLines(keyFile)) {
+                    String l = line.strip();
+                    if (l.length() >= 16 && !l.startsWith("-----")) {
+                        out = out.withSecret("SSH_KEY", l);
+                    }
+                }
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return out;
+        }
+        return out;
+    }
+
     /** Returns a copy that also masks {@code value} as the secret {@code label} (e.g. a key file's content). */
     public Redactor withSecret(String label, String value) {
         if (value == null || value.strip().length() < MIN_SECRET_LENGTH) {
@@ -130,6 +161,7 @@ public final class Redactor {
             out = PVE_TOKEN.matcher(out).replaceAll("$1[REDACTED]");
             out = URL_PASSWORD.matcher(out).replaceAll("$1[REDACTED]@");
             out = OPENAI_KEY.matcher(out).replaceAll("[REDACTED:API KEY]");
+            out = BASE64_BLOB.matcher(out).replaceAll("[REDACTED:BASE64]");
             out = maskAroundCuts(out);
         }
         return out;

@@ -70,4 +70,29 @@ class RedactorTest {
 
         assertThat(redactor.redact("tab table")).isEqualTo("tab table");
     }
+
+    @Test
+    void masksKeyMaterialPrintedLineByLineButKeepsPublicKeysAndDigests() {
+        Redactor redactor = Redactor.fromEnv(Map.of());
+        String keyLine = "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW";
+        String pub = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGe/jHbuXroleeGMUzQ2HgSKgfDExGhuGZRvjWBZLYUx me@host";
+        String digest = "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+        assertThat(redactor.redact("tmp/key:" + keyLine)).isEqualTo("tmp/key:[REDACTED:BASE64]");
+        assertThat(redactor.redact(pub)).isEqualTo(pub);
+        assertThat(redactor.redact(digest)).isEqualTo(digest);
+        assertThat(redactor.redact("a perfectly ordinary sentence about terraform_data resources"))
+                .isEqualTo("a perfectly ordinary sentence about terraform_data resources");
+    }
+
+    @Test
+    void masksEveryLineOfTheConfiguredKeyFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path key = java.nio.file.Files.writeString(dir.resolve("id"),
+                "-----BEGIN OPENSSH PRIVATE KEY-----\nshortish-line-0123456789\n-----END OPENSSH PRIVATE KEY-----\n");
+
+        Redactor redactor = Redactor.fromEnv(Map.of()).withKeyFile(key);
+
+        assertThat(redactor.redact("x shortish-line-0123456789 y")).isEqualTo("x [REDACTED:SSH_KEY] y");
+    }
 }

@@ -10,6 +10,9 @@ import dev.minilab.runtime.sandbox.ProcessRunner;
 import dev.minilab.runtime.tools.ssh.HostPort;
 import dev.minilab.runtime.tools.ssh.SshSettings;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +32,9 @@ import java.util.Set;
  * ({@code ansible-inventory --list} reads file inventories). The connection settings are forced through extra vars,
  * which beat every inventory, playbook and ansible.cfg setting: ssh connection, SSH_USER, SSH_KEY_PATH, and ssh args
  * that use SSH_KNOWN_HOSTS with accept-new (a changed host key fails the host as unreachable), BatchMode and no
- * ControlMaster. Knows nothing of models.
+ * ControlMaster. Hosts the inventory does not list (delegate_to, implicit localhost) are checked by ssh itself through
+ * a generated ssh_config ({@code Match !exec} with the allowlist) and refused before any connection. Knows nothing of
+ * models.
  */
 public final class Ansible {
 
@@ -44,6 +49,8 @@ public final class Ansible {
     private final SshSettings ssh;
     private final Duration timeout;
     private final Path workingDirectory;
+    private final Path sshConfig;
+    private final Path stateDirectory;
 
     /**
      * @param playbookCommand  ansible-playbook's name or path; ansible-inventory is expected next to it
@@ -51,12 +58,14 @@ public final class Ansible {
      * @param workingDirectory where ansible runs (generated_iac/config, so its ansible.cfg and roles/ apply)
      */
     public Ansible(ProcessRunner runner, String playbookCommand, Map<String, String> env, SshSettings ssh,
-                   Duration timeout, Path workingDirectory) {
+                   Duration timeout, Path workingDirectory, Path stateDirectory) {
         this.runner = Objects.requireNonNull(runner, "runner");
         this.playbookCommand = Objects.requireNonNull(playbookCommand, "playbookCommand");
+        this.sshConfig = stateDirectory.resolve("ssh_config");
+        this.stateDirectory = stateDirectory;
         Map<String, String> e = new LinkedHashMap<>(env);
         e.put("ANSIBLE_HOST_KEY_CHECKING", "True");
-        e.put("ANSIBLE_SSH_ARGS", sshArgs(ssh));
+        e.put("ANSIBLE_SSH_ARGS", sshArgs(ssh, sshConfig));
         e.put("ANSIBLE_NOCOLOR", "1");
         e.put("ANSIBLE_FORCE_COLOR", "0");
         e.put("ANSIBLE_RETRY_FILES_ENABLED", "False");
@@ -88,6 +97,7 @@ public final class Ansible {
         }
         checkHosts(request, cancellation);
         ssh.ensureKnownHostsFile();
+        writeSshConfig();
         List<String> command = new ArrayList<>(List.of(playbookCommand, "-i", request.inventory()));
         if (request.limit() != null && !request.limit().isBlank()) {
             command.add("--limit");
@@ -111,7 +121,7 @@ public final class Ansible {
         vars.put("ansible_connection", "ssh");
         vars.put("ansible_user", ssh.user());
         vars.put("ansible_ssh_private_key_file", ssh.keyPath().toString());
-        vars.put("ansible_ssh_args", sshArgs(ssh));
+        vars.put("ansible_ssh_args", sshArgs(ssh, sshConfig));
         vars.put("ansible_ssh_common_args", "");
         vars.put("ansible_ssh_extra_args", "");
         vars.put("ansible_ssh_executable", "ssh");
@@ -126,10 +136,33 @@ public final class Ansible {
     }
 
     /** The ssh options every ansible connection uses; they come first on ssh's command line, so they win. */
-    static String sshArgs(SshSettings ssh) {
-        return "-F /dev/null -o UserKnownHostsFile=" + ssh.knownHosts() + " -o GlobalKnownHostsFile=/dev/null"
+    static String sshArgs(SshSettings ssh, Path sshConfig) {
+        return "-F " + sshConfig + " -o UserKnownHostsFile=" + ssh.knownHosts() + " -o GlobalKnownHostsFile=/dev/null"
                 + " -o StrictHostKeyChecking=accept-new -o IdentitiesOnly=yes -o BatchMode=yes"
                 + " -o ControlMaster=no -o ControlPath=none -o ConnectTimeout=" + ssh.connectTimeout().toSeconds();
+    }
+
+    /**
+     * Writes the ssh_config every ansible connection reads: hosts the inventory check cannot see (delegate_to,
+     * add_host, implicit localhost) are checked against the allowlist by ssh itself and refused before connecting.
+     */
+    private void writeSshConfig() {
+        try (InputStream in = Ansible.class.getResourceAsStream("allowcheck.py")) {
+            Objects.requireNonNull(in, "allowcheck.py missing from the runtime jar");
+            Files.createDirectories(stateDirectory);
+            String checker = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("@ALLOWED@", ssh.allowlist().raw().replace("\\", "").replace("\"", ""));
+            Path checkerFile = stateDirectory.resolve("allowcheck.py");
+            Files.writeString(checkerFile, checker);
+            String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+            Files.writeString(sshConfig, "# Written by MiniLab for run_ansible: only SSH_ALLOWED_HOSTS is reached.\n"
+                    + "Match !exec \"" + python + " '" + checkerFile + "' %h\"\n"
+                    + "    ProxyCommand sh -c 'echo \"MiniLab: host %h is not in SSH_ALLOWED_HOSTS; nothing was sent to it"
+                    + "\" >&2; exit 1'\n");
+        } catch (IOException e) {
+            throw new MiniLabException("cannot write the ssh settings for ansible under " + stateDirectory + ": "
+                    + e.getMessage());
+        }
     }
 
     private void checkHosts(AnsibleRequest request, Cancellation cancellation) {

@@ -20,7 +20,8 @@ public final class HostAllowlist {
     /** The variable users set to allow hosts; named in every refusal. */
     public static final String VARIABLE = "SSH_ALLOWED_HOSTS";
 
-    private static final Pattern HOSTNAME = Pattern.compile("(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9\\-]{0,62})(\\.[A-Za-z0-9\\-]{1,63})*\\.?");
+    private static final Pattern HOSTNAME =
+            Pattern.compile("(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9\\-]{0,62})(\\.[A-Za-z0-9\\-]{1,63})*\\.?");
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     private final String raw;

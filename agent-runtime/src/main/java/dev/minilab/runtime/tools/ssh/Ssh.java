@@ -91,7 +91,8 @@ public final class Ssh {
             errPump.join(2000);
             int exit = channel.getExitStatus();
             // No exit status (-1) means the remote command died without one (e.g. by a signal): report 255 like ssh.
-            return new ExecResult(exit < 0 ? 255 : exit, fromTerminal(out.toString()), fromTerminal(err.toString()), Duration.ofNanos(System.nanoTime() - start), timedOut,
+            return new ExecResult(exit < 0 ? 255 : exit, fromTerminal(out.toString()), fromTerminal(err.toString()),
+                    Duration.ofNanos(System.nanoTime() - start), timedOut,
                     cancelled.get());
         } catch (JSchException | IOException e) {
             throw new MiniLabException("SSH to " + target + " failed while running the command: " + e.getMessage());

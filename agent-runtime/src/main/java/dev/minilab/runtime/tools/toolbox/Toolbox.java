@@ -42,8 +42,13 @@ public final class Toolbox {
 
     public Toolbox(ToolboxSettings settings, Redactor redactor) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.redactor = Objects.requireNonNull(redactor, "redactor");
+        this.redactor = Objects.requireNonNull(redactor, "redactor").withKeyFile(settings.ssh().keyPath());
         this.childEnv = ChildEnvironment.scrubbed(settings.env(), settings.extraSecretNames());
+    }
+
+    /** The redactor every tool result passes through: the given one plus the lines of the SSH key file. */
+    public Redactor redactor() {
+        return redactor;
     }
 
     /** The environment every tool subprocess gets (secrets removed). */
@@ -130,7 +135,8 @@ public final class Toolbox {
     public Tool runAnsible() {
         Path configDir = settings.workspace().resolve(RunAnsibleTool.CONFIG_ROOT);
         return finish(new RunAnsibleTool(new Ansible(runner, settings.ansibleCommand(), childEnv, settings.ssh(),
-                settings.timeouts().ansible(), configDir), fullAccess()));
+                settings.timeouts().ansible(), configDir, settings.workspace().resolve(".minilab/ansible")),
+                fullAccess()));
     }
 
     // ---- other tools ----

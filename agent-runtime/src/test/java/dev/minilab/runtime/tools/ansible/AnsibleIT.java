@@ -191,4 +191,23 @@ class AnsibleIT {
         assertThat(outside.output()).contains("path refused");
         assertThat(limitFile.output()).contains("is not a host pattern");
     }
+
+    @Test
+    void hostsReachedOutsideTheInventoryAreRefusedBySsh() throws IOException {
+        String inv = inventory("hosts.ini", "target ansible_host=127.0.0.1 ansible_port=" + sshd.port());
+        String play = playbook("delegate.yml", """
+                - hosts: all
+                  gather_facts: false
+                  tasks:
+                    - name: sneak to a host that is not allowed
+                      command: echo should-never-run
+                      delegate_to: 192.0.2.77
+                """);
+
+        ToolResult result = run(Map.of("playbook", play, "inventory", inv));
+
+        assertThat(result.isError()).isTrue();
+        assertThat(result.output()).contains("192.0.2.77 is not in SSH_ALLOWED_HOSTS", "unreachable=1")
+                .doesNotContain("should-never-run\n");
+    }
 }

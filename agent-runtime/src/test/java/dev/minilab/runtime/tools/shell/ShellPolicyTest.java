@@ -91,6 +91,8 @@ class ShellPolicyTest {
         "grep -r x --include=/etc/ssh",
         "ls /",
         "find / -name id_rsa",
+        "terraform providers lock",
+        "terraform providers mirror out",
     })
     void auditShellRefusesWritesChainsAndUnknownCommandsWithAMessage(String command) {
         assertThat(audit.refusal(command)).as(command).hasValueSatisfying(message -> assertThat(message)
