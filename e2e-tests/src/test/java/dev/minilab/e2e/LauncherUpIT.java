@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class LauncherUpIT {
 
     @Test
-    void upStartsRedisTheAgentsAndTheConsoleAndStopsThemAllWhenTheConsoleExits() throws Exception {
+    void upStartsRedisTheAgentsAndASignedConsoleAndStopsThemAllWhenTheConsoleExits() throws Exception {
         int redisPort = FreePort.find();
         try (ScriptedLlmServer llm = ScriptedLlmServer.start();
              TempWorkspace workspace = TempWorkspace.create("minilab-up")) {
@@ -55,7 +55,13 @@ class LauncherUpIT {
                 await().atMost(Duration.ofSeconds(10)).until(() -> started.stream()
                         .noneMatch(pid -> ProcessHandle.of(pid).map(ChildProcess::isRunning).orElse(false)));
                 assertThat(up.output()).contains("starting redis-server on 127.0.0.1:" + redisPort)
-                        .contains("stopping the team");
+                        .contains("created signing keys").contains("stopping the team");
+                // up made the keys on first start, and every process signed with its own.
+                assertThat(workspace.resolve("keys/private/User/User.pem")).exists();
+                for (String role : List.of("Architect_Zero", "DevOps_Builder", "Security_Sentinel", "QA_Tester")) {
+                    assertThat(workspace.resolve("logs/" + role + ".log"))
+                            .content().contains("Bus messages are signed as " + role);
+                }
             }
         }
     }
