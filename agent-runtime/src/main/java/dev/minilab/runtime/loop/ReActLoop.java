@@ -114,7 +114,7 @@ public final class ReActLoop implements AutoCloseable {
                 if (cancellation.isCancelled()) {
                     return new TurnOutcome.Stopped();
                 }
-                return new TurnOutcome.LlmFailed(redactor.apply(describe(e)));
+                return new TurnOutcome.LlmFailed(redactor.apply("model " + modelName + ": " + describe(e)));
             }
             if (cancellation.isCancelled()) {
                 return new TurnOutcome.Stopped();
@@ -263,16 +263,17 @@ public final class ReActLoop implements AutoCloseable {
         return List.copyOf(calls.subList(Math.max(0, calls.size() - 5), calls.size()));
     }
 
+    /** One line from an exception chain: each distinct message once, or the class name where there is none. */
     static String describe(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        java.util.LinkedHashSet<String> parts = new java.util.LinkedHashSet<>();
+        for (Throwable t = error; t != null && parts.size() < 4; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage();
+            String part = message == null || message.isBlank() ? t.getClass().getSimpleName() : message.strip();
+            if (parts.stream().noneMatch(existing -> existing.contains(part))) {
+                parts.add(part);
+            }
         }
-        String message = error.getMessage() != null ? error.getMessage() : error.getClass().getSimpleName();
-        if (root != error && root.getMessage() != null && !message.contains(root.getMessage())) {
-            message = message + " (" + root.getMessage() + ")";
-        }
-        return message;
+        return String.join(" ← ", parts);
     }
 
     @Override
