@@ -36,6 +36,8 @@ public final class AgentMain {
     }
 
     public static void main(String[] args) {
+        // Netty (under Lettuce) would print sun.misc.Unsafe deprecation warnings on JDK 24+; it works without Unsafe.
+        System.setProperty("io.netty.noUnsafe", "true");
         int code = run(args, System.getenv(), Path.of("").toAbsolutePath(), System.out, System.err);
         System.exit(code);
     }
