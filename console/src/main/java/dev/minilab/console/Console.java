@@ -152,7 +152,7 @@ public final class Console implements ConsoleBus.Listener {
         }
         bus.clearConversation();
         List<String> missing = Roles.ALL.stream().filter(r -> !confirmed.contains(r)).toList();
-        String text = "CLEAR done: conversation history and pinned requirements wiped. "
+        String text = "CLEAR done: conversation cleared (chat_history and pinned requirements wiped). "
                 + (confirmed.isEmpty() ? "No agent confirmed its reset" : "Reset confirmed by " + String.join(", ", confirmed))
                 + (missing.isEmpty() ? "." : "; no confirmation from " + String.join(", ", missing)
                 + " (not running, or still stopping: check /status).");
@@ -188,6 +188,12 @@ public final class Console implements ConsoleBus.Listener {
             out.message(message);
         }
         out.statusChanged();
+    }
+
+    @Override
+    public void onReconnected() {
+        log.note("reconnected to Redis");
+        out.info("(reconnected to Redis; messages sent while the connection was down are in /history)");
     }
 
     @Override

@@ -1,10 +1,14 @@
 package dev.minilab.console;
 
-import dev.minilab.console.bus.BusUnavailableException;
 import dev.minilab.console.bus.ConsoleBus;
-import dev.minilab.console.bus.RedisConsoleBus;
+import dev.minilab.console.bus.TeamBusConsoleBus;
 import dev.minilab.console.session.ConversationLog;
+import dev.minilab.runtime.bus.BusException;
+import dev.minilab.runtime.bus.Message;
+import dev.minilab.runtime.bus.TeamBus;
 import dev.minilab.runtime.config.ConfigException;
+import dev.minilab.runtime.config.MiniLabConfig;
+import dev.minilab.runtime.security.SignatureGuard;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +34,8 @@ public final class ConsoleMain {
     public static final int EXIT_REDIS_UNREACHABLE = 3;
     /** Exit code for a bad argument or configuration value. */
     public static final int EXIT_USAGE = 2;
+    /** Exit code for an unexpected failure (the message says what). */
+    public static final int EXIT_FAILURE = 4;
 
     private ConsoleMain() {
     }
@@ -37,15 +43,23 @@ public final class ConsoleMain {
     public static void main(String[] args) {
         // Netty (under Lettuce) otherwise makes JDK 24+ print sun.misc.Unsafe warnings over the console.
         System.setProperty("io.netty.noUnsafe", System.getProperty("io.netty.noUnsafe", "true"));
+        // Our own logging config by name: the agents jar on the classpath brings a logback.xml too, and logback
+        // prints its duplicate-resource status to stdout, which is the conversation scripts read.
+        System.setProperty("logback.configurationFile",
+                System.getProperty("logback.configurationFile", "logback-console.xml"));
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.exit(run(Arrays.asList(args), System.getenv(), Path.of("").toAbsolutePath(), out, System.err));
     }
 
     /** Runs the console or a subcommand; returns the exit code. */
     static int run(List<String> args, Map<String, String> processEnv, Path currentDir, PrintStream out, PrintStream err) {
+        Map<String, String> env;
         ConsoleSettings settings;
+        SignatureGuard guard;
         try {
-            settings = ConsoleSettings.from(EnvFile.merge(processEnv, currentDir.resolve(".env")), currentDir);
+            env = MiniLabConfig.load(processEnv, currentDir);
+            settings = ConsoleSettings.from(env, currentDir);
+            guard = args.isEmpty() ? SignatureGuard.fromEnv(env, Message.USER) : null;
         } catch (ConfigException e) {
             err.println("minilab console: " + e.getMessage());
             return EXIT_USAGE;
@@ -58,17 +72,23 @@ public final class ConsoleMain {
             return EXIT_USAGE;
         }
         Clock clock = Clock.systemUTC();
-        try (ConsoleBus bus = RedisConsoleBus.connect(settings.redisUri(), settings.historyWindow());
-             ConversationLog log = ConversationLog.open(settings.workspace(), clock)) {
-            boolean tty = !settings.forcePlain() && TtyProbe.interactive();
-            return tty ? TerminalSession.run(settings, bus, log, clock)
-                    : PipeSession.run(settings, bus, log, clock, System.in, out, err);
-        } catch (BusUnavailableException e) {
+        TeamBus teamBus;
+        try {
+            teamBus = TeamBus.connect(settings.busSettings(), guard);
+        } catch (BusException e) {
             err.println("minilab console: " + e.getMessage());
             return EXIT_REDIS_UNREACHABLE;
+        }
+        String signing = guard.signing() ? "messages signed as User"
+                : "messages NOT signed (anyone on this Redis can post as User; see ./minilab keys)";
+        try (ConsoleBus bus = new TeamBusConsoleBus(teamBus);
+             ConversationLog log = ConversationLog.open(settings.workspace(), clock)) {
+            boolean tty = !settings.forcePlain() && TtyProbe.interactive();
+            return tty ? TerminalSession.run(settings, bus, log, clock, signing)
+                    : PipeSession.run(settings, bus, log, clock, signing, System.in, out, err);
         } catch (RuntimeException e) {
             err.println("minilab console: " + e.getMessage());
-            return 4;
+            return EXIT_FAILURE;
         }
     }
 }

@@ -24,14 +24,15 @@ final class PipeSession {
     }
 
     /** Runs until exit/quit or end of input; returns the process exit code. */
-    static int run(ConsoleSettings settings, ConsoleBus bus, ConversationLog log, Clock clock, InputStream in,
-                   PrintStream out, PrintStream err) {
+    static int run(ConsoleSettings settings, ConsoleBus bus, ConversationLog log, Clock clock, String signing,
+                   InputStream in, PrintStream out, PrintStream err) {
         PlainOutput output = new PlainOutput(out);
         Console console = new Console(bus, output, log, new ExecutionLogReader(settings.workspace()),
                 new StatusBoard(clock), new Console.Options(true, Duration.ofSeconds(5), ZoneId.systemDefault()));
         console.start();
         err.println("MiniLab console (plain mode): connected to Redis at " + settings.redisEndpoint()
                 + "; conversation log: " + log.path());
+        err.println("MiniLab console: " + signing);
         err.flush();
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;

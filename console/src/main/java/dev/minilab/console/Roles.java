@@ -1,5 +1,8 @@
 package dev.minilab.console;
 
+import dev.minilab.agents.Role;
+import dev.minilab.runtime.bus.Message;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -7,16 +10,15 @@ import java.util.Optional;
 /**
  * The four team roles as the console names them, in display order.
  *
- * <p>One place for the names so the console can switch to {@code dev.minilab.agents.Role} without hunting for
- * string literals.
+ * <p>Names come from {@link Role}; this class adds the console's lenient parsing.
  */
 public final class Roles {
 
     /** The sender name of messages typed by a person at a console. */
-    public static final String USER = "User";
+    public static final String USER = Message.USER;
 
     /** Every role, in the order the status line and {@code /status} show them. */
-    public static final List<String> ALL = List.of("Architect_Zero", "DevOps_Builder", "Security_Sentinel", "QA_Tester");
+    public static final List<String> ALL = Role.names();
 
     private Roles() {
     }
@@ -30,6 +32,10 @@ public final class Roles {
             return Optional.empty();
         }
         String wanted = typed.strip().replaceFirst("^@", "").toLowerCase(Locale.ROOT);
+        Optional<Role> known = Role.parse(wanted);
+        if (known.isPresent()) {
+            return Optional.of(known.get().displayName());
+        }
         for (String role : ALL) {
             if (role.toLowerCase(Locale.ROOT).equals(wanted)) {
                 return Optional.of(role);

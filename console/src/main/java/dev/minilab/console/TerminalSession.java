@@ -8,7 +8,8 @@ import dev.minilab.console.session.ConversationLog;
 import dev.minilab.console.status.StatusBoard;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
-import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.impl.history.DefaultHistory;
+import dev.minilab.console.render.ConsoleLineReader;
 import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.completer.StringsCompleter;
 import org.jline.terminal.Terminal;
@@ -24,6 +25,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,19 +43,16 @@ final class TerminalSession {
     }
 
     /** Runs until exit/quit or Ctrl-D; returns the process exit code. */
-    static int run(ConsoleSettings settings, ConsoleBus bus, ConversationLog log, Clock clock) {
+    static int run(ConsoleSettings settings, ConsoleBus bus, ConversationLog log, Clock clock, String signing) {
         Path history = settings.workspace().resolve(".minilab").resolve("console_history");
         prepareHistoryFile(history);
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
-            LineReader reader = LineReaderBuilder.builder()
-                    .terminal(terminal)
-                    .appName("minilab")
-                    .variable(LineReader.HISTORY_FILE, history)
-                    .variable(LineReader.HISTORY_SIZE, 2000)
-                    .completer(new StringsCompleter("/help", "/status", "/log", "/cost", "/verbose", "/history",
-                            "STOP", "CLEAR", "exit", "quit", "@Architect_Zero", "@DevOps_Builder",
-                            "@Security_Sentinel", "@QA_Tester"))
-                    .build();
+            ConsoleLineReader reader = new ConsoleLineReader(terminal, "minilab",
+                    Map.of(LineReader.HISTORY_FILE, history, LineReader.HISTORY_SIZE, 2000));
+            reader.setHistory(new DefaultHistory(reader));
+            reader.setCompleter(new StringsCompleter("/help", "/status", "/log", "/cost", "/verbose", "/history",
+                    "STOP", "CLEAR", "exit", "quit", "@Architect_Zero", "@DevOps_Builder",
+                    "@Security_Sentinel", "@QA_Tester"));
             reader.setOpt(LineReader.Option.DISABLE_EVENT_EXPANSION);
             reader.setOpt(LineReader.Option.HISTORY_INCREMENTAL);
             reader.unsetOpt(LineReader.Option.INSERT_TAB);
@@ -73,6 +72,7 @@ final class TerminalSession {
                 output.info(java.util.List.of(
                         "MiniLab console: connected to Redis at " + settings.redisEndpoint() + ", workspace " + settings.workspace(),
                         "conversation log: " + log.path(),
+                        signing,
                         "Type a request for the team, or /help. STOP halts the team, exit leaves."));
                 output.statusChanged();
                 refresher.scheduleWithFixedDelay(() -> {

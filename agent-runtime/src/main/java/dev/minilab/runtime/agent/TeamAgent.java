@@ -76,8 +76,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
     private long lastSeq;
     /** Highest seq received (live or from the history); guarded by {@code lock}. */
     private long highestSeq;
-    /** Highest seq written to {@code agent_progress}; only ever grows. */
-    private long savedProgress = -1;
+    private final ProgressLedger progress;
 
     public TeamAgent(AgentSpec spec, TeamBus bus, Addressing addressing, ReActLoop loop, ExecutionLog log,
                      UnaryOperator<String> redactor, UsageMeter usage) {
@@ -90,6 +89,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         this.usage = usage;
         this.contextBuilder = new ContextBuilder(spec.name(), spec.systemPrompt(), redactor);
         this.agentLog = LoggerFactory.getLogger("agent." + spec.name());
+        this.progress = new ProgressLedger(bus, spec.name(), agentLog);
         this.worker = Thread.ofPlatform().name(spec.name() + "-worker").daemon(false).unstarted(this::work);
     }
 
@@ -167,43 +167,20 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         agentLog.info("Back on the bus after a reconnect: {} missed message(s) after seq {} queued", queued, after);
     }
 
-    /**
-     * Resumes after a restart from the seq in {@code agent_progress}; on the very first start records the current
-     * seq instead (an agent joining a team does not replay its old conversation).
-     */
+    /** Resumes after a restart from {@code agent_progress}: queues what was missed and announces the restart. */
     private void resume() {
-        OptionalLong saved;
-        long current;
-        try {
-            saved = bus.progress(spec.name());
-            current = bus.currentSeq();
-        } catch (RuntimeException e) {
-            agentLog.warn("Could not read {} from Redis ({}); starting without catching up on missed messages",
-                    bus.keys().progress(), e.getMessage());
-            return;
-        }
-        if (saved.isEmpty()) {
-            synchronized (lock) {
-                highestSeq = Math.max(highestSeq, current);
-            }
-            saveProgress(current);
-            return;
-        }
-        long from = saved.getAsLong();
-        if (from > current) {
-            agentLog.warn("{} says {} handled up to seq {} but {} is only {}: Redis lost data (an AOF written with "
-                    + "appendfsync everysec loses up to a second; use appendfsync always). Resuming from seq {}",
-                    bus.keys().progress(), spec.name(), from, bus.keys().sequence(), current, current);
-            from = current;
-        }
+        OptionalLong from = progress.resumePoint();
         synchronized (lock) {
-            highestSeq = Math.max(highestSeq, from);
-            savedProgress = Math.max(savedProgress, from);
+            // A later reconnect catches up from here, never from before this agent's (first) start.
+            highestSeq = Math.max(highestSeq, progress.recorded());
         }
-        int pending = catchUp(from);
-        agentLog.info("Restarted: resuming after seq {}, {} pending message(s) queued", from, pending);
-        publishQuietly(Message.status(spec.name(), spec.name() + " restarted: resuming after seq " + from + ", "
-                + pending + " pending message(s) to handle"));
+        if (from.isEmpty()) {
+            return;
+        }
+        int pending = catchUp(from.getAsLong());
+        agentLog.info("Restarted: resuming after seq {}, {} pending message(s) queued", from.getAsLong(), pending);
+        publishQuietly(Message.status(spec.name(), spec.name() + " restarted: resuming after seq "
+                + from.getAsLong() + ", " + pending + " pending message(s) to handle"));
     }
 
     /** Feeds the history entries after {@code after} through {@link #receive}; returns how many were queued. */
@@ -230,22 +207,6 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         return queued;
     }
 
-    /** Writes {@code seq} to {@code agent_progress} unless a higher one is already there; never throws. */
-    private void saveProgress(long seq) {
-        synchronized (lock) {
-            if (seq <= savedProgress) {
-                return;
-            }
-            savedProgress = seq;
-        }
-        try {
-            bus.saveProgress(spec.name(), seq);
-        } catch (RuntimeException e) {
-            agentLog.warn("Could not record progress (seq {}) in {}: {}. After a restart the agent may handle "
-                    + "messages up to that seq again", seq, bus.keys().progress(), e.getMessage());
-        }
-    }
-
     private void control(ControlCommand command, long seq) {
         long done;
         synchronized (lock) {
@@ -262,7 +223,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
             }
             agentLog.info("{}: cancelled the running turn and dropped {} queued messages", command, dropped);
         }
-        saveProgress(done); // dropped messages are dealt with: a restart must not bring them back
+        progress.save(done); // dropped messages are dealt with: a restart must not bring them back
         publishQuietly(Message.status(spec.name(), command == ControlCommand.CLEAR ? "halted (cleared)" : "halted"));
         heartbeat();
     }
@@ -306,7 +267,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
                             : queue.stream().mapToLong(Message::seq).min().orElse(0) - 1;
                 }
                 if (running) {
-                    saveProgress(done); // not when closing: an interrupted turn is handled again after the restart
+                    progress.save(done); // not when closing: an interrupted turn is handled again after the restart
                 }
                 heartbeat();
             }

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The team's shared channel and history on Redis (DESIGN.md section 4), built on Lettuce.
  *
- * <p>Publishing assigns the message its {@code seq} ({@code INCR chat_seq}), appends chat messages to
+ * <p>Publishing assigns the message its {@code seq} ({@code INCR chat_seq}), appends chat and control messages to
  * {@code chat_history} trimmed to the window (and User requests to {@code user_requirements}), then publishes it on
  * {@code agent_channel}. Receiving decodes tolerantly: malformed payloads and messages the {@link MessageGuard}
  * rejects are logged and skipped. Lettuce reconnects and resubscribes on its own after a broker restart.
@@ -132,11 +132,13 @@ public final class TeamBus implements AutoCloseable {
             long seq = redis.incr(keys.sequence());
             Message sent = sealed.withSeq(seq);
             String payload = MessageCodec.encode(sent);
-            if (sent.kind() == MessageKind.CHAT) {
+            // Control messages are kept too, so an agent that was disconnected when STOP was sent still sees it
+            // when it catches up from the history (agents never put control messages into a model's context).
+            if (sent.kind() == MessageKind.CHAT || sent.kind() == MessageKind.CONTROL) {
                 tx.multi();
                 tx.rpush(keys.history(), payload);
                 tx.ltrim(keys.history(), -settings.historyWindow(), -1);
-                if (sent.isFromUser()) {
+                if (sent.isFromUser() && sent.controlCommand().isEmpty()) {
                     tx.rpush(keys.requirements(), payload);
                     tx.ltrim(keys.requirements(), -MAX_PINNED, -1);
                 }

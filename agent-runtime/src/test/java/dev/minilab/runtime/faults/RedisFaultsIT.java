@@ -142,6 +142,43 @@ class RedisFaultsIT {
     }
 
     @Test
+    void stopSentWhileTheAgentsSubscriptionIsCutStillHaltsItAfterTheReconnect() throws Exception {
+        llm.when(Rule.forRole(DEVOPS).delay(Duration.ofSeconds(30)))
+                .reply(Reply.text("@Architect_Zero answer that STOP must suppress"));
+        try (Team.RunningAgent devops = Team.startAgent(DEVOPS, redis, llm, MessageGuard.UNSIGNED, docs);
+             Team.Client user = Team.Client.connect(redis, MessageGuard.UNSIGNED)) {
+            user.bus().publish(Message.chat("Architect_Zero", "@DevOps_Builder task-1 slow one"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Team.turnsFor(llm, DEVOPS, "task-1") == 1);
+
+            redis.command("CLIENT", "KILL", "TYPE", "pubsub");
+            user.bus().publish(Message.control(dev.minilab.runtime.bus.ControlCommand.STOP));
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> !devops.reconnects().isEmpty());
+            await("halted after catching up the STOP").atMost(Duration.ofSeconds(5))
+                    .until(() -> devops.agent().state() == dev.minilab.runtime.agent.AgentState.HALTED);
+            assertThat(user.history()).noneMatch(m -> m.content().contains("must suppress"));
+        }
+    }
+
+    @Test
+    void firstStartDoesNotReplayOlderConversationEvenAfterAReconnect() throws Exception {
+        scriptDevOps(Duration.ZERO);
+        try (Team.Client architect = Team.Client.connect(redis, MessageGuard.UNSIGNED)) {
+            architect.bus().publish(Message.chat("Architect_Zero", "@DevOps_Builder task-1 from before the start"));
+            try (Team.RunningAgent devops = Team.startAgent(DEVOPS, redis, llm, MessageGuard.UNSIGNED, docs)) {
+                redis.command("CLIENT", "KILL", "TYPE", "pubsub");
+                await().atMost(Duration.ofSeconds(5)).until(() -> !devops.reconnects().isEmpty());
+                architect.bus().publish(Message.chat("Architect_Zero", "@DevOps_Builder task-2 after the start"));
+
+                await().atMost(Duration.ofSeconds(10)).until(() -> Team.turnsFor(llm, DEVOPS, "task-2") == 1);
+                Thread.sleep(300);
+                assertThat(Team.turnsFor(llm, DEVOPS, "task-1")).as("pre-start message not replayed").isZero();
+                assertThat(architect.received()).noneMatch(m -> m.content().contains("restarted"));
+            }
+        }
+    }
+
+    @Test
     void agentCrashedMidTurnResumesFromItsProgressAnnouncesTheRestartAndHandlesThePendingMessageOnce()
             throws Exception {
         llm.when(Rule.forRole(DEVOPS).lastMessageContains("task-2 ").delay(Duration.ofSeconds(30)).once())

@@ -43,5 +43,9 @@ public interface ConsoleBus extends AutoCloseable {
         /** A think note from {@code sender} (verbose feed, never part of the conversation). */
         default void onThink(String sender, String text) {
         }
+
+        /** The bus lost Redis and is back: messages published meanwhile were not delivered live. */
+        default void onReconnected() {
+        }
     }
 }

@@ -29,7 +29,9 @@ public final class ExecutionLogReader {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutionLogReader.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern TURN = Pattern.compile("^##\\s+Turn\\s+(\\d+)\\s*[—-]+\\s*(\\S+).*$");
-    private static final Pattern TOOL = Pattern.compile("^###\\s+(\\S+).*$");
+    private static final Pattern TOOL = Pattern.compile("^###\\s+(\\S+)(?:\\s+[—-]+\\s+(\\S+))?.*$");
+    private static final Pattern EXIT_CODE = Pattern.compile("exit code\\s*:?\\s*(-?\\d+)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s)\\b");
     private static final Pattern FIELD = Pattern.compile(
             "^\\s*[-*]\\s*\\**\\s*(args|arguments|status|exit[ _]code|duration(?:_ms)?|result|time|ts)\\s*\\**\\s*:\\s*\\**\\s*(.*)$",
             Pattern.CASE_INSENSITIVE);
@@ -109,9 +111,10 @@ public final class ExecutionLogReader {
     }
 
     /**
-     * Every tool entry of a Markdown log, oldest first: a {@code ### <tool>} heading starts an entry, bullet lines
-     * {@code - args: …}, {@code - status: …}, {@code - exit code: …}, {@code - duration: …}, {@code - result: …}
-     * fill it, and the enclosing {@code ## Turn <n> — <timestamp> — …} heading gives turn and time.
+     * Every tool entry of a Markdown log, oldest first. The writer's form ({@code dev.minilab.runtime.log.ExecutionLog}):
+     * a {@code ### <tool> — <timestamp>} heading, {@code - args: `…`}, {@code - status: OK (exit code 0), 12 ms}, then
+     * the result excerpt in a fenced block; the enclosing {@code ## Turn <n> — <timestamp> — from <sender>} heading
+     * gives the turn. Separate bullets ({@code - exit code:}, {@code - duration:}, {@code - result:}) are read too.
      */
     public static Read readMarkdown(String role, Path file) {
         List<ToolEntry> out = new ArrayList<>();
@@ -122,13 +125,17 @@ public final class ExecutionLogReader {
         for (String line : lines(file)) {
             if (line.strip().startsWith("```")) {
                 inFence = !inFence;
-                if (current != null && current.collectingResult) {
-                    continue;
+                if (inFence && current != null && current.result.isEmpty()) {
+                    // The writer puts the result excerpt in the first fenced block of a tool entry.
+                    current.collectingResult = true;
+                } else if (!inFence && current != null) {
+                    current.collectingResult = false;
                 }
+                continue;
             }
             if (inFence) {
                 if (current != null && current.collectingResult) {
-                    current.result.append(current.result.isEmpty() ? "" : "\n").append(line);
+                    current.appendResultLine(line);
                 }
                 continue;
             }
@@ -142,7 +149,8 @@ public final class ExecutionLogReader {
             Matcher h = TOOL.matcher(line);
             if (h.matches()) {
                 current = flush(current, out);
-                current = new MdEntry(role, turn, turnTs, h.group(1).replace("`", ""));
+                current = new MdEntry(role, turn, h.group(2) != null && instant(h.group(2)) != null ? instant(h.group(2)) : turnTs,
+                        h.group(1).replace("`", ""));
                 continue;
             }
             if (line.startsWith("## ")) {
@@ -176,6 +184,7 @@ public final class ExecutionLogReader {
         private Long durationMs;
         private final StringBuilder result = new StringBuilder();
         private boolean collectingResult;
+        private boolean resultStarted;
 
         MdEntry(String role, int turn, Instant ts, String tool) {
             this.role = role;
@@ -184,26 +193,48 @@ public final class ExecutionLogReader {
             this.tool = tool;
         }
 
+        void appendResultLine(String line) {
+            if (resultStarted) {
+                result.append('\n');
+            }
+            result.append(line);
+            resultStarted = true;
+        }
+
         void set(String key, String value) {
             String v = value.replaceAll("^`+|`+$", "").replaceAll("\\*+$", "").strip();
             collectingResult = false;
             switch (key) {
                 case "args", "arguments" -> args = v;
-                case "status" -> status = v.split("\\s+")[0].replace("*", "");
+                case "status" -> {
+                    // Writer form: "OK (exit code 0), 12 ms"; older form: "OK" with separate bullets.
+                    status = v.split("[\\s,(]+")[0].replace("*", "");
+                    Matcher code = EXIT_CODE.matcher(v);
+                    if (code.find()) {
+                        exitCode = Integer.parseInt(code.group(1));
+                    }
+                    Matcher took = DURATION.matcher(v);
+                    if (took.find()) {
+                        double amount = Double.parseDouble(took.group(1));
+                        durationMs = took.group(2).equals("s") ? (long) (amount * 1000) : (long) amount;
+                    }
+                }
                 case "exit code", "exit_code" -> exitCode = firstNumber(v).map(Double::intValue).orElse(null);
                 case "duration", "duration_ms" -> durationMs = firstNumber(v)
                         .map(d -> v.matches(".*\\d\\s*s\\b.*") && !v.contains("ms") ? (long) (d * 1000) : d.longValue())
                         .orElse(null);
                 case "time", "ts" -> ts = instant(v);
                 default -> {
-                    result.append(v);
+                    if (!v.isEmpty()) {
+                        appendResultLine(v);
+                    }
                     collectingResult = true;
                 }
             }
         }
 
         ToolEntry toEntry() {
-            return new ToolEntry(ts, role, turn, tool, args, status, exitCode, durationMs, result.toString().strip());
+            return new ToolEntry(ts, role, turn, tool, args, status, exitCode, durationMs, result.toString());
         }
     }
 

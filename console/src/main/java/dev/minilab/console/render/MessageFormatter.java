@@ -63,6 +63,9 @@ public final class MessageFormatter {
         AttributedStyle style = senderStyle(message.sender());
         boolean question = QuestionDetector.isQuestionForUser(message);
         String content = question ? QuestionDetector.withoutMarker(message.content()) : message.content();
+        if (message.kind() == TeamMessage.Kind.STATUS) {
+            content = withoutOwnName(message.sender(), content);
+        }
         AttributedStringBuilder head = new AttributedStringBuilder();
         head.style(dim()).append(time).style(AttributedStyle.DEFAULT).append(' ');
         AttributedStyle contentStyle;
@@ -94,6 +97,12 @@ public final class MessageFormatter {
             out.add(line.toAttributedString());
         }
         return out;
+    }
+
+    /** Status lines often repeat the sender ("DevOps_Builder: terraform apply running"); the label already says it. */
+    public static String withoutOwnName(String sender, String content) {
+        String prefix = sender + ":";
+        return content.startsWith(prefix) ? content.substring(prefix.length()).strip() : content;
     }
 
     /** A think note: dim and italic, only shown in verbose mode. */

@@ -3,7 +3,6 @@ package dev.minilab.console.render;
 import dev.minilab.console.bus.TeamMessage;
 import dev.minilab.console.status.StatusBoard;
 import dev.minilab.console.status.StatusView;
-import org.jline.reader.LineReader;
 import org.jline.terminal.Terminal;
 import org.jline.utils.AttributedString;
 import org.jline.utils.AttributedStringBuilder;
@@ -17,14 +16,14 @@ import java.util.List;
  */
 public final class TerminalOutput implements ConsoleOutput {
 
-    private final LineReader reader;
+    private final ConsoleLineReader reader;
     private final Terminal terminal;
     private final MessageFormatter formatter;
     private final StatusBoard board;
     private final Status status;
     private AttributedString lastBar;
 
-    public TerminalOutput(LineReader reader, MessageFormatter formatter, StatusBoard board) {
+    public TerminalOutput(ConsoleLineReader reader, MessageFormatter formatter, StatusBoard board) {
         this.reader = reader;
         this.terminal = reader.getTerminal();
         this.formatter = formatter;
@@ -64,7 +63,7 @@ public final class TerminalOutput implements ConsoleOutput {
             // Redraw only on change: every redraw races with the line editor's own output.
             if (!bar.equals(lastBar)) {
                 lastBar = bar;
-                status.update(List.of(bar));
+                reader.underLock(() -> status.update(List.of(bar)));
             }
         }
     }
@@ -72,8 +71,10 @@ public final class TerminalOutput implements ConsoleOutput {
     /** Removes the status bar (before the terminal is closed). */
     public synchronized void close() {
         if (status != null) {
-            status.update(List.of());
-            status.close();
+            reader.underLock(() -> {
+                status.update(List.of());
+                status.close();
+            });
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.minilab.console.Roles;
 import dev.minilab.console.bus.TeamMessage;
+import dev.minilab.console.render.MessageFormatter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +63,8 @@ public final class StatusBoard {
                 if (Roles.isRole(sender)) {
                     boolean halted = message.content().toLowerCase(Locale.ROOT).contains("halted");
                     derived.put(sender, new AgentState(sender, halted ? "halted" : "busy",
-                            halted ? "" : oneLine(message.content()), at, AgentState.Source.MESSAGES));
+                            halted ? "" : oneLine(MessageFormatter.withoutOwnName(sender, message.content())), at,
+                            AgentState.Source.MESSAGES));
                 }
             }
             case CHAT -> {
@@ -99,8 +101,13 @@ public final class StatusBoard {
                     LOG.debug("agent_status[{}]: unparseable 'updated' {}", field, node.get("updated"));
                 }
             }
-            heartbeats.put(role, new AgentState(role, node.path("state").asText("unknown"),
-                    node.path("task").asText(""), updated, AgentState.Source.HEARTBEAT));
+            String task = node.path("task").asText("");
+            int queued = node.path("queued").asInt(0);
+            if (queued > 0) {
+                task = (task.isBlank() ? "" : task + " ") + "(+" + queued + " queued)";
+            }
+            heartbeats.put(role, new AgentState(role, node.path("state").asText("unknown"), task, updated,
+                    AgentState.Source.HEARTBEAT));
         } catch (Exception e) {
             LOG.warn("agent_status[{}] is not valid JSON and is ignored (the agent writes it; check its version): {}",
                     field, e.getMessage());

@@ -53,12 +53,12 @@ class StatusBoardTest {
     void heartbeatWinsOverOlderMessagesAndIsMarkedStaleWhenOld() {
         board.onMessage(at(TeamMessage.chat("User", "build"), 100));
         board.applyHeartbeats(Map.of(
-                "Architect_Zero", "{\"role\":\"Architect_Zero\",\"state\":\"busy\",\"task\":\"planning\",\"last_seq\":4,\"updated\":\"" + NOW.minusSeconds(3) + "\"}",
+                "Architect_Zero", "{\"role\":\"Architect_Zero\",\"state\":\"busy\",\"task\":\"planning\",\"last_seq\":4,\"queued\":2,\"updated\":\"" + NOW.minusSeconds(3) + "\"}",
                 "QA_Tester", "{\"role\":\"QA_Tester\",\"state\":\"idle\",\"task\":\"\",\"updated\":\"" + NOW.minusSeconds(600) + "\"}",
                 "DevOps_Builder", "not json"));
 
         assertThat(state("Architect_Zero")).extracting(AgentState::state, AgentState::task, AgentState::source)
-                .containsExactly("busy", "planning", AgentState.Source.HEARTBEAT);
+                .containsExactly("busy", "planning (+2 queued)", AgentState.Source.HEARTBEAT);
         assertThat(board.isStale(state("Architect_Zero"))).isFalse();
         assertThat(board.isStale(state("QA_Tester"))).isTrue();
         assertThat(state("DevOps_Builder").source()).isEqualTo(AgentState.Source.NONE);

@@ -1,0 +1,86 @@
+package dev.minilab.console.bus;
+
+import dev.minilab.runtime.bus.BusListener;
+import dev.minilab.runtime.bus.ControlCommand;
+import dev.minilab.runtime.bus.Message;
+import dev.minilab.runtime.bus.MessageKind;
+import dev.minilab.runtime.bus.TeamBus;
+import dev.minilab.runtime.bus.ThinkNote;
+
+import java.util.List;
+import java.util.Map;
+
+/** The console's bus on the runtime's {@link TeamBus}: the console publishes as {@value Message#USER}. */
+public final class TeamBusConsoleBus implements ConsoleBus {
+
+    private final TeamBus bus;
+
+    /** Wraps a connected bus; closing this closes it. */
+    public TeamBusConsoleBus(TeamBus bus) {
+        this.bus = bus;
+    }
+
+    @Override
+    public TeamMessage sendChat(String content) {
+        return toConsole(bus.publish(Message.chat(Message.USER, content)));
+    }
+
+    @Override
+    public TeamMessage sendControl(String command) {
+        ControlCommand control = ControlCommand.parse(command)
+                .orElseThrow(() -> new IllegalArgumentException("not a control command: " + command));
+        return toConsole(bus.publish(Message.control(control)));
+    }
+
+    @Override
+    public void subscribe(Listener listener) {
+        bus.subscribe(new BusListener() {
+            @Override
+            public void onMessage(Message message) {
+                listener.onMessage(toConsole(message));
+            }
+
+            @Override
+            public void onThink(ThinkNote note) {
+                listener.onThink(note.sender(), note.content());
+            }
+
+            @Override
+            public void onReconnected() {
+                listener.onReconnected();
+            }
+        });
+    }
+
+    @Override
+    public List<TeamMessage> history(int n) {
+        return bus.history(n).stream().map(TeamBusConsoleBus::toConsole).toList();
+    }
+
+    @Override
+    public void clearConversation() {
+        bus.clearConversation();
+    }
+
+    @Override
+    public Map<String, String> statuses() {
+        return bus.statuses();
+    }
+
+    @Override
+    public Map<String, String> usage() {
+        return bus.usage();
+    }
+
+    @Override
+    public void close() {
+        bus.close();
+    }
+
+    /** The console's view of a runtime message. */
+    static TeamMessage toConsole(Message m) {
+        TeamMessage.Kind kind = m.kind() == MessageKind.CONTROL ? TeamMessage.Kind.CONTROL
+                : m.kind() == MessageKind.STATUS ? TeamMessage.Kind.STATUS : TeamMessage.Kind.CHAT;
+        return new TeamMessage(m.id(), m.seq(), m.sender(), m.content(), m.timestamp(), kind, m.to());
+    }
+}

@@ -1,0 +1,200 @@
+package dev.minilab.console.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.minilab.testkit.FreePort;
+import dev.minilab.testkit.RedisServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The console driven from a pipe against a real redis-server: plain output, the same commands as on a terminal. */
+class PipeConsoleIT {
+
+    @TempDir
+    Path workspace;
+
+    private RedisServer redis;
+    private TeamSide team;
+
+    @BeforeEach
+    void startRedis() throws Exception {
+        redis = RedisServer.start(RedisServer.Options.defaults().withStrategies(RedisServer.Kind.PROCESS));
+        team = new TeamSide(redis.uri());
+    }
+
+    @AfterEach
+    void stopRedis() throws Exception {
+        team.close();
+        redis.close();
+    }
+
+    private PipeConsole console() throws Exception {
+        return PipeConsole.start(workspace, Map.of("REDIS_HOST", redis.host(), "REDIS_PORT", String.valueOf(redis.port()))).awaitReady();
+    }
+
+    @Test
+    void printsEveryChannelMessageAsOnePlainLineWithoutColours() throws Exception {
+        try (PipeConsole console = console()) {
+            console.type("please write docs/hello.md");
+            await().atMost(Duration.ofSeconds(10)).until(() -> team.seen.size() == 1);
+            team.publish("Architect_Zero", "chat", "@DevOps_Builder write docs/hello.md\nwith two lines");
+            team.publish("DevOps_Builder", "status", "save_file running, 6 s");
+            team.publish("Architect_Zero", "chat", "Which node should host it?", "User");
+
+            console.awaitLine(l -> l.equals("[Architect_Zero]: Which node should host it?"));
+            assertThat(console.out).containsSubsequence(
+                    "[User]: please write docs/hello.md",
+                    "[Architect_Zero]: @DevOps_Builder write docs/hello.md", "with two lines",
+                    "[DevOps_Builder]: save_file running, 6 s",
+                    "[Architect_Zero]: Which node should host it?");
+            assertThat(console.out).noneMatch(l -> l.contains("\u001b"));
+        }
+    }
+
+    @Test
+    void userMessageReachesRedisAsChatAndIsKeptInHistory() throws Exception {
+        try (PipeConsole console = console()) {
+            console.type("build a VM");
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> !team.seen.isEmpty());
+            JsonNode m = team.seen.getFirst();
+            assertThat(m.path("sender").asText()).isEqualTo("User");
+            assertThat(m.path("kind").asText()).isEqualTo("chat");
+            assertThat(m.path("content").asText()).isEqualTo("build a VM");
+            assertThat(m.path("seq").asLong()).isPositive();
+            assertThat(team.redis().lrange("chat_history", 0, -1)).singleElement().asString().contains("build a VM");
+        }
+    }
+
+    @Test
+    void stopFromThePipeIsAUserControlMessage() throws Exception {
+        try (PipeConsole console = console()) {
+            console.type("stop");
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> !team.seen.isEmpty());
+            assertThat(team.seen.getFirst().path("kind").asText()).isEqualTo("control");
+            assertThat(team.seen.getFirst().path("content").asText()).isEqualTo("STOP");
+            assertThat(team.seen.getFirst().path("sender").asText()).isEqualTo("User");
+        }
+    }
+
+    @Test
+    void commandsAnswerOnStdoutAndAreNeverSentToTheTeam() throws Exception {
+        team.redis().hset("agent_status", "DevOps_Builder",
+                "{\"role\":\"DevOps_Builder\",\"state\":\"busy\",\"task\":\"terraform plan\",\"last_seq\":3,\"version\":\"0.1.0\",\"updated\":\""
+                        + java.time.Instant.now() + "\"}");
+        team.redis().hset("agent_usage", "DevOps_Builder|gpt-5-mini", "{\"input\":1200,\"output\":300,\"calls\":4}");
+        Files.createDirectories(workspace.resolve("docs"));
+        Files.writeString(workspace.resolve("docs/execution_log_QA_Tester.jsonl"),
+                "{\"ts\":\"2026-11-22T02:10:01Z\",\"role\":\"QA_Tester\",\"turn\":1,\"type\":\"tool\",\"tool\":\"run_shell\","
+                        + "\"args\":{\"command\":\"curl -sf http://10.0.0.5\"},\"status\":\"OK\",\"exit_code\":0,\"duration_ms\":250,\"result\":\"<html>ok\"}\n");
+
+        try (PipeConsole console = console()) {
+            console.type("/status");
+            console.type("/cost");
+            console.type("/log qa 3");
+            console.type("/nonsense please");
+            console.type("/help");
+            console.type("exit");
+
+            assertThat(console.waitForExit(Duration.ofSeconds(15))).isZero();
+            await().atMost(Duration.ofSeconds(2)).until(() -> console.out.contains("  //text              send a message that starts with /")
+                    && console.out.stream().filter(l -> l.startsWith("  /status")).count() == 2);
+            assertThat(console.out).anyMatch(l -> l.contains("DevOps_Builder") && l.contains("busy") && l.contains("terraform plan")
+                    && l.contains("heartbeat"));
+            assertThat(console.out).anyMatch(l -> l.matches("\\s+DevOps_Builder\\s+gpt-5-mini\\s+1,200\\s+300\\s+1,500\\s+4"));
+            assertThat(console.out).anyMatch(l -> l.contains("run_shell") && l.contains("OK") && l.contains("exit 0")
+                    && l.contains("curl -sf"));
+            assertThat(console.out).contains("Unknown command /nonsense (not sent to the team). Commands:");
+            assertThat(console.out).noneMatch(l -> l.startsWith("["));
+        }
+        assertThat(team.seen).isEmpty();
+    }
+
+    @Test
+    void clearWaitsForHaltedAgentsWipesHistoryAndNamesTheSilentOnes() throws Exception {
+        team.publish("User", "chat", "old request");
+        team.redis().rpush("user_requirements", "old request");
+        team.onMessage = m -> {
+            if (m.path("kind").asText().equals("control") && m.path("content").asText().equals("CLEAR")) {
+                team.publish("Architect_Zero", "status", "halted");
+                team.publish("DevOps_Builder", "status", "halted");
+            }
+        };
+        try (PipeConsole console = console()) {
+            console.type("CLEAR");
+
+            console.awaitLine(l -> l.startsWith("CLEAR done"));
+            assertThat(console.out).anyMatch(l -> l.startsWith("CLEAR done")
+                    && l.contains("Reset confirmed by Architect_Zero, DevOps_Builder")
+                    && l.contains("no confirmation from Security_Sentinel, QA_Tester"));
+            assertThat(team.redis().exists("chat_history", "user_requirements")).isZero();
+        }
+    }
+
+    @Test
+    void endOfInputExitsCleanlyAndTheConversationLogHoldsTheSession() throws Exception {
+        try (PipeConsole console = console()) {
+            console.type("hello");
+            await().atMost(Duration.ofSeconds(10)).until(() -> console.out.contains("[User]: hello"));
+            console.endInput();
+
+            assertThat(console.waitForExit(Duration.ofSeconds(10))).isZero();
+            String logLine = console.err.stream().filter(l -> l.contains("conversation log: ")).findFirst().orElseThrow();
+            Path log = Path.of(logLine.substring(logLine.indexOf("conversation log: ") + 18).strip());
+            assertThat(log.getParent()).isEqualTo(workspace.resolve("console/logs"));
+            assertThat(Files.readAllLines(log)).anyMatch(l -> l.endsWith("[User]: hello"));
+        }
+    }
+
+    @Test
+    void unreachableRedisIsOneClearLineAndExitCode3() throws Exception {
+        int closedPort = FreePort.find();
+        try (PipeConsole console = PipeConsole.start(workspace, Map.of("REDIS_PORT", String.valueOf(closedPort)))) {
+            assertThat(console.waitForExit(Duration.ofSeconds(20))).isEqualTo(3);
+            await().atMost(Duration.ofSeconds(2)).until(() -> !console.err.isEmpty());
+            assertThat(console.err).singleElement().asString()
+                    .startsWith("minilab console: cannot reach Redis at localhost:" + closedPort + ": ")
+                    .containsIgnoringCase("connection refused")
+                    .contains("start Redis or set REDIS_HOST/REDIS_PORT (or REDIS_URL)");
+            assertThat(console.out).isEmpty();
+        }
+    }
+
+    @Test
+    void malformedRedisPortIsAConfigErrorNamingTheVariable() throws Exception {
+        try (PipeConsole console = PipeConsole.start(workspace, Map.of("REDIS_PORT", "sixty"))) {
+            assertThat(console.waitForExit(Duration.ofSeconds(20))).isEqualTo(2);
+            await().atMost(Duration.ofSeconds(2)).until(() -> !console.err.isEmpty());
+            assertThat(console.err).containsExactly(
+                    "minilab console: REDIS_PORT=sixty is not valid: expected an integer from 1 to 65535");
+        }
+    }
+
+    @Test
+    void logsSubcommandPrintsAndFollowsTheMarkdownLog() throws Exception {
+        Path md = workspace.resolve("docs/execution_log_DevOps_Builder.md");
+        try (PipeConsole missing = PipeConsole.start(workspace, Map.of(), "logs", "devops")) {
+            assertThat(missing.waitForExit(Duration.ofSeconds(20))).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(2)).until(() -> missing.err.stream().anyMatch(l -> l.contains("no execution log for DevOps_Builder yet")));
+        }
+        Files.createDirectories(md.getParent());
+        Files.writeString(md, "## Turn 1 — 2026-11-22T02:10:00Z — from Architect_Zero\n\n### save_file\n- status: OK\n");
+        try (PipeConsole follow = PipeConsole.start(workspace, Map.of(), "logs", "DevOps_Builder", "-f")) {
+            follow.awaitLine(l -> l.equals("- status: OK"));
+            Files.writeString(md, "### run_shell\n- status: ERROR\n", java.nio.file.StandardOpenOption.APPEND);
+            follow.awaitLine(l -> l.equals("- status: ERROR"));
+            assertThat(follow.out).containsSubsequence(List.of("### save_file", "- status: OK", "### run_shell", "- status: ERROR"));
+        }
+    }
+}
