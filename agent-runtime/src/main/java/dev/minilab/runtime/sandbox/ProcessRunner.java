@@ -81,8 +81,9 @@ public final class ProcessRunner {
             cancelled.set(true);
         }
         killTree(process); // background children left behind would hold the pipes open and outlive the call
-        join(outPump);
-        join(errPump);
+        if (!join(outPump) | !join(errPump)) {
+            process.destroyForcibly(); // closes the pipes so the pumps end; a descendant escaped the group
+        }
         int exit = process.isAlive() ? 137 : process.exitValue();
         Duration duration = Duration.ofNanos(System.nanoTime() - start);
         return new ExecResult(exit, out.toString(), err.toString(), duration, timedOut, cancelled.get());
@@ -103,7 +104,9 @@ public final class ProcessRunner {
                 Thread.currentThread().interrupt();
             }
         }
-        process.destroyForcibly();
+        // Kill through the handle: Process.destroyForcibly() would also close our ends of the pipes and lose output
+        // that is written but not yet read.
+        process.toHandle().destroyForcibly();
         descendants.forEach(ProcessHandle::destroyForcibly);
     }
 
@@ -121,14 +124,18 @@ public final class ProcessRunner {
         });
     }
 
-    private static void join(Thread thread) {
+    /** Waits for a pump to reach end of stream; false when it did not within {@link #DRAIN_AFTER_EXIT}. */
+    private static boolean join(Thread thread) {
         try {
             if (!thread.join(DRAIN_AFTER_EXIT)) {
                 LOG.warn("Output of a finished process was still open after {}; a descendant escaped the process "
-                        + "group. Its output is dropped.", DRAIN_AFTER_EXIT);
+                        + "group. The rest of its output is dropped.", DRAIN_AFTER_EXIT);
+                return false;
             }
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 

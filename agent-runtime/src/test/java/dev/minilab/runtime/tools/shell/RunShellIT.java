@@ -97,6 +97,32 @@ class RunShellIT {
     }
 
     @Test
+    void outputWrittenJustBeforeExitIsNeverLost() throws Exception {
+        Tool shell = toolbox(baseEnv(), Duration.ofSeconds(10)).runShell(ShellPolicy.unrestricted());
+        List<CompletableFuture<List<String>>> workers = new java.util.ArrayList<>();
+        for (int w = 0; w < 4; w++) { // parallel runs load the CPU, which is when pipes used to lose their last bytes
+            int worker = w;
+            workers.add(CompletableFuture.supplyAsync(() -> {
+                List<String> lost = new java.util.ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    String expected = "run-" + worker + "-" + i;
+                    ToolResult result = shell.execute(ToolArguments.of(Map.of("command",
+                            "nohup sleep 34 >/dev/null 2>&1 & echo " + expected)), ToolContext.of("DevOps_Builder"));
+                    if (!result.output().equals(expected + "\n")) {
+                        lost.add(expected + " -> '" + result.output() + "'");
+                    }
+                }
+                return lost;
+            }));
+        }
+
+        for (CompletableFuture<List<String>> worker : workers) {
+            assertThat(worker.get(60, TimeUnit.SECONDS)).as("runs whose output was lost").isEmpty();
+        }
+        assertThat(descendantsRunning("sleep 34")).isEmpty();
+    }
+
+    @Test
     void nonZeroExitIsAnErrorWithItsCodeAndStderr() {
         Tool shell = toolbox(baseEnv(), Duration.ofSeconds(10)).runShell(ShellPolicy.unrestricted());
 
