@@ -32,8 +32,10 @@ public final class AgentAssembly {
      */
     public static TeamAgent assemble(Role role, MiniLabConfig config, String prompt, TeamBus bus, ChatModel model,
                                      String modelName) {
-        Redactor redactor = Redactor.fromEnv(config.env());
-        Toolbox toolbox = new Toolbox(ToolboxSettings.fromEnv(config.workspace(), config.env()), redactor);
+        Toolbox toolbox = new Toolbox(ToolboxSettings.fromEnv(config.workspace(), config.env()),
+                Redactor.fromEnv(config.env()));
+        // The toolbox's redactor also knows every line of the SSH key file: use it for the bus and the logs too.
+        Redactor redactor = toolbox.redactor();
         String name = role.displayName();
         ReActLoop loop = new ReActLoop(name, model, modelName, RoleTools.forRole(role, toolbox),
                 LoopSettings.defaults(config.maxSteps(), role == Role.ARCHITECT_ZERO), redactor::redact);
