@@ -279,61 +279,10 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         List<ChatMessage> context = contextBuilder.build(bus.pinnedRequirements(),
                 bus.history(spec.historyWindow()), spec.historyWindow(), trigger);
         TurnOutcome outcome = loop.run(context, cancellation, new Listener());
-        switch (outcome) {
-            case TurnOutcome.Answered answered -> {
-                String text = answered.text().isBlank()
-                        ? "@" + spec.escalateTo() + " I ended my turn without a written answer (the model returned "
-                                + "no text). Execution log: " + log.markdownPath()
-                        : answered.text();
-                log.outcome("answered", text);
-                publishIfCurrent(cancellation, Message.chat(spec.name(), text));
-            }
-            case TurnOutcome.Finished finished -> {
-                log.outcome("finished", finished.summary());
-                publishIfCurrent(cancellation,
-                        Message.chatTo(spec.name(), finished.summary(), List.of(Message.USER)));
-            }
-            case TurnOutcome.Escalated escalated -> {
-                String text = report("I stopped this turn: " + escalated.reason() + ". My last calls:",
-                        escalated.lastCalls());
-                log.outcome("escalated", text);
-                publishIfCurrent(cancellation, escalation(text));
-            }
-            case TurnOutcome.StepCapReached cap -> {
-                String text = report("I reached the step limit (" + cap.steps() + " steps, MAX_STEPS) without "
-                        + "finishing this turn. My last calls:", cap.lastCalls());
-                log.outcome("step cap reached", text);
-                publishIfCurrent(cancellation, escalation(text));
-            }
-            case TurnOutcome.LlmFailed failed -> {
-                String text = "I could not reach my LLM: " + failed.error() + ". Check OPENAI_API_BASE, "
-                        + "OPENAI_API_KEY and the model name (LLM_MODEL / LLM_MODEL_<ROLE>) in .env.";
-                log.outcome("llm failed", text);
-                publishIfCurrent(cancellation, escalation(text));
-            }
-            case TurnOutcome.Stopped stopped -> log.outcome("stopped", "cancelled by the User's STOP/CLEAR");
-        }
-    }
-
-    private Message escalation(String text) {
-        String target = spec.escalateTo();
-        if (Message.USER.equals(target)) {
-            return Message.chatTo(spec.name(), text, List.of(Message.USER));
-        }
-        return Message.chat(spec.name(), "@" + target + " " + text);
-    }
-
-    private String report(String headline, List<dev.minilab.runtime.loop.ToolCallRecord> calls) {
-        StringBuilder text = new StringBuilder(headline);
-        if (calls.isEmpty()) {
-            text.append(" (none)");
-        }
-        int n = 1;
-        for (var call : calls) {
-            text.append("\n").append(n++).append(". ").append(call.summaryLine());
-        }
-        text.append("\nExecution log: ").append(log.markdownPath());
-        return text.toString();
+        OutcomeReport.Report report = new OutcomeReport(spec.name(), spec.escalateTo(), log.markdownPath())
+                .of(outcome);
+        log.outcome(report.kind(), report.logText());
+        report.message().ifPresent(message -> publishIfCurrent(cancellation, message));
     }
 
     private void publishIfCurrent(Cancellation cancellation, Message message) {

@@ -9,7 +9,6 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TransactionResult;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
@@ -19,12 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,20 +51,8 @@ public final class TeamBus implements AutoCloseable {
     private final RedisCommands<String, String> redis;
     /** A connection of its own for MULTI/EXEC, so other threads' commands never land inside a transaction. */
     private final StatefulRedisConnection<String, String> publishConnection;
-    private final List<BusListener> listeners = new CopyOnWriteArrayList<>();
+    private final Delivery delivery;
     private StatefulRedisPubSubConnection<String, String> pubSub;
-    /** SUBSCRIBE confirmations seen for agent_channel: the first is the start, every later one a reconnect. */
-    private long channelSubscriptions;
-    private final DropLog dropLog = new DropLog(LOG);
-    /**
-     * Listeners run here, in arrival order, never on Lettuce's I/O thread: a listener may call Redis (publish a
-     * status line), and a blocking call on the I/O thread could wait for itself.
-     */
-    private final ExecutorService delivery = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "bus-delivery");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     private TeamBus(BusSettings settings, MessageGuard guard, RedisClient client,
                     StatefulRedisConnection<String, String> connection,
@@ -81,6 +63,7 @@ public final class TeamBus implements AutoCloseable {
         this.client = client;
         this.connection = connection;
         this.redis = connection.sync();
+        this.delivery = new Delivery(settings.keys(), guard);
     }
 
     /** Connects to the broker; throws {@link BusException} with a how-to-fix message when it cannot. */
@@ -184,114 +167,17 @@ public final class TeamBus implements AutoCloseable {
 
     /** Starts delivering channel messages and think notes to {@code listener}. */
     public synchronized void subscribe(BusListener listener) {
-        listeners.add(listener);
+        delivery.add(listener);
         if (pubSub == null) {
             pubSub = client.connectPubSub();
-            pubSub.addListener(new RedisPubSubAdapter<>() {
-                @Override
-                public void message(String channel, String payload) {
-                    try {
-                        delivery.execute(() -> dispatch(channel, payload));
-                    } catch (RejectedExecutionException e) {
-                        LOG.debug("Bus closed; dropped a delivery");
-                    }
-                }
-
-                @Override
-                public void subscribed(String channel, long count) {
-                    if (!channel.equals(settings.keys().channel()) || channelSubscriptions++ == 0) {
-                        return;
-                    }
-                    LOG.info("Reconnected to Redis and resubscribed to {}; catching up from {}", channel,
-                            settings.keys().history());
-                    try {
-                        delivery.execute(TeamBus.this::notifyReconnected);
-                    } catch (RejectedExecutionException e) {
-                        LOG.debug("Bus closed; no catch-up after reconnect");
-                    }
-                }
-            });
+            pubSub.addListener(delivery.adapter());
             pubSub.sync().subscribe(settings.keys().channel(), settings.keys().thinkChannel());
-        }
-    }
-
-    private void notifyReconnected() {
-        for (BusListener listener : listeners) {
-            try {
-                listener.onReconnected();
-            } catch (RuntimeException e) {
-                LOG.warn("A bus listener failed to catch up after a reconnect; it may have missed messages sent while "
-                        + "Redis was unreachable (they are in {})", settings.keys().history(), e);
-            }
-        }
-    }
-
-    private void dispatch(String channel, String payload) {
-        if (channel.equals(settings.keys().thinkChannel())) {
-            ThinkNote note = readThink(payload);
-            if (note != null) {
-                for (BusListener listener : listeners) {
-                    try {
-                        listener.onThink(note);
-                    } catch (RuntimeException e) {
-                        LOG.warn("A bus listener failed on a think note; other listeners still get it", e);
-                    }
-                }
-            }
-            return;
-        }
-        Message message = accept(payload);
-        if (message == null) {
-            return;
-        }
-        for (BusListener listener : listeners) {
-            try {
-                listener.onMessage(message);
-            } catch (RuntimeException e) {
-                LOG.warn("A bus listener failed on message {}; other listeners still get it", message.id(), e);
-            }
         }
     }
 
     /** Decodes and authenticates one payload; returns null (after logging why) when it must be skipped. */
     Message accept(String payload) {
-        MessageCodec.Decoded decoded = MessageCodec.decode(payload);
-        if (decoded instanceof MessageCodec.Decoded.Malformed malformed) {
-            dropLog.drop("Skipped a malformed payload on " + settings.keys().channel() + ": " + malformed.reason()
-                    + " (payload starts: " + preview(payload) + ")");
-            return null;
-        }
-        Message message = ((MessageCodec.Decoded.Valid) decoded).message();
-        Optional<String> rejection;
-        try {
-            rejection = guard.rejectionReason(message);
-        } catch (RuntimeException e) {
-            rejection = Optional.of("the message guard failed: " + e);
-        }
-        if (rejection.isPresent()) {
-            dropLog.drop("Dropped message " + preview(message.id()) + " claiming to be from "
-                    + preview(message.sender()) + ": " + rejection.get());
-            return null;
-        }
-        return message;
-    }
-
-    private static ThinkNote readThink(String payload) {
-        try {
-            var node = JSON.readTree(payload);
-            if (node.path("sender").isTextual() && node.path("content").isTextual()) {
-                Instant ts;
-                try {
-                    ts = Instant.parse(node.path("timestamp").asText());
-                } catch (RuntimeException e) {
-                    ts = Instant.now();
-                }
-                return new ThinkNote(node.get("sender").asText(), node.get("content").asText(), ts);
-            }
-        } catch (Exception e) {
-            LOG.debug("Skipped a malformed think note", e);
-        }
-        return null;
+        return delivery.accept(payload);
     }
 
     /** The last {@code count} chat messages of the history, oldest first (malformed entries skipped). */
@@ -393,7 +279,7 @@ public final class TeamBus implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        delivery.shutdownNow();
+        delivery.close();
         try {
             if (pubSub != null) {
                 pubSub.close();
@@ -410,7 +296,7 @@ public final class TeamBus implements AutoCloseable {
         return uri.getHost() + ":" + uri.getPort();
     }
 
-    private static String preview(String payload) {
+    static String preview(String payload) {
         String oneLine = payload.replaceAll("\\s+", " ");
         return oneLine.length() <= 80 ? oneLine : oneLine.substring(0, 80) + "…";
     }

@@ -1,0 +1,158 @@
+package dev.minilab.runtime.bus;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The receiving side of the {@link TeamBus}: decodes and authenticates what arrives, and hands it to the listeners in
+ * arrival order on a thread of its own.
+ *
+ * <p>Listeners never run on Lettuce's I/O thread: a listener may call Redis (publish a status line), and a blocking
+ * call on the I/O thread could wait for itself. One failing listener never stops delivery to the others.
+ */
+final class Delivery implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TeamBus.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final BusKeys keys;
+    private final MessageGuard guard;
+    private final List<BusListener> listeners = new CopyOnWriteArrayList<>();
+    private final DropLog dropLog = new DropLog(LOG);
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "bus-delivery");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** SUBSCRIBE confirmations seen for agent_channel: the first is the start, every later one a reconnect. */
+    private long channelSubscriptions;
+
+    Delivery(BusKeys keys, MessageGuard guard) {
+        this.keys = keys;
+        this.guard = guard;
+    }
+
+    void add(BusListener listener) {
+        listeners.add(listener);
+    }
+
+    /** The adapter to register on the pub/sub connection. */
+    RedisPubSubAdapter<String, String> adapter() {
+        return new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String payload) {
+                try {
+                    executor.execute(() -> dispatch(channel, payload));
+                } catch (RejectedExecutionException e) {
+                    LOG.debug("Bus closed; dropped a delivery");
+                }
+            }
+
+            @Override
+            public void subscribed(String channel, long count) {
+                if (!channel.equals(keys.channel()) || channelSubscriptions++ == 0) {
+                    return;
+                }
+                LOG.info("Reconnected to Redis and resubscribed to {}; catching up from {}", channel, keys.history());
+                try {
+                    executor.execute(Delivery.this::notifyReconnected);
+                } catch (RejectedExecutionException e) {
+                    LOG.debug("Bus closed; no catch-up after reconnect");
+                }
+            }
+        };
+    }
+
+    private void notifyReconnected() {
+        for (BusListener listener : listeners) {
+            try {
+                listener.onReconnected();
+            } catch (RuntimeException e) {
+                LOG.warn("A bus listener failed to catch up after a reconnect; it may have missed messages sent while "
+                        + "Redis was unreachable (they are in {})", keys.history(), e);
+            }
+        }
+    }
+
+    private void dispatch(String channel, String payload) {
+        if (channel.equals(keys.thinkChannel())) {
+            ThinkNote note = readThink(payload);
+            if (note != null) {
+                for (BusListener listener : listeners) {
+                    try {
+                        listener.onThink(note);
+                    } catch (RuntimeException e) {
+                        LOG.warn("A bus listener failed on a think note; other listeners still get it", e);
+                    }
+                }
+            }
+            return;
+        }
+        Message message = accept(payload);
+        if (message == null) {
+            return;
+        }
+        for (BusListener listener : listeners) {
+            try {
+                listener.onMessage(message);
+            } catch (RuntimeException e) {
+                LOG.warn("A bus listener failed on message {}; other listeners still get it", message.id(), e);
+            }
+        }
+    }
+
+    /** Decodes and authenticates one payload; returns null (after logging why) when it must be skipped. */
+    Message accept(String payload) {
+        MessageCodec.Decoded decoded = MessageCodec.decode(payload);
+        if (decoded instanceof MessageCodec.Decoded.Malformed malformed) {
+            dropLog.drop("Skipped a malformed payload on " + keys.channel() + ": " + malformed.reason()
+                    + " (payload starts: " + TeamBus.preview(payload) + ")");
+            return null;
+        }
+        Message message = ((MessageCodec.Decoded.Valid) decoded).message();
+        Optional<String> rejection;
+        try {
+            rejection = guard.rejectionReason(message);
+        } catch (RuntimeException e) {
+            rejection = Optional.of("the message guard failed: " + e);
+        }
+        if (rejection.isPresent()) {
+            dropLog.drop("Dropped message " + TeamBus.preview(message.id()) + " claiming to be from "
+                    + TeamBus.preview(message.sender()) + ": " + rejection.get());
+            return null;
+        }
+        return message;
+    }
+
+    private static ThinkNote readThink(String payload) {
+        try {
+            var node = JSON.readTree(payload);
+            if (node.path("sender").isTextual() && node.path("content").isTextual()) {
+                Instant ts;
+                try {
+                    ts = Instant.parse(node.path("timestamp").asText());
+                } catch (RuntimeException e) {
+                    ts = Instant.now();
+                }
+                return new ThinkNote(node.get("sender").asText(), node.get("content").asText(), ts);
+            }
+        } catch (Exception e) {
+            LOG.debug("Skipped a malformed think note", e);
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}
