@@ -1,6 +1,7 @@
 package dev.minilab.agents;
 
 import dev.minilab.runtime.MiniLabException;
+import dev.minilab.runtime.bus.BusKeys;
 import dev.minilab.runtime.security.KeyGenerator;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -22,11 +23,17 @@ public final class KeysMain {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        String prefix = System.getenv("MINILAB_KEY_PREFIX");
+        System.exit(run(args, new BusKeys(prefix == null ? "" : prefix.strip()), System.out, System.err));
     }
 
     /** Runs the command with {@code args} and returns the exit code; testable without exiting the JVM. */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, BusKeys.DEFAULT, out, err);
+    }
+
+    /** As {@link #run(String[], PrintStream, PrintStream)}, with the Redis key names the ACL users are limited to. */
+    static int run(String[] args, BusKeys keyNames, PrintStream out, PrintStream err) {
         if (args.length > 1 || (args.length == 1 && (args[0].equals("-h") || args[0].equals("--help")))) {
             out.println("usage: minilab keys [dir]   create missing Ed25519 signing keys under dir (default: keys)");
             return args.length > 1 ? 2 : 0;
@@ -45,6 +52,16 @@ public final class KeysMain {
         }
         for (String sender : result.kept()) {
             out.println("kept     existing key pair of " + sender);
+        }
+        try {
+            List<String> passwords = RedisAclFiles.write(dir, SENDERS, keyNames);
+            if (!passwords.isEmpty()) {
+                out.println("created  Redis ACL users " + passwords + " in " + RedisAclFiles.dir(dir)
+                        + " (used when ./minilab up starts its own Redis)");
+            }
+        } catch (UncheckedIOException e) {
+            err.println("minilab keys: " + e.getMessage());
+            return 1;
         }
         out.println("Each process gets MINILAB_PRIVATE_KEY=" + dir + "/private/<Role>/<Role>.pem (its own only) and "
                 + "MINILAB_PUBLIC_KEYS=" + KeyGenerator.publicKeysDir(dir) + ". Never commit " + dir + "/.");

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,31 @@ class KeysMainTest {
         assertThat(run(keys.toString())).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("created").contains("kept");
         assertThat(Files.readString(keys.resolve("private/QA_Tester/QA_Tester.pem"))).isEqualTo(before);
+    }
+
+    @Test
+    void writesOwnerOnlyRedisAclUsersThatKeepTheirPasswords(@TempDir Path dir) throws Exception {
+        Path keys = dir.resolve("keys");
+
+        assertThat(run(keys.toString())).isZero();
+        Path acl = keys.resolve("redis/users.acl");
+        String password = Files.readString(keys.resolve("redis/DevOps_Builder.password")).strip();
+        List<String> lines = Files.readAllLines(acl);
+
+        assertThat(java.nio.file.Files.getPosixFilePermissions(keys.resolve("redis/DevOps_Builder.password")))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(java.nio.file.Files.getPosixFilePermissions(acl))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(lines).allMatch(l -> l.startsWith("user ")).anyMatch(l -> l.startsWith("user default off"));
+        assertThat(lines).filteredOn(l -> l.startsWith("user ") && !l.startsWith("user default"))
+                .extracting(l -> l.split(" ")[1])
+                .containsExactlyInAnyOrder("architect_zero", "devops_builder", "security_sentinel", "qa_tester", "user");
+        assertThat(String.join("\n", lines)).doesNotContain(password).contains("~chat_history").contains("&agent_channel");
+        assertThat(lines).filteredOn(l -> l.startsWith("user user ")).allMatch(l -> l.contains("+del"));
+        assertThat(lines).filteredOn(l -> l.startsWith("user devops_builder ")).noneMatch(l -> l.contains("+del"));
+
+        assertThat(run(keys.toString())).isZero();
+        assertThat(Files.readString(keys.resolve("redis/DevOps_Builder.password")).strip()).isEqualTo(password);
     }
 
     @Test

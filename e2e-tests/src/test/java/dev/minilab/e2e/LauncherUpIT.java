@@ -44,6 +44,9 @@ class LauncherUpIT {
                 List<Long> started = Files.list(pids).map(ChildProcessPids::read).toList();
                 assertThat(started).hasSize(5);
 
+                // The Redis that up started has per-role ACL users only: no password-less access at all.
+                assertThat(pingWithoutPassword(redisPort)).startsWith("-NOAUTH");
+
                 OutputStream stdin = up.process().getOutputStream();
                 stdin.write("is the team there?\n".getBytes(StandardCharsets.UTF_8));
                 stdin.flush();
@@ -58,11 +61,21 @@ class LauncherUpIT {
                         .contains("created signing keys").contains("stopping the team");
                 // up made the keys on first start, and every process signed with its own.
                 assertThat(workspace.resolve("keys/private/User/User.pem")).exists();
+                assertThat(workspace.resolve("keys/redis/users.acl")).exists();
                 for (String role : List.of("Architect_Zero", "DevOps_Builder", "Security_Sentinel", "QA_Tester")) {
                     assertThat(workspace.resolve("logs/" + role + ".log"))
                             .content().contains("Bus messages are signed as " + role);
                 }
             }
+        }
+    }
+
+    private static String pingWithoutPassword(int port) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(2000);
+            socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
         }
     }
 

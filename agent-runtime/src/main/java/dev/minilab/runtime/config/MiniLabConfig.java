@@ -81,7 +81,7 @@ public final class MiniLabConfig {
         return workspace;
     }
 
-    /** The broker URI from REDIS_URL, else REDIS_HOST/REDIS_PORT/REDIS_PASSWORD. */
+    /** The broker URI from REDIS_URL, else REDIS_HOST/REDIS_PORT/REDIS_USERNAME/REDIS_PASSWORD. */
     public String redisUri() {
         Optional<String> url = get("REDIS_URL");
         if (url.isPresent()) {
@@ -97,7 +97,14 @@ public final class MiniLabConfig {
         }
         String host = get("REDIS_HOST", "localhost");
         int port = intValue("REDIS_PORT", 6379, 1, 65535);
-        String auth = get("REDIS_PASSWORD").map(p -> ":" + URLEncoder.encode(p, StandardCharsets.UTF_8) + "@").orElse("");
+        Optional<String> user = get("REDIS_USERNAME");
+        Optional<String> password = get("REDIS_PASSWORD");
+        if (user.isPresent() && password.isEmpty()) {
+            throw ConfigException.invalid("REDIS_USERNAME", user.get(), "REDIS_PASSWORD to be set as well (an ACL "
+                    + "user logs in with a password)");
+        }
+        String auth = password.map(p -> user.map(u -> URLEncoder.encode(u, StandardCharsets.UTF_8)).orElse("") + ":"
+                + URLEncoder.encode(p, StandardCharsets.UTF_8) + "@").orElse("");
         String hostPart = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         return "redis://" + auth + hostPart + ":" + port;
     }

@@ -75,6 +75,15 @@ class ConfigTest {
     }
 
     @Test
+    void redisAclUserGoesIntoTheUri(@TempDir Path dir) {
+        MiniLabConfig config = MiniLabConfig.from(Map.of("REDIS_USERNAME", "devops_builder", "REDIS_PASSWORD", "pw"), dir);
+
+        assertThat(config.redisUri()).isEqualTo("redis://devops_builder:pw@localhost:6379");
+        assertThatThrownBy(() -> MiniLabConfig.from(Map.of("REDIS_USERNAME", "qa_tester"), dir))
+                .hasMessageContaining("REDIS_USERNAME=qa_tester").hasMessageContaining("REDIS_PASSWORD");
+    }
+
+    @Test
     void malformedValuesFailAtStartWithTheVariableName(@TempDir Path dir) {
         assertThatThrownBy(() -> MiniLabConfig.from(Map.of("MAX_STEPS", "lots"), dir))
                 .isInstanceOf(ConfigException.class).hasMessage("MAX_STEPS=lots is not valid: expected an integer from 1 to 10000");

@@ -1,0 +1,71 @@
+package dev.minilab.runtime.bus;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Redis ACL users for MiniLab (Redis 6+): one user per sender, limited to MiniLab's keys and channels and to the
+ * commands the bus uses. A user of this kind cannot read or write any other key, run administrative commands
+ * (FLUSHALL, CONFIG, KEYS, ...) or listen to other channels.
+ *
+ * <p>Only the User (the console) may delete the conversation (CLEAR); agents cannot.
+ */
+public final class RedisAcl {
+
+    /**
+     * Commands every MiniLab process needs: connection set-up, the bus writes, the history reads, pub/sub.
+     * ({@code CLIENT SETINFO}, which Lettuce sends on Redis 7.2+, is left out on purpose: it does not exist on 7.0,
+     * where naming it would make the whole ACL line invalid, and Lettuce ignores its refusal.)
+     */
+    static final List<String> COMMANDS = List.of("ping", "hello", "auth", "select", "echo",
+            "client|setname", "incr", "get", "rpush", "ltrim", "lrange", "llen", "publish", "subscribe",
+            "unsubscribe", "hset", "hget", "hgetall", "multi", "exec", "discard");
+
+    private RedisAcl() {
+    }
+
+    /** The Redis user name of a sender: its name in lower case ({@code devops_builder}, {@code user}). */
+    public static String username(String sender) {
+        return sender.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * One line of an ACL file for {@code sender}, storing only the SHA-256 of the password.
+     *
+     * @param mayClear whether the user may delete the conversation (the console's CLEAR)
+     */
+    public static String userLine(String sender, String password, BusKeys keys, boolean mayClear) {
+        StringBuilder line = new StringBuilder("user ").append(username(sender)).append(" on #")
+                .append(sha256(password)).append(" resetkeys resetchannels");
+        for (String key : List.of(keys.history(), keys.sequence(), keys.requirements(), keys.status(), keys.usage(),
+                keys.progress())) {
+            line.append(" ~").append(key);
+        }
+        line.append(" &").append(keys.channel()).append(" &").append(keys.thinkChannel()).append(" -@all");
+        for (String command : COMMANDS) {
+            line.append(" +").append(command);
+        }
+        if (mayClear) {
+            line.append(" +del");
+        }
+        return line.toString();
+    }
+
+    /** The line that switches the password-less default user off, so only the MiniLab users can connect. */
+    public static String defaultUserOff() {
+        return "user default off resetkeys resetchannels -@all";
+    }
+
+    private static String sha256(String password) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(password.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}
