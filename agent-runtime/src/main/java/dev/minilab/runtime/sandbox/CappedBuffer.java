@@ -1,6 +1,8 @@
 package dev.minilab.runtime.sandbox;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -58,5 +60,23 @@ public final class CappedBuffer {
             return headText + tailText;
         }
         return headText + "\n[... " + cut + " bytes cut ...]\n" + tailText;
+    }
+
+    /**
+     * Starts a virtual thread that copies {@code stream} into this buffer until it ends, then closes it. When the
+     * stream breaks (the process was killed, the channel closed) what was read so far is kept.
+     */
+    public Thread fillFrom(InputStream stream) {
+        return Thread.ofVirtual().start(() -> {
+            byte[] chunk = new byte[8192];
+            try (stream) {
+                int n;
+                while ((n = stream.read(chunk)) >= 0) {
+                    write(chunk, 0, n);
+                }
+            } catch (IOException e) {
+                // end of the stream by force: the output so far is kept
+            }
+        });
     }
 }

@@ -4,7 +4,6 @@ import dev.minilab.runtime.MiniLabException;
 import dev.minilab.runtime.control.Cancellation;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,8 +61,8 @@ public final class ProcessRunner {
         }
         CappedBuffer out = new CappedBuffer(request.outputCapBytes());
         CappedBuffer err = new CappedBuffer(request.outputCapBytes());
-        Thread outPump = pump(process.getInputStream(), out);
-        Thread errPump = pump(process.getErrorStream(), err);
+        Thread outPump = out.fillFrom(process.getInputStream());
+        Thread errPump = err.fillFrom(process.getErrorStream());
         AtomicBoolean cancelled = new AtomicBoolean();
         boolean timedOut = false;
         try (Cancellation.Registration ignored = cancellation.onCancel(() -> {
@@ -110,19 +109,6 @@ public final class ProcessRunner {
         descendants.forEach(ProcessHandle::destroyForcibly);
     }
 
-    private static Thread pump(InputStream stream, CappedBuffer buffer) {
-        return Thread.ofVirtual().start(() -> {
-            byte[] chunk = new byte[8192];
-            try (stream) {
-                int n;
-                while ((n = stream.read(chunk)) >= 0) {
-                    buffer.write(chunk, 0, n);
-                }
-            } catch (IOException e) {
-                // the stream closes when the process is killed; what was read so far is kept
-            }
-        });
-    }
 
     /** Waits for a pump to reach end of stream; false when it did not within {@link #DRAIN_AFTER_EXIT}. */
     private static boolean join(Thread thread) {

@@ -11,7 +11,6 @@ import dev.minilab.runtime.sandbox.CappedBuffer;
 import dev.minilab.runtime.sandbox.ExecRequest;
 import dev.minilab.runtime.sandbox.ExecResult;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Objects;
@@ -69,8 +68,8 @@ public final class Ssh {
             channel.setPtyType("dumb", 200, 50, 0, 0);
             CappedBuffer out = new CappedBuffer(ExecRequest.DEFAULT_OUTPUT_CAP_BYTES);
             CappedBuffer err = new CappedBuffer(ExecRequest.DEFAULT_OUTPUT_CAP_BYTES);
-            Thread outPump = pump(channel.getInputStream(), out);
-            Thread errPump = pump(channel.getErrStream(), err);
+            Thread outPump = out.fillFrom(channel.getInputStream());
+            Thread errPump = err.fillFrom(channel.getErrStream());
             channel.connect((int) settings.connectTimeout().toMillis());
             ChannelExec open = channel;
             long deadline = System.nanoTime() + settings.commandTimeout().toNanos();
@@ -163,17 +162,4 @@ public final class Ssh {
         return text.replace("\r\n", "\n");
     }
 
-    private static Thread pump(InputStream stream, CappedBuffer buffer) {
-        return Thread.ofVirtual().start(() -> {
-            byte[] chunk = new byte[8192];
-            try (stream) {
-                int n;
-                while ((n = stream.read(chunk)) >= 0) {
-                    buffer.write(chunk, 0, n);
-                }
-            } catch (IOException e) {
-                // the channel closed; what was read so far is kept
-            }
-        });
-    }
 }
