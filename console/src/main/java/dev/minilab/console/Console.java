@@ -1,7 +1,9 @@
 package dev.minilab.console;
 
+import dev.minilab.runtime.bus.Message;
+import dev.minilab.runtime.bus.MessageKind;
+
 import dev.minilab.console.bus.ConsoleBus;
-import dev.minilab.console.bus.TeamMessage;
 import dev.minilab.console.command.CommandParser;
 import dev.minilab.console.command.Input;
 import dev.minilab.console.log.ExecutionLogReader;
@@ -185,19 +187,19 @@ public final class Console implements ConsoleBus.Listener {
     }
 
     private void history(int n) {
-        List<TeamMessage> messages = bus.history(n);
+        List<Message> messages = bus.history(n);
         if (messages.isEmpty()) {
             out.info("The conversation history is empty.");
             return;
         }
         out.info("Last " + messages.size() + " message(s) of the conversation:");
-        for (TeamMessage m : messages) {
+        for (Message m : messages) {
             out.message(m);
         }
     }
 
     @Override
-    public void onMessage(TeamMessage message) {
+    public void onMessage(Message message) {
         if (!message.id().isEmpty() && !seenIds.add(message.id())) {
             return;
         }
@@ -213,10 +215,10 @@ public final class Console implements ConsoleBus.Listener {
                 replyLock.notifyAll();
             }
         }
-        boolean own = Roles.USER.equals(message.sender()) && message.kind() == TeamMessage.Kind.CHAT
+        boolean own = Roles.USER.equals(message.sender()) && message.kind() == MessageKind.CHAT
                 && ownPending.remove(message.content());
         boolean ownControl = !options.echoOwnMessages() && Roles.USER.equals(message.sender())
-                && message.kind() == TeamMessage.Kind.CONTROL;
+                && message.kind() == MessageKind.CONTROL;
         if (!own && !ownControl) {
             out.message(message);
         }
@@ -231,7 +233,7 @@ public final class Console implements ConsoleBus.Listener {
     @Override
     public void onReconnected() {
         // By id, not seq: a Redis that restarted without its data starts chat_seq again at 1.
-        List<TeamMessage> missed = bus.history(CATCH_UP_WINDOW).stream()
+        List<Message> missed = bus.history(CATCH_UP_WINDOW).stream()
                 .filter(m -> !m.id().isEmpty() && !seenIds.contains(m.id())).toList();
         log.note("reconnected to Redis; " + missed.size() + " missed chat message(s) replayed from chat_history");
         out.info("(reconnected to Redis; " + (missed.isEmpty() ? "no chat message was missed"

@@ -1,6 +1,8 @@
 package dev.minilab.console;
 
-import dev.minilab.console.bus.TeamMessage;
+import dev.minilab.runtime.bus.Message;
+import dev.minilab.runtime.bus.MessageKind;
+
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,8 +22,8 @@ final class HaltWatch {
     }
 
     /** Counts {@code message} if it is a STATUS from an expected role whose content contains "halted". */
-    synchronized void onMessage(TeamMessage message) {
-        if (message.kind() == TeamMessage.Kind.STATUS && expected.contains(message.sender())
+    synchronized void onMessage(Message message) {
+        if (message.kind() == MessageKind.STATUS && expected.contains(message.sender())
                 && message.content().toLowerCase(Locale.ROOT).contains("halted")) {
             confirmed.add(message.sender());
             notifyAll();

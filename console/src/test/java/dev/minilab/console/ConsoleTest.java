@@ -1,6 +1,8 @@
 package dev.minilab.console;
 
-import dev.minilab.console.bus.TeamMessage;
+import dev.minilab.runtime.bus.Message;
+import dev.minilab.runtime.bus.MessageKind;
+
 import dev.minilab.console.log.ExecutionLogReader;
 import dev.minilab.console.render.PlainOutput;
 import dev.minilab.console.session.ConversationLog;
@@ -61,7 +63,7 @@ class ConsoleTest {
 
         assertThat(bus.published).singleElement().satisfies(m -> {
             assertThat(m.sender()).isEqualTo("User");
-            assertThat(m.kind()).isEqualTo(TeamMessage.Kind.CHAT);
+            assertThat(m.kind()).isEqualTo(MessageKind.CHAT);
             assertThat(m.content()).isEqualTo("please build a VM");
         });
         assertThat(lines()).containsExactly("[User]: please build a VM");
@@ -81,7 +83,7 @@ class ConsoleTest {
         console.handle("  stop ");
 
         assertThat(bus.published).singleElement().satisfies(m -> {
-            assertThat(m.kind()).isEqualTo(TeamMessage.Kind.CONTROL);
+            assertThat(m.kind()).isEqualTo(MessageKind.CONTROL);
             assertThat(m.content()).isEqualTo("STOP");
         });
     }
@@ -89,12 +91,12 @@ class ConsoleTest {
     @Test
     void clearWaitsForHaltedThenWipesAndNamesAgentsThatDidNotConfirm() {
         bus.onPublish = m -> {
-            if (m.kind() == TeamMessage.Kind.CONTROL) {
-                bus.deliver(TeamMessage.status("Architect_Zero", "halted"));
-                bus.deliver(TeamMessage.status("QA_Tester", "QA_Tester halted (CLEAR)"));
+            if (m.kind() == MessageKind.CONTROL) {
+                bus.deliver(Message.status("Architect_Zero", "halted"));
+                bus.deliver(Message.status("QA_Tester", "QA_Tester halted (CLEAR)"));
             }
         };
-        bus.history.add(TeamMessage.chat("User", "old request"));
+        bus.history.add(Message.chat("User", "old request"));
 
         console.handle("CLEAR");
 
@@ -109,8 +111,8 @@ class ConsoleTest {
     void clearReturnsAsSoonAsAllFourConfirm() {
         Console patient = console(true, Duration.ofSeconds(30));
         bus.onPublish = m -> {
-            if (m.kind() == TeamMessage.Kind.CONTROL) {
-                Roles.ALL.forEach(r -> bus.deliver(TeamMessage.status(r, "halted")));
+            if (m.kind() == MessageKind.CONTROL) {
+                Roles.ALL.forEach(r -> bus.deliver(Message.status(r, "halted")));
             }
         };
         long start = System.nanoTime();
@@ -146,7 +148,7 @@ class ConsoleTest {
         stdout.reset();
 
         tty.handle("my request");
-        bus.deliver(TeamMessage.chat("User", "from another console"));
+        bus.deliver(Message.chat("User", "from another console"));
 
         assertThat(lines()).containsExactly("[User]: from another console");
     }
@@ -165,9 +167,9 @@ class ConsoleTest {
 
     @Test
     void historyPrintsTheLastMessagesAsPlainLines() {
-        bus.history.add(TeamMessage.chat("User", "one"));
-        bus.history.add(TeamMessage.chat("Architect_Zero", "two"));
-        bus.history.add(TeamMessage.chat("User", "three"));
+        bus.history.add(Message.chat("User", "one"));
+        bus.history.add(Message.chat("Architect_Zero", "two"));
+        bus.history.add(Message.chat("User", "three"));
 
         console.handle("/history 2");
 
@@ -207,20 +209,20 @@ class ConsoleTest {
         assertThat(console.awaitReplyToUser(Duration.ZERO)).as("nothing sent, nothing to wait for").isTrue();
         console.handle("list the nodes");
 
-        bus.deliver(TeamMessage.chat("Architect_Zero", "@DevOps_Builder list them"));
+        bus.deliver(Message.chat("Architect_Zero", "@DevOps_Builder list them"));
         assertThat(console.awaitReplyToUser(Duration.ofMillis(100))).isFalse();
 
-        bus.deliver(new TeamMessage("x", 9, "Architect_Zero", "pve1 and pve2", java.time.Instant.now(),
-                TeamMessage.Kind.CHAT, List.of("User")));
+        bus.deliver(new Message("x", 9, "Architect_Zero", "pve1 and pve2", java.time.Instant.now(),
+                MessageKind.CHAT, List.of("User"), null));
         assertThat(console.awaitReplyToUser(Duration.ofMillis(100))).isTrue();
     }
 
     @Test
     void afterAReconnectMissedChatMessagesAreReplayedOnce() {
-        bus.deliver(new TeamMessage("a", 5, "Architect_Zero", "seen live", java.time.Instant.now(), TeamMessage.Kind.CHAT, List.of()));
-        bus.history.add(new TeamMessage("a", 5, "Architect_Zero", "seen live", java.time.Instant.now(), TeamMessage.Kind.CHAT, List.of()));
+        bus.deliver(new Message("a", 5, "Architect_Zero", "seen live", java.time.Instant.now(), MessageKind.CHAT, List.of(), null));
+        bus.history.add(new Message("a", 5, "Architect_Zero", "seen live", java.time.Instant.now(), MessageKind.CHAT, List.of(), null));
         // seq 1: Redis restarted without its data and counts again; the id still tells the message is new.
-        bus.history.add(new TeamMessage("b", 1, "DevOps_Builder", "sent while down", java.time.Instant.now(), TeamMessage.Kind.CHAT, List.of()));
+        bus.history.add(new Message("b", 1, "DevOps_Builder", "sent while down", java.time.Instant.now(), MessageKind.CHAT, List.of(), null));
         stdout.reset();
 
         bus.reconnected();

@@ -1,7 +1,9 @@
 package dev.minilab.console;
 
+import dev.minilab.runtime.bus.Message;
+import dev.minilab.runtime.bus.MessageKind;
+
 import dev.minilab.console.bus.ConsoleBus;
-import dev.minilab.console.bus.TeamMessage;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,30 +16,30 @@ import java.util.function.Consumer;
 /** In-memory bus for unit tests: records what was published and echoes it to the listener like Redis would. */
 class FakeConsoleBus implements ConsoleBus {
 
-    final List<TeamMessage> published = new CopyOnWriteArrayList<>();
-    final List<TeamMessage> history = new CopyOnWriteArrayList<>();
+    final List<Message> published = new CopyOnWriteArrayList<>();
+    final List<Message> history = new CopyOnWriteArrayList<>();
     final Map<String, String> statuses = new HashMap<>();
     final Map<String, String> usage = new HashMap<>();
     int clears;
     /** Called after each publish, e.g. to make scripted agents answer a CLEAR. */
-    Consumer<TeamMessage> onPublish = m -> { };
+    Consumer<Message> onPublish = m -> { };
     private Listener listener;
 
     @Override
-    public TeamMessage sendChat(String content) {
-        return publish(new TeamMessage("id-" + published.size(), published.size() + 1, "User", content, Instant.now(),
-                TeamMessage.Kind.CHAT, List.of()));
+    public Message sendChat(String content) {
+        return publish(new Message("id-" + published.size(), published.size() + 1, "User", content, Instant.now(),
+                MessageKind.CHAT, List.of(), null));
     }
 
     @Override
-    public TeamMessage sendControl(String command) {
-        return publish(new TeamMessage("id-" + published.size(), published.size() + 1, "User", command, Instant.now(),
-                TeamMessage.Kind.CONTROL, List.of()));
+    public Message sendControl(String command) {
+        return publish(new Message("id-" + published.size(), published.size() + 1, "User", command, Instant.now(),
+                MessageKind.CONTROL, List.of(), null));
     }
 
-    private TeamMessage publish(TeamMessage m) {
+    private Message publish(Message m) {
         published.add(m);
-        if (m.kind() == TeamMessage.Kind.CHAT) {
+        if (m.kind() == MessageKind.CHAT) {
             history.add(m);
         }
         deliver(m);
@@ -46,7 +48,7 @@ class FakeConsoleBus implements ConsoleBus {
     }
 
     /** Delivers a message as if another process published it. */
-    void deliver(TeamMessage m) {
+    void deliver(Message m) {
         if (listener != null) {
             listener.onMessage(m);
         }
@@ -66,8 +68,8 @@ class FakeConsoleBus implements ConsoleBus {
     }
 
     @Override
-    public List<TeamMessage> history(int n) {
-        List<TeamMessage> all = new ArrayList<>(history);
+    public List<Message> history(int n) {
+        List<Message> all = new ArrayList<>(history);
         return all.subList(Math.max(0, all.size() - n), all.size());
     }
 

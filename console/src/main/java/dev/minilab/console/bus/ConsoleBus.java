@@ -1,5 +1,7 @@
 package dev.minilab.console.bus;
 
+import dev.minilab.runtime.bus.Message;
+
 import java.util.List;
 import java.util.Map;
 
@@ -12,16 +14,16 @@ import java.util.Map;
 public interface ConsoleBus extends AutoCloseable {
 
     /** Publishes a User chat message; returns what was published (with id and seq when the bus assigns them). */
-    TeamMessage sendChat(String content);
+    Message sendChat(String content);
 
     /** Publishes a User control message whose content is {@code command} ({@code STOP} or {@code CLEAR}). */
-    TeamMessage sendControl(String command);
+    Message sendControl(String command);
 
     /** Starts delivering channel messages and think notes to {@code listener}. */
     void subscribe(Listener listener);
 
     /** The last {@code n} messages of the conversation history, oldest first. */
-    List<TeamMessage> history(int n);
+    List<Message> history(int n);
 
     /** Deletes the conversation history and the pinned user requirements. */
     void clearConversation();
@@ -38,7 +40,7 @@ public interface ConsoleBus extends AutoCloseable {
     /** Receives what the console shows; called on bus threads. */
     interface Listener {
         /** A message on the team channel (including the User's own). */
-        void onMessage(TeamMessage message);
+        void onMessage(Message message);
 
         /** A think note from {@code sender} (verbose feed, never part of the conversation). */
         default void onThink(String sender, String text) {

@@ -3,7 +3,6 @@ package dev.minilab.console.bus;
 import dev.minilab.runtime.bus.BusListener;
 import dev.minilab.runtime.bus.ControlCommand;
 import dev.minilab.runtime.bus.Message;
-import dev.minilab.runtime.bus.MessageKind;
 import dev.minilab.runtime.bus.TeamBus;
 import dev.minilab.runtime.bus.ThinkNote;
 
@@ -21,15 +20,15 @@ public final class TeamBusConsoleBus implements ConsoleBus {
     }
 
     @Override
-    public TeamMessage sendChat(String content) {
-        return toConsole(bus.publish(Message.chat(Message.USER, content)));
+    public Message sendChat(String content) {
+        return bus.publish(Message.chat(Message.USER, content));
     }
 
     @Override
-    public TeamMessage sendControl(String command) {
+    public Message sendControl(String command) {
         ControlCommand control = ControlCommand.parse(command)
                 .orElseThrow(() -> new IllegalArgumentException("not a control command: " + command));
-        return toConsole(bus.publish(Message.control(control)));
+        return bus.publish(Message.control(control));
     }
 
     @Override
@@ -37,7 +36,7 @@ public final class TeamBusConsoleBus implements ConsoleBus {
         bus.subscribe(new BusListener() {
             @Override
             public void onMessage(Message message) {
-                listener.onMessage(toConsole(message));
+                listener.onMessage(message);
             }
 
             @Override
@@ -53,8 +52,8 @@ public final class TeamBusConsoleBus implements ConsoleBus {
     }
 
     @Override
-    public List<TeamMessage> history(int n) {
-        return bus.history(n).stream().map(TeamBusConsoleBus::toConsole).toList();
+    public List<Message> history(int n) {
+        return bus.history(n);
     }
 
     @Override
@@ -75,12 +74,5 @@ public final class TeamBusConsoleBus implements ConsoleBus {
     @Override
     public void close() {
         bus.close();
-    }
-
-    /** The console's view of a runtime message. */
-    static TeamMessage toConsole(Message m) {
-        TeamMessage.Kind kind = m.kind() == MessageKind.CONTROL ? TeamMessage.Kind.CONTROL
-                : m.kind() == MessageKind.STATUS ? TeamMessage.Kind.STATUS : TeamMessage.Kind.CHAT;
-        return new TeamMessage(m.id(), m.seq(), m.sender(), m.content(), m.timestamp(), kind, m.to());
     }
 }

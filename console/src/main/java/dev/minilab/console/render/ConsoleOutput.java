@@ -1,6 +1,7 @@
 package dev.minilab.console.render;
 
-import dev.minilab.console.bus.TeamMessage;
+import dev.minilab.runtime.bus.Message;
+
 
 import java.util.List;
 
@@ -8,7 +9,7 @@ import java.util.List;
 public interface ConsoleOutput {
 
     /** A channel message. */
-    void message(TeamMessage message);
+    void message(Message message);
 
     /** A think note (only called in verbose mode). */
     void think(String sender, String text);

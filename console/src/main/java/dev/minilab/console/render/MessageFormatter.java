@@ -1,7 +1,9 @@
 package dev.minilab.console.render;
 
+import dev.minilab.runtime.bus.Message;
+import dev.minilab.runtime.bus.MessageKind;
+
 import dev.minilab.console.Roles;
-import dev.minilab.console.bus.TeamMessage;
 import org.jline.utils.AttributedString;
 import org.jline.utils.AttributedStringBuilder;
 import org.jline.utils.AttributedStyle;
@@ -33,7 +35,7 @@ public final class MessageFormatter {
     }
 
     /** The plain one-line-per-message form. */
-    public static String plain(TeamMessage message) {
+    public static String plain(Message message) {
         return "[" + message.sender() + "]: " + message.content();
     }
 
@@ -58,12 +60,12 @@ public final class MessageFormatter {
     }
 
     /** The styled, wrapped lines of a message for a terminal {@code width} columns wide. */
-    public List<AttributedString> styled(TeamMessage message, int width) {
+    public List<AttributedString> styled(Message message, int width) {
         String time = TIME.format(message.timestamp().atZone(zone));
         AttributedStyle style = senderStyle(message.sender());
         boolean question = QuestionDetector.isQuestionForUser(message);
         String content = question ? QuestionDetector.withoutMarker(message.content()) : message.content();
-        if (message.kind() == TeamMessage.Kind.STATUS) {
+        if (message.kind() == MessageKind.STATUS) {
             content = withoutOwnName(message.sender(), content);
         }
         AttributedStringBuilder head = new AttributedStringBuilder();

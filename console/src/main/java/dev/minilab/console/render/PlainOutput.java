@@ -1,6 +1,7 @@
 package dev.minilab.console.render;
 
-import dev.minilab.console.bus.TeamMessage;
+import dev.minilab.runtime.bus.Message;
+
 
 import java.io.PrintStream;
 import java.util.List;
@@ -19,7 +20,7 @@ public final class PlainOutput implements ConsoleOutput {
     }
 
     @Override
-    public synchronized void message(TeamMessage message) {
+    public synchronized void message(Message message) {
         out.println(MessageFormatter.plain(message));
         out.flush();
     }

@@ -1,7 +1,9 @@
 package dev.minilab.console.render;
 
+import dev.minilab.runtime.bus.Message;
+import dev.minilab.runtime.bus.MessageKind;
+
 import dev.minilab.console.Roles;
-import dev.minilab.console.bus.TeamMessage;
 
 import java.util.List;
 import java.util.regex.Pattern;
@@ -30,8 +32,8 @@ public final class QuestionDetector {
     }
 
     /** Whether {@code message} asks the User something. */
-    public static boolean isQuestionForUser(TeamMessage message) {
-        if (message.kind() != TeamMessage.Kind.CHAT || !Roles.isRole(message.sender())) {
+    public static boolean isQuestionForUser(Message message) {
+        if (message.kind() != MessageKind.CHAT || !Roles.isRole(message.sender())) {
             return false;
         }
         String content = message.content();
@@ -50,8 +52,8 @@ public final class QuestionDetector {
      * Whether {@code message} is a chat message from a role meant for the User: addressed to {@code User}, mentioning
      * {@code @User}, or from Architect_Zero without naming another role (Architect_Zero is who answers the User).
      */
-    public static boolean isForUser(TeamMessage message) {
-        if (message.kind() != TeamMessage.Kind.CHAT || !Roles.isRole(message.sender())) {
+    public static boolean isForUser(Message message) {
+        if (message.kind() != MessageKind.CHAT || !Roles.isRole(message.sender())) {
             return false;
         }
         String prose = withoutCode(message.content());

@@ -1,6 +1,7 @@
 package dev.minilab.console.render;
 
-import dev.minilab.console.bus.TeamMessage;
+import dev.minilab.runtime.bus.Message;
+
 import dev.minilab.console.status.StatusBoard;
 import dev.minilab.console.status.StatusView;
 import org.jline.terminal.Terminal;
@@ -37,7 +38,7 @@ public final class TerminalOutput implements ConsoleOutput {
     }
 
     @Override
-    public synchronized void message(TeamMessage message) {
+    public synchronized void message(Message message) {
         print(join(formatter.styled(message, width())));
     }
 

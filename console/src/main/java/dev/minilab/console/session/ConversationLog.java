@@ -1,6 +1,8 @@
 package dev.minilab.console.session;
 
-import dev.minilab.console.bus.TeamMessage;
+import dev.minilab.runtime.bus.Message;
+import dev.minilab.runtime.bus.MessageKind;
+
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -52,8 +54,8 @@ public final class ConversationLog implements AutoCloseable {
     }
 
     /** Appends a channel message. */
-    public synchronized void message(TeamMessage m) {
-        String kind = m.kind() == TeamMessage.Kind.CHAT ? "" : " (" + m.kind().name().toLowerCase(java.util.Locale.ROOT) + ")";
+    public synchronized void message(Message m) {
+        String kind = m.kind() == MessageKind.CHAT ? "" : " (" + m.kind().name().toLowerCase(java.util.Locale.ROOT) + ")";
         write(m.timestamp() + " [" + m.sender() + "]" + kind + ": " + m.content());
     }
 

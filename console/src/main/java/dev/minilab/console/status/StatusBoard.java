@@ -1,9 +1,10 @@
 package dev.minilab.console.status;
 
+import dev.minilab.runtime.bus.Message;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.minilab.console.Roles;
-import dev.minilab.console.bus.TeamMessage;
 import dev.minilab.console.render.MessageFormatter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +48,7 @@ public final class StatusBoard {
     }
 
     /** Updates the derived picture from one channel message. */
-    public synchronized void onMessage(TeamMessage message) {
+    public synchronized void onMessage(Message message) {
         Instant at = message.timestamp();
         String sender = message.sender();
         switch (message.kind()) {

@@ -1,6 +1,8 @@
 package dev.minilab.console.render;
 
-import dev.minilab.console.bus.TeamMessage;
+import dev.minilab.runtime.bus.Message;
+import dev.minilab.runtime.bus.MessageKind;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -10,8 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class QuestionDetectorTest {
 
-    private static TeamMessage msg(String sender, String content, List<String> to) {
-        return new TeamMessage("", 1, sender, content, Instant.now(), TeamMessage.Kind.CHAT, to);
+    private static Message msg(String sender, String content, List<String> to) {
+        return new Message("q", 1, sender, content, Instant.now(), MessageKind.CHAT, to, null);
     }
 
     @Test
@@ -28,7 +30,7 @@ class QuestionDetectorTest {
 
     @Test
     void explicitAskUserMarkerCounts() {
-        TeamMessage m = msg("Architect_Zero", "[ask_user] Please provide PM_TOKEN_SECRET.", List.of());
+        Message m = msg("Architect_Zero", "[ask_user] Please provide PM_TOKEN_SECRET.", List.of());
         assertThat(QuestionDetector.isQuestionForUser(m)).isTrue();
         assertThat(QuestionDetector.withoutMarker(m.content())).isEqualTo("Please provide PM_TOKEN_SECRET.");
     }

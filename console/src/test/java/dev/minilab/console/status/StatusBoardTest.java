@@ -1,6 +1,7 @@
 package dev.minilab.console.status;
 
-import dev.minilab.console.bus.TeamMessage;
+import dev.minilab.runtime.bus.Message;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -16,8 +17,8 @@ class StatusBoardTest {
     private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
     private final StatusBoard board = new StatusBoard(Clock.fixed(NOW, ZoneOffset.UTC));
 
-    private static TeamMessage at(TeamMessage m, int secondsAgo) {
-        return new TeamMessage(m.id(), m.seq(), m.sender(), m.content(), NOW.minusSeconds(secondsAgo), m.kind(), m.to());
+    private static Message at(Message m, int secondsAgo) {
+        return new Message(m.id(), m.seq(), m.sender(), m.content(), NOW.minusSeconds(secondsAgo), m.kind(), m.to(), null);
     }
 
     private AgentState state(String role) {
@@ -32,26 +33,26 @@ class StatusBoardTest {
 
     @Test
     void derivesBusyFromUserRequestAndMentionsAndIdleFromReplies() {
-        board.onMessage(at(TeamMessage.chat("User", "build a VM"), 30));
+        board.onMessage(at(Message.chat("User", "build a VM"), 30));
         assertThat(state("Architect_Zero").state()).isEqualTo("busy");
         assertThat(state("Architect_Zero").task()).isEqualTo("User: build a VM");
 
-        board.onMessage(at(TeamMessage.chat("Architect_Zero", "@DevOps_Builder please write main.tf (not `@QA_Tester`)"), 20));
+        board.onMessage(at(Message.chat("Architect_Zero", "@DevOps_Builder please write main.tf (not `@QA_Tester`)"), 20));
         assertThat(state("Architect_Zero").state()).isEqualTo("idle");
         assertThat(state("DevOps_Builder").state()).isEqualTo("busy");
         assertThat(state("DevOps_Builder").task()).isEqualTo("asked by Architect_Zero");
         assertThat(state("QA_Tester").state()).isEqualTo("unknown");
 
-        board.onMessage(at(TeamMessage.status("DevOps_Builder", "terraform apply running, 42 s"), 10));
+        board.onMessage(at(Message.status("DevOps_Builder", "terraform apply running, 42 s"), 10));
         assertThat(state("DevOps_Builder").task()).isEqualTo("terraform apply running, 42 s");
 
-        board.onMessage(at(TeamMessage.status("DevOps_Builder", "halted"), 5));
+        board.onMessage(at(Message.status("DevOps_Builder", "halted"), 5));
         assertThat(state("DevOps_Builder").state()).isEqualTo("halted");
     }
 
     @Test
     void heartbeatWinsOverOlderMessagesAndIsMarkedStaleWhenOld() {
-        board.onMessage(at(TeamMessage.chat("User", "build"), 100));
+        board.onMessage(at(Message.chat("User", "build"), 100));
         board.applyHeartbeats(Map.of(
                 "Architect_Zero", "{\"role\":\"Architect_Zero\",\"state\":\"busy\",\"task\":\"planning\",\"last_seq\":4,\"queued\":2,\"updated\":\"" + NOW.minusSeconds(3) + "\"}",
                 "QA_Tester", "{\"role\":\"QA_Tester\",\"state\":\"idle\",\"task\":\"\",\"updated\":\"" + NOW.minusSeconds(600) + "\"}",
@@ -69,14 +70,14 @@ class StatusBoardTest {
     void haltSeenAfterTheLastHeartbeatWins() {
         board.applyHeartbeats(Map.of("DevOps_Builder",
                 "{\"state\":\"busy\",\"task\":\"apply\",\"updated\":\"" + NOW.minusSeconds(10) + "\"}"));
-        board.onMessage(at(TeamMessage.status("DevOps_Builder", "halted"), 2));
+        board.onMessage(at(Message.status("DevOps_Builder", "halted"), 2));
 
         assertThat(state("DevOps_Builder").state()).isEqualTo("halted");
     }
 
     @Test
     void statusBarFitsTheWidth() {
-        board.onMessage(at(TeamMessage.chat("User", "a very long request ".repeat(10)), 1));
+        board.onMessage(at(Message.chat("User", "a very long request ".repeat(10)), 1));
         var bar = StatusView.bar(board, new dev.minilab.console.render.MessageFormatter(ZoneOffset.UTC, true), 80);
         assertThat(bar.columnLength()).isLessThanOrEqualTo(80);
         assertThat(bar.toString()).contains("Architect busy: User: a very").contains(" | ");
