@@ -77,12 +77,12 @@ public record ChangeSet(SortedMap<String, JsonNode> values) {
             return f.nullNode();
         }
         if (value.isNumber()) {
-            return f.numberNode(canonical(value.decimalValue()));
+            return number(canonical(value.decimalValue()));
         }
         if (value.isTextual()) {
             String text = value.asText().strip();
             if (text.matches("-?\\d+(\\.\\d+)?")) {
-                return f.numberNode(canonical(new BigDecimal(text)));
+                return number(canonical(new BigDecimal(text)));
             }
             if (text.toLowerCase(Locale.ROOT).equals("true") || text.toLowerCase(Locale.ROOT).equals("false")) {
                 return f.booleanNode(Boolean.parseBoolean(text.toLowerCase(Locale.ROOT)));
@@ -105,6 +105,18 @@ public record ChangeSet(SortedMap<String, JsonNode> values) {
             return object;
         }
         return value.deepCopy();
+    }
+
+    /** Whole numbers as integers (so "2", 2 and 2.0 are one value and stay integers in tfvars). */
+    private static JsonNode number(BigDecimal value) {
+        if (value.scale() <= 0) {
+            try {
+                return JsonNodeFactory.instance.numberNode(value.longValueExact());
+            } catch (ArithmeticException e) {
+                return JsonNodeFactory.instance.numberNode(value);
+            }
+        }
+        return JsonNodeFactory.instance.numberNode(value);
     }
 
     private static BigDecimal canonical(BigDecimal number) {

@@ -49,8 +49,9 @@ public record Variables(SortedMap<String, JsonNode> values) {
     /** An integer value, or {@code fallback} when missing or not a whole number. */
     public int integer(String name, int fallback) {
         JsonNode value = values.get(name);
-        if (value != null && value.canConvertToInt() && (value.isIntegralNumber() || value.isTextual())) {
-            return value.asInt(fallback);
+        if (value != null && value.isNumber()) {
+            java.math.BigDecimal number = value.decimalValue().stripTrailingZeros();
+            return number.scale() <= 0 && value.canConvertToInt() ? number.intValue() : fallback;
         }
         if (value != null && value.isTextual()) {
             try {
