@@ -3,6 +3,7 @@ package dev.minilab.agents;
 import dev.minilab.runtime.tools.Tool;
 import dev.minilab.runtime.tools.shell.ShellPolicy;
 import dev.minilab.runtime.tools.toolbox.Toolbox;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -12,6 +13,15 @@ import java.util.List;
 public final class RoleTools {
 
     private RoleTools() {
+    }
+
+    /** The role's tools plus {@code provision} for DevOps_Builder (the provisioning pipeline, issue 11). */
+    public static List<Tool> forRole(Role role, Toolbox toolbox, Tool provision) {
+        List<Tool> tools = new ArrayList<>(forRole(role, toolbox));
+        if (role == Role.DEVOPS_BUILDER) {
+            tools.add(provision);
+        }
+        return List.copyOf(tools);
     }
 
     public static List<Tool> forRole(Role role, Toolbox toolbox) {

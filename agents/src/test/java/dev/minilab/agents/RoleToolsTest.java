@@ -44,6 +44,21 @@ class RoleToolsTest {
     }
 
     @Test
+    void onlyDevOpsBuilderGetsTheProvisioningPipeline() {
+        Tool provision = new dev.minilab.provisioning.tool.ProvisionTool(target -> {
+            throw new AssertionError("not run here");
+        }, dev.minilab.provisioning.pipeline.ProvisionListener.NONE);
+        for (Role role : Role.values()) {
+            List<String> names = RoleTools.forRole(role, toolbox, provision).stream().map(Tool::name).toList();
+            if (role == Role.DEVOPS_BUILDER) {
+                assertThat(names).contains("provision").containsAll(names(role));
+            } else {
+                assertThat(names).doesNotContain("provision").containsExactlyElementsOf(names(role));
+            }
+        }
+    }
+
+    @Test
     void architectWritesDocsButNotTerraform() {
         ToolResult docs = call(Role.ARCHITECT_ZERO, "save_file",
                 Map.of("path", "docs/plan.md", "content", "1. build"));
