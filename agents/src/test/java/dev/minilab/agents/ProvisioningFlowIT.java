@@ -119,13 +119,13 @@ class ProvisioningFlowIT {
                             p.contains("\"sender\":\"Architect_Zero\"") && p.contains("Computed spec")));
                     // The spec is stated and the Architect waits: nothing was delegated, nothing written.
                     assertThat(llm.requests()).noneMatch(r -> "DevOps_Builder".equals(r.role()));
-                    assertThat(workspace.resolve("generated_iac/infra/web-1")).doesNotExist();
+                    assertThat(workspace.resolve("generated_iac/infra/www-1")).doesNotExist();
 
                     user.publish(Message.chat("User", "yes, build it"));
                     await().atMost(Duration.ofSeconds(120)).until(() -> seen.stream().anyMatch(p ->
                             p.contains("\"sender\":\"DevOps_Builder\"") && p.contains("plan checked")));
                     await().atMost(Duration.ofSeconds(60)).until(() -> seen.stream().anyMatch(p ->
-                            p.contains("\"sender\":\"Architect_Zero\"") && p.contains("Noted: web-1")));
+                            p.contains("\"sender\":\"Architect_Zero\"") && p.contains("Noted: www-1")));
                 }
             } finally {
                 sub.close();
@@ -139,7 +139,9 @@ class ProvisioningFlowIT {
             assertThat(spec).contains("2 cores, 2048 MB, 20 GB").contains(size.justification());
 
             // main.tf parses, and every number in it is traceable to the fixture's data and the sizing rules.
-            Path moduleDir = workspace.resolve("generated_iac/infra/web-1");
+            Path moduleDir = workspace.resolve("generated_iac/infra/www-1");
+            System.out.println("---- the spec Architect_Zero stated ----\n" + spec + "\n---- main.tf ----\n"
+                    + Files.readString(moduleDir.resolve("main.tf")));
             HclFile mainTf = HclParser.parse(moduleDir.resolve("main.tf"));
             HclBlock vm = mainTf.body().blocks("resource").getFirst();
             HclBody body = vm.body();
@@ -237,7 +239,7 @@ class ProvisioningFlowIT {
                     v.put("clone_node", cloneNode.find() ? cloneNode.group(1) : "");
                     String justification = size.lines().filter(l -> l.startsWith("justification: ")).findFirst()
                             .orElseThrow();
-                    return Reply.text("Computed spec for web-1 (web server, prod, 50 users): " + v.get("cores")
+                    return Reply.text("Computed spec for www-1 (web server, prod, 50 users): " + v.get("cores")
                             + " cores, " + v.get("memory_mb") + " MB, " + v.get("disk_gb") + " GB.\n" + justification
                             + "\nPlacement: node " + v.get("node_name") + ", storage " + v.get("datastore_id")
                             + ", vm_id " + v.get("vm_id") + ", clone of template " + v.get("clone_vm_id")
@@ -249,10 +251,10 @@ class ProvisioningFlowIT {
             String spec = r.messages().stream().map(RecordedRequest.Message::content)
                     .filter(c -> c != null && c.contains("Computed spec")).findFirst().orElseThrow();
             Matcher m = SPEC_VALUES.matcher(spec);
-            return Reply.text("@DevOps_Builder build web-1 in generated_iac/infra/web-1 with " + (m.find() ? m.group(1)
+            return Reply.text("@DevOps_Builder build www-1 in generated_iac/infra/www-1 with " + (m.find() ? m.group(1)
                     : "?") + " ; then run_terraform plan.");
         });
-        llm.when(Rule.forRole("DevOps_Builder").lastMessageContains("@DevOps_Builder build web-1").once()).reply(r -> {
+        llm.when(Rule.forRole("DevOps_Builder").lastMessageContains("@DevOps_Builder build www-1").once()).reply(r -> {
             Map<String, String> v = new LinkedHashMap<>();
             Matcher m = Pattern.compile("(\\w+)=([\\w.-]+)").matcher(r.lastMessage().content());
             while (m.find()) {
@@ -286,8 +288,8 @@ class ProvisioningFlowIT {
                       api_token = "${var.pm_token_id}=${var.pm_token_secret}"
                     }
 
-                    resource "proxmox_virtual_environment_vm" "web_1" {
-                      name      = "web-1"
+                    resource "proxmox_virtual_environment_vm" "www_1" {
+                      name      = "www-1"
                       node_name = "%s"
                       vm_id     = %s
                       clone {
@@ -308,14 +310,14 @@ class ProvisioningFlowIT {
                     }
                     """.formatted(v.get("node_name"), v.get("vm_id"), v.get("clone_vm_id"), v.get("clone_node"),
                     v.get("cores"), v.get("memory_mb"), v.get("datastore_id"), v.get("disk_gb"));
-            return Reply.toolCall("save_file", "{\"path\":\"generated_iac/infra/web-1/main.tf\",\"content\":"
+            return Reply.toolCall("save_file", "{\"path\":\"generated_iac/infra/www-1/main.tf\",\"content\":"
                     + com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.textNode(tf) + "}");
         });
         llm.when(Rule.forRole("DevOps_Builder").lastMessageRole("tool")).replyInOrder(
-                Reply.toolCall("run_terraform", "{\"module_dir\":\"generated_iac/infra/web-1\",\"command\":\"plan\"}"),
+                Reply.toolCall("run_terraform", "{\"module_dir\":\"generated_iac/infra/www-1\",\"command\":\"plan\"}"),
                 Reply.text("@Architect_Zero main.tf written; plan checked by run_terraform (see my log)."));
         llm.when(Rule.forRole("Architect_Zero").lastMessageContains("plan checked").once())
-                .reply(Reply.text("Noted: web-1 is written and checked; terraform needs the bpg provider to go on."));
+                .reply(Reply.text("Noted: www-1 is written and checked; terraform needs the bpg provider to go on."));
     }
 
     private static String toolResult(RecordedRequest r, String containing) {

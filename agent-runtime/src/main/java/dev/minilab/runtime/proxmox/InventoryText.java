@@ -51,6 +51,8 @@ public final class InventoryText {
                         .append("]");
                 if (s.usable()) {
                     out.append("  ").append(gib(s.avail())).append(" / ").append(gib(s.total())).append(" GiB free");
+                } else if (inv.node(node).map(n -> !n.online()).orElse(false)) {
+                    out.append("  (node ").append(inv.node(node).get().status()).append(")");
                 } else {
                     out.append(s.enabled() ? "  not active on this node" : "  disabled");
                 }
