@@ -132,6 +132,15 @@ class ProvisioningFlowIT {
                 client.shutdown();
             }
             assertThat(llm.unmatchedRequests()).isEmpty();
+            // The token secret is a secret everywhere: never in what the model saw, on the bus or in the logs.
+            for (RecordedRequest request : llm.requests()) {
+                assertThat(request.bodyText()).doesNotContain(pve.tokenSecret());
+            }
+            assertThat(seen).noneMatch(p -> p.contains(pve.tokenSecret()));
+            for (String log : List.of("Architect_Zero", "DevOps_Builder")) {
+                assertThat(Files.readString(workspace.resolve("docs/execution_log_" + log + ".md")))
+                        .doesNotContain(pve.tokenSecret());
+            }
 
             String spec = seen.stream().filter(p -> p.contains("Computed spec")).findFirst().orElseThrow();
             Sizer.Sized size = new Sizer(SizingRules.load(Path.of("..", "prompts", "sizing.yaml")))
