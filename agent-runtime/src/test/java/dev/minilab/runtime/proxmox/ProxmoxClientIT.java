@@ -37,15 +37,7 @@ class ProxmoxClientIT {
     }
 
     private Map<String, String> env(String... kv) {
-        Map<String, String> env = new HashMap<>(pve.env(dir.resolve("pve-root-ca.pem")));
-        for (int i = 0; i < kv.length; i += 2) {
-            if (kv[i + 1] == null) {
-                env.remove(kv[i]);
-            } else {
-                env.put(kv[i], kv[i + 1]);
-            }
-        }
-        return env;
+        return Envs.with(pve.env(dir.resolve("pve-root-ca.pem")), kv);
     }
 
     private ProxmoxClient client(String... kv) {

@@ -21,16 +21,8 @@ class ProxmoxSettingsTest {
     Path workspace;
 
     private Map<String, String> env(String... kv) {
-        Map<String, String> env = new HashMap<>(Map.of("PM_API_URL", "https://pve1.lan:8006",
-                "PM_TOKEN_ID", "terraform@pve!minilab", "PM_TOKEN_SECRET", SECRET));
-        for (int i = 0; i < kv.length; i += 2) {
-            if (kv[i + 1] == null) {
-                env.remove(kv[i]);
-            } else {
-                env.put(kv[i], kv[i + 1]);
-            }
-        }
-        return env;
+        return Envs.with(Map.of("PM_API_URL", "https://pve1.lan:8006",
+                "PM_TOKEN_ID", "terraform@pve!minilab", "PM_TOKEN_SECRET", SECRET), kv);
     }
 
     private ProxmoxSettings settings(String... kv) {
