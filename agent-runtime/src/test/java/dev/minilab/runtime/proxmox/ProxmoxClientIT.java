@@ -114,6 +114,21 @@ class ProxmoxClientIT {
     }
 
     @Test
+    void anOlderServerWithoutAMessageStillGetsTheAuditorAdvice() {
+        try (ProxmoxApiServer old = ProxmoxApiServer.builder().legacyErrors().deny("cluster/status", "/", "Sys.Audit")
+                .start()) {
+            ProxmoxClient client = new ProxmoxClient(ProxmoxSettings.fromEnv(old.env(dir.resolve("old-ca.pem")), dir)
+                    .orElseThrow());
+
+            assertThatThrownBy(() -> client.get("cluster/status"))
+                    .hasMessage("GET /api2/json/cluster/status → 403 Forbidden. The token lacks a privilege for this "
+                            + "path. MiniLab reads with Sys.Audit, VM.Audit and Datastore.Audit: give the token the "
+                            + "PVEAuditor role on / (pveum acl modify / --tokens 'terraform@pve!minilab' --roles "
+                            + "PVEAuditor).");
+        }
+    }
+
+    @Test
     void theOfflineNodeIsReportedAndNeverAsked() {
         Inventory inventory = new InventoryReader(client()).read();
 

@@ -58,6 +58,7 @@ public final class ProxmoxApiServer implements AutoCloseable {
     private final String tokenSecret;
     private final Map<String, String> denied;
     private final Duration authFailureDelay;
+    private final boolean legacyErrors;
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
 
     /** One request as received: path with query, and whether it carried the right token. */
@@ -71,6 +72,7 @@ public final class ProxmoxApiServer implements AutoCloseable {
         this.tokenSecret = b.tokenSecret;
         this.denied = Map.copyOf(b.denied);
         this.authFailureDelay = b.authFailureDelay;
+        this.legacyErrors = b.legacyErrors;
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
         try {
             server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
@@ -100,6 +102,16 @@ public final class ProxmoxApiServer implements AutoCloseable {
         private String tokenSecret = "5f1e7c2a-" + "0b9d-4e3f-a6c8-" + "1d2e3f4a5b6c";
         private final Map<String, String> denied = new LinkedHashMap<>();
         private Duration authFailureDelay = Duration.ZERO;
+        private boolean legacyErrors;
+
+        /**
+         * Answers errors like servers before libpve-http-server-perl 5.2.0: {@code {"data":null}} without the
+         * {@code message} (the reason was only in the HTTP reason phrase).
+         */
+        public Builder legacyErrors() {
+            this.legacyErrors = true;
+            return this;
+        }
 
         /** Serves this data (a copy of a data file, possibly changed by the test). */
         public Builder data(ObjectNode value) {
@@ -219,7 +231,11 @@ public final class ProxmoxApiServer implements AutoCloseable {
             String path = raw.substring("/api2/json/".length());
             for (Map.Entry<String, String> deny : denied.entrySet()) {
                 if (path.startsWith(deny.getKey())) {
-                    send(exchange, 403, error(deny.getValue()));
+                    ObjectNode body = error(deny.getValue());
+                    if (legacyErrors) {
+                        body.remove("message");
+                    }
+                    send(exchange, 403, body);
                     return;
                 }
             }
