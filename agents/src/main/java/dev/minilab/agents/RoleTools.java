@@ -29,7 +29,10 @@ public final class RoleTools {
             case ARCHITECT_ZERO -> List.of(
                     toolbox.saveFile(toolbox.docsWriter()),
                     toolbox.appendFile(toolbox.docsWriter()),
-                    toolbox.readFile(toolbox.docsWriter()));
+                    toolbox.readFile(toolbox.docsWriter()),
+                    toolbox.proxmoxInventory(),
+                    toolbox.sizeWorkload(),
+                    toolbox.placeWorkload());
             case DEVOPS_BUILDER -> List.of(
                     toolbox.saveFile(toolbox.fullAccess()),
                     toolbox.appendFile(toolbox.fullAccess()),
@@ -40,7 +43,10 @@ public final class RoleTools {
                     toolbox.runShell(ShellPolicy.unrestricted()),
                     toolbox.runSsh(),
                     toolbox.readEnv(),
-                    toolbox.fetchWebpage());
+                    toolbox.fetchWebpage(),
+                    toolbox.proxmoxInventory(),
+                    toolbox.sizeWorkload(),
+                    toolbox.placeWorkload());
             case SECURITY_SENTINEL -> List.of(
                     toolbox.readFile(toolbox.readOnly()),
                     toolbox.runShell(ShellPolicy.auditOnly()),
@@ -49,7 +55,8 @@ public final class RoleTools {
                     toolbox.readFile(toolbox.readOnly()),
                     toolbox.runShell(ShellPolicy.readOnly()),
                     toolbox.runSsh(),
-                    toolbox.fetchWebpage());
+                    toolbox.fetchWebpage(),
+                    toolbox.proxmoxInventory());
         };
     }
 }

@@ -35,12 +35,14 @@ class RoleToolsTest {
 
     @Test
     void eachRoleGetsExactlyTheToolsOfTheDesignTable() {
-        assertThat(names(Role.ARCHITECT_ZERO)).containsExactly("save_file", "append_file", "read_file");
+        assertThat(names(Role.ARCHITECT_ZERO)).containsExactly("save_file", "append_file", "read_file",
+                "proxmox_inventory", "size_workload", "place_workload");
         assertThat(names(Role.DEVOPS_BUILDER)).containsExactlyInAnyOrder("save_file", "append_file", "read_file",
-                "delete_file", "run_terraform", "run_ansible", "run_shell", "run_ssh", "read_env", "fetch_webpage");
+                "delete_file", "run_terraform", "run_ansible", "run_shell", "run_ssh", "read_env", "fetch_webpage",
+                "proxmox_inventory", "size_workload", "place_workload");
         assertThat(names(Role.SECURITY_SENTINEL)).containsExactlyInAnyOrder("read_file", "run_shell", "read_env");
         assertThat(names(Role.QA_TESTER)).containsExactlyInAnyOrder("read_file", "run_shell", "run_ssh",
-                "fetch_webpage");
+                "fetch_webpage", "proxmox_inventory");
     }
 
     @Test
