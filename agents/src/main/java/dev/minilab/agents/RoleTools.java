@@ -1,9 +1,15 @@
 package dev.minilab.agents;
 
+import dev.minilab.runtime.discipline.Mode;
+import dev.minilab.runtime.discipline.Questions;
 import dev.minilab.runtime.tools.Tool;
+import dev.minilab.runtime.tools.ask.AskUserTool;
+import dev.minilab.runtime.tools.mode.PlanOnlyTools;
 import dev.minilab.runtime.tools.shell.ShellPolicy;
 import dev.minilab.runtime.tools.toolbox.Toolbox;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The tool table of DESIGN.md section 6: which tools each role gets, with which policy. One line per tool.
@@ -12,6 +18,31 @@ import java.util.List;
 public final class RoleTools {
 
     private RoleTools() {
+    }
+
+    /**
+     * What the guardrails add to the tool table (README "Guardrails").
+     *
+     * @param mode      MINILAB_MODE: in plan-only the changing tools refuse ({@link PlanOnlyTools})
+     * @param questions where Architect_Zero's {@code ask_user} sends its question
+     */
+    public record Guardrails(Mode mode, Questions questions) {
+        public Guardrails {
+            Objects.requireNonNull(mode, "mode");
+            Objects.requireNonNull(questions, "questions");
+        }
+    }
+
+    /** The role's tools with the guardrails: {@code ask_user} for Architect_Zero, plan-only refusals. */
+    public static List<Tool> forRole(Role role, Toolbox toolbox, Guardrails guardrails) {
+        List<Tool> tools = new ArrayList<>(forRole(role, toolbox));
+        if (role == Role.ARCHITECT_ZERO) {
+            tools.add(new AskUserTool(guardrails.questions()));
+        }
+        if (guardrails.mode() == Mode.PLAN_ONLY) {
+            tools.replaceAll(PlanOnlyTools::guard);
+        }
+        return List.copyOf(tools);
     }
 
     public static List<Tool> forRole(Role role, Toolbox toolbox) {
