@@ -58,9 +58,10 @@ final class TerminalSession {
             reader.unsetOpt(LineReader.Option.INSERT_TAB);
             MessageFormatter formatter = new MessageFormatter(ZoneId.systemDefault(), !settings.noColor());
             StatusBoard board = new StatusBoard(clock);
+            board.mode(settings.guardrails().mode().wire());
             TerminalOutput output = new TerminalOutput(reader, formatter, board);
             Console console = new Console(bus, output, log, new ExecutionLogReader(settings.workspace()), board,
-                    new Console.Options(false, Duration.ofSeconds(5), ZoneId.systemDefault()));
+                    new Console.Options(false, Duration.ofSeconds(5), ZoneId.systemDefault(), settings.guardrails()));
             ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "console-status");
                 t.setDaemon(true);
@@ -70,7 +71,8 @@ final class TerminalSession {
                 output.statusChanged();
                 console.start();
                 output.info(java.util.List.of(
-                        "MiniLab console: connected to Redis at " + settings.redisEndpoint() + ", workspace " + settings.workspace(),
+                        "MiniLab console (mode " + settings.guardrails().mode().wire() + "): connected to Redis at "
+                                + settings.redisEndpoint() + ", workspace " + settings.workspace(),
                         "conversation log: " + log.path(),
                         signing,
                         "Type a request for the team, or /help. STOP halts the team, exit leaves."));

@@ -27,6 +27,11 @@ public final class LoopDetector {
         this.repeats = repeats;
     }
 
+    /** How many of the newest history entries {@link #find} needs. */
+    public int window() {
+        return 2 * repeats;
+    }
+
     /** Checks the conversation ({@code history}, oldest first, any kinds) for a loop at its end. */
     public Optional<Loop> find(List<Message> history) {
         List<Message> recent = new ArrayList<>();

@@ -125,7 +125,7 @@ public final class TeamDiscipline implements AgentHooks, BusListener, Questions 
         }
         Optional<LoopDetector.Loop> loop;
         try {
-            loop = loops.find(bus.history(bus.settings().historyWindow()));
+            loop = loops.find(bus.history(loops.window()));
         } catch (RuntimeException e) {
             return Optional.of(unreadable(e));
         }

@@ -34,6 +34,11 @@ public interface ConsoleBus extends AutoCloseable {
     /** The usage hash {@code agent_usage}: {@code role|model} → JSON {@code {"input","output","calls"}}. */
     Map<String, String> usage();
 
+    /** The guardrails' hash {@code request_state} (hops, tokens, dollars of the current request); empty if none. */
+    default Map<String, String> requestState() {
+        return Map.of();
+    }
+
     @Override
     void close();
 

@@ -72,6 +72,11 @@ public final class TeamBusConsoleBus implements ConsoleBus {
     }
 
     @Override
+    public Map<String, String> requestState() {
+        return bus.commands().hgetall(dev.minilab.runtime.discipline.DisciplineKeys.of(bus.keys()).requestState());
+    }
+
+    @Override
     public void close() {
         bus.close();
     }
