@@ -2,6 +2,7 @@ package dev.minilab.agents;
 
 import dev.langchain4j.model.chat.ChatModel;
 import dev.minilab.runtime.agent.AgentSpec;
+import dev.minilab.runtime.approval.PlanReviews;
 import dev.minilab.runtime.discipline.DisciplineSettings;
 import dev.minilab.runtime.discipline.GuardedChatModel;
 import dev.minilab.runtime.discipline.TeamDiscipline;
@@ -59,7 +60,8 @@ public final class AgentAssembly {
         TeamDiscipline discipline = new TeamDiscipline(name, Role.ARCHITECT_ZERO.displayName(), Role.names(),
                 guardrails, bus, new AgentMetrics(name), redactor::redact);
         ReActLoop loop = new ReActLoop(name, new GuardedChatModel(model, modelName, discipline), modelName,
-                RoleTools.forRole(role, toolbox, new RoleTools.Guardrails(guardrails.mode(), discipline)),
+                RoleTools.forRole(role, toolbox, new RoleTools.Guardrails(guardrails.mode(), discipline,
+                        new PlanReviews(name, guardrails.approver(), bus, redactor::redact))),
                 LoopSettings.defaults(config.maxSteps(), role == Role.ARCHITECT_ZERO), redactor::redact,
                 new ContextBudget(guardrails.contextBudgetTokens(), new TokenEstimator()));
         ExecutionLog log = new ExecutionLog(name, config.workspace().resolve("docs"), redactor::redact);

@@ -138,10 +138,14 @@ public final class AgentMain {
         }
         log.info("{} uses model {} at {}; workspace {}", name, model, config.apiBase(), config.workspace());
         log.info("Guardrails: MAX_HOPS={}, MAX_COST_USD={}, MAX_TOKENS={}, CONTEXT_BUDGET_TOKENS={}, MINILAB_MODE={}; "
-                + "price of {}: {}", guardrails.maxHops(), guardrails.maxCostUsd(), guardrails.maxTokens(),
-                guardrails.contextBudgetTokens(), guardrails.mode().wire(), model,
+                + "APPROVER={}; price of {}: {}", guardrails.maxHops(), guardrails.maxCostUsd(), guardrails.maxTokens(),
+                guardrails.contextBudgetTokens(), guardrails.mode().wire(), guardrails.approver().wire(), model,
                 guardrails.prices().priceOf(model).map(p -> "$" + p + " per 1M input:output tokens")
                         .orElse("unknown (tokens are counted, dollars are not; set LLM_PRICES)"));
+        if (!guard.signing()) {
+            log.warn("The approval gate cannot authenticate verdicts on an unsigned team: anyone who can write to "
+                    + "Redis could approve a plan. Create keys with ./minilab keys (./minilab up does it) to sign them.");
+        }
         if (guardrails.mode() == Mode.PLAN_ONLY) {
             log.warn("PLAN-ONLY MODE: terraform apply/destroy are refused, ansible runs only with --check --diff, "
                     + "run_ssh and run_shell accept only read-only commands");

@@ -163,6 +163,16 @@ public final class Console implements ConsoleBus.Listener {
                 out.info("verbose (think feed) is " + (verbose ? "on" : "off"));
             }
             case Input.History h -> history(h.count());
+            case Input.Approve approve -> {
+                String text = bus.planVerdict(approve.planId(), true, "");
+                log.note("/approve " + approve.planId() + ": " + text);
+                out.info(text);
+            }
+            case Input.Reject reject -> {
+                String text = bus.planVerdict(reject.planId(), false, reject.why());
+                log.note("/reject " + reject.planId() + ": " + text);
+                out.info(text);
+            }
         }
         return true;
     }

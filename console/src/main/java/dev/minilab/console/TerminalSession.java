@@ -51,6 +51,7 @@ final class TerminalSession {
                     Map.of(LineReader.HISTORY_FILE, history, LineReader.HISTORY_SIZE, 2000));
             reader.setHistory(new DefaultHistory(reader));
             reader.setCompleter(new StringsCompleter("/help", "/status", "/log", "/cost", "/verbose", "/history",
+                    "/approve", "/reject",
                     "STOP", "CLEAR", "exit", "quit", "@Architect_Zero", "@DevOps_Builder",
                     "@Security_Sentinel", "@QA_Tester"));
             reader.setOpt(LineReader.Option.DISABLE_EVENT_EXPANSION);

@@ -1,5 +1,6 @@
 package dev.minilab.runtime.discipline;
 
+import dev.minilab.runtime.approval.Approver;
 import dev.minilab.runtime.config.ConfigException;
 import dev.minilab.runtime.llm.PriceTable;
 import java.math.BigDecimal;
@@ -16,9 +17,10 @@ import java.util.Objects;
  * @param loopRepeats         near-identical exchanges in a row that trip the loop breaker
  * @param mode                MINILAB_MODE
  * @param prices              the price table (built-in + LLM_PRICES)
+ * @param approver            APPROVER: whose verdict lets a terraform plan be applied
  */
 public record DisciplineSettings(int maxHops, BigDecimal maxCostUsd, long maxTokens, int contextBudgetTokens,
-                                 int loopRepeats, Mode mode, PriceTable prices) {
+                                 int loopRepeats, Mode mode, PriceTable prices, Approver approver) {
 
     public static final int DEFAULT_MAX_HOPS = 30;
     public static final BigDecimal DEFAULT_MAX_COST_USD = new BigDecimal("5.00");
@@ -34,6 +36,7 @@ public record DisciplineSettings(int maxHops, BigDecimal maxCostUsd, long maxTok
         Objects.requireNonNull(maxCostUsd, "maxCostUsd");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(prices, "prices");
+        Objects.requireNonNull(approver, "approver");
     }
 
     /** The defaults of README "Guardrails" with the built-in prices. */
@@ -63,12 +66,13 @@ public record DisciplineSettings(int maxHops, BigDecimal maxCostUsd, long maxTok
             }
         }
         return new DisciplineSettings(hops, cost, tokens, budget, LOOP_REPEATS, Mode.parse(env.get(Mode.VARIABLE)),
-                PriceTable.fromEnv(env));
+                PriceTable.fromEnv(env), Approver.parse(env.get(Approver.VARIABLE)));
     }
 
     /** A copy with another hop limit (tests). */
     public DisciplineSettings withMaxHops(int hops) {
-        return new DisciplineSettings(hops, maxCostUsd, maxTokens, contextBudgetTokens, loopRepeats, mode, prices);
+        return new DisciplineSettings(hops, maxCostUsd, maxTokens, contextBudgetTokens, loopRepeats, mode, prices,
+                approver);
     }
 
     private static long wholeNumber(Map<String, String> env, String name, long fallback, long min, long max) {

@@ -17,6 +17,7 @@ import dev.minilab.runtime.tools.ssh.RunSshTool;
 import dev.minilab.runtime.tools.ssh.Ssh;
 import dev.minilab.runtime.tools.web.FetchWebpageTool;
 import dev.minilab.runtime.tools.web.WebFetcher;
+import dev.minilab.runtime.tools.terraform.PlanGate;
 import dev.minilab.runtime.tools.terraform.PlanStore;
 import dev.minilab.runtime.tools.terraform.RunTerraformTool;
 import dev.minilab.runtime.tools.terraform.Terraform;
@@ -117,6 +118,11 @@ public final class Toolbox {
     /** {@code run_terraform(module_dir, command, args, plan_id, confirm_destroy)} with full workspace access. */
     public Tool runTerraform() {
         return finish(new RunTerraformTool(terraform(), fullAccess()));
+    }
+
+    /** {@code run_terraform} whose plans are recorded by, and whose applies need the approval of, {@code gate}. */
+    public Tool runTerraform(PlanGate gate) {
+        return finish(new RunTerraformTool(terraform(), fullAccess(), gate));
     }
 
     /** The terraform engine (plans kept in {@code <workspace>/.minilab/plans}, outside every agent root). */
