@@ -88,6 +88,8 @@ class GuardrailsIT {
                 .containsEntry("reported", "1");
         assertThat(team.statusLines()).filteredOn(s -> s.contains("halting the team")).hasSize(1);
         assertThat(team.toUser()).hasSize(1);
+        assertThat(team.agents.get(Role.ARCHITECT_ZERO).discipline().metrics().scrape())
+                .containsPattern("agent_halts_total\\{reason=\"hops\",role=\"Architect_Zero\"} 1\\.0");
 
         // A new User message starts a new request: the count resets and Architect_Zero answers again.
         team.publish(Message.chat("User", "go on with the storage part"));
