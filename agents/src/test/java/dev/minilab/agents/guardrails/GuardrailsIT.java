@@ -91,12 +91,15 @@ class GuardrailsIT {
         assertThat(team.agents.get(Role.ARCHITECT_ZERO).discipline().metrics().scrape())
                 .containsPattern("agent_halts_total\\{reason=\"hops\",role=\"Architect_Zero\"} 1\\.0");
 
-        // A new User message starts a new request: the count resets and Architect_Zero answers again.
-        team.publish(Message.chat("User", "go on with the storage part"));
-        await().atMost(WAIT).until(() -> llm.requests().size() > 6);
+        // A new User message starts a new request: the count resets, so the same pair gets MAX_HOPS more messages
+        // (and no more) before the second report.
+        Message next = team.publish(Message.chat("User", "go on with the storage part"));
+        await().atMost(WAIT).until(() -> team.toUser().size() == 2);
         assertThat(llm.requests().get(6).role()).isEqualTo("Architect_Zero");
-        await().atMost(WAIT).until(() -> !team.requestState().containsKey("halted")
-                && Long.parseLong(team.requestState().getOrDefault("hops", "0")) >= 1);
+        assertThat(team.requestState()).containsEntry("request_seq", Long.toString(next.seq()))
+                .containsEntry("hops", "6").containsEntry("halted", "hops");
+        assertThat(team.agentToAgent()).hasSize(12);
+        assertThat(llm.requests()).hasSize(12);
     }
 
     @Test
