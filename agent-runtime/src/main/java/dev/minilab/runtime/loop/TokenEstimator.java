@@ -27,8 +27,10 @@ public final class TokenEstimator {
     /** Tokens of framing per message (role, separators), as OpenAI documents for its chat format. */
     public static final int PER_MESSAGE = 4;
     private static final int CACHE_ENTRIES = 4096;
-    private static final Encoding ENCODING = Encodings.newDefaultEncodingRegistry()
-            .getEncoding(EncodingType.O200K_BASE);
+    /** Loaded on first use, not at start-up: reading the o200k vocabulary takes 0.5–4 s of CPU. */
+    private static final class Vocabulary {
+        static final Encoding ENCODING = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+    }
 
     private final Map<String, Integer> cache = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
@@ -43,7 +45,7 @@ public final class TokenEstimator {
             return 0;
         }
         if (text.length() < 64) {
-            return ENCODING.countTokensOrdinary(text);
+            return Vocabulary.ENCODING.countTokensOrdinary(text);
         }
         synchronized (cache) {
             Integer known = cache.get(text);
@@ -51,7 +53,7 @@ public final class TokenEstimator {
                 return known;
             }
         }
-        int counted = ENCODING.countTokensOrdinary(text);
+        int counted = Vocabulary.ENCODING.countTokensOrdinary(text);
         synchronized (cache) {
             cache.put(text, counted);
         }

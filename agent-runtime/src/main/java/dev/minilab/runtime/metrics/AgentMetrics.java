@@ -25,11 +25,25 @@ public final class AgentMetrics {
     public static final String OUT = "out";
 
     private final String role;
-    private final PrometheusMeterRegistry registry;
+    /** Made on first use: loading Micrometer and the Prometheus model costs 0.3–2 s, off the agent's start-up path. */
+    private volatile PrometheusMeterRegistry registry;
 
     public AgentMetrics(String role) {
         this.role = Objects.requireNonNull(role, "role");
-        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    }
+
+    private PrometheusMeterRegistry prometheus() {
+        PrometheusMeterRegistry made = registry;
+        if (made == null) {
+            synchronized (this) {
+                made = registry;
+                if (made == null) {
+                    made = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+                    registry = made;
+                }
+            }
+        }
+        return made;
     }
 
     /** The agent's role (label {@code role}). */
@@ -41,45 +55,45 @@ public final class AgentMetrics {
     public void llmCall(String model, long inputTokens, long outputTokens, BigDecimal costUsd, Duration latency) {
         String m = model == null || model.isBlank() ? "unknown" : model;
         Counter.builder("agent.llm.calls").description("LLM calls").tags("role", role, "model", m)
-                .register(registry).increment();
+                .register(prometheus()).increment();
         Counter.builder("agent.llm.input.tokens").description("prompt tokens").tags("role", role, "model", m)
-                .register(registry).increment(inputTokens);
+                .register(prometheus()).increment(inputTokens);
         Counter.builder("agent.llm.output.tokens").description("completion tokens").tags("role", role, "model", m)
-                .register(registry).increment(outputTokens);
+                .register(prometheus()).increment(outputTokens);
         Counter cost = Counter.builder("agent.llm.cost.dollars").description("USD spent (known prices only)")
-                .tags("role", role, "model", m).register(registry);
+                .tags("role", role, "model", m).register(prometheus());
         if (costUsd != null) {
             cost.increment(costUsd.doubleValue());
         }
         Timer.builder("agent.llm.latency").description("LLM call latency").tags("role", role, "model", m)
-                .register(registry).record(latency);
+                .register(prometheus()).record(latency);
     }
 
     /** One tool call; status is {@code ok} or {@code error}. */
     public void toolCall(String tool, boolean ok) {
         Counter.builder("agent.tool.calls").description("tool calls")
-                .tags("role", role, "tool", tool, "status", ok ? "ok" : "error").register(registry).increment();
+                .tags("role", role, "tool", tool, "status", ok ? "ok" : "error").register(prometheus()).increment();
     }
 
     /** One chat message taken in ({@link #IN}) or published ({@link #OUT}). */
     public void message(String direction) {
         Counter.builder("agent.messages").description("chat messages").tags("role", role, "direction", direction)
-                .register(registry).increment();
+                .register(prometheus()).increment();
     }
 
     /** One halt this agent declared; reason is hops, loop, cost or tokens. */
     public void halt(String reason) {
         Counter.builder("agent.halts").description("team halts declared by this agent")
-                .tags("role", role, "reason", reason.toLowerCase(Locale.ROOT)).register(registry).increment();
+                .tags("role", role, "reason", reason.toLowerCase(Locale.ROOT)).register(prometheus()).increment();
     }
 
     /** The registry (tests, extra meters). */
     public MeterRegistry registry() {
-        return registry;
+        return prometheus();
     }
 
     /** Every series in the Prometheus text format (what {@code /metrics} serves). */
     public String scrape() {
-        return registry.scrape();
+        return prometheus().scrape();
     }
 }
