@@ -5,6 +5,13 @@ import dev.minilab.provisioning.ports.ApprovalGate;
 import dev.minilab.provisioning.ports.InventorySource;
 import dev.minilab.provisioning.tool.AgentProvisioning;
 import dev.minilab.runtime.agent.AgentSpec;
+import dev.minilab.runtime.approval.PlanReviews;
+import dev.minilab.runtime.discipline.DisciplineSettings;
+import dev.minilab.runtime.discipline.GuardedChatModel;
+import dev.minilab.runtime.discipline.TeamDiscipline;
+import dev.minilab.runtime.loop.ContextBudget;
+import dev.minilab.runtime.loop.TokenEstimator;
+import dev.minilab.runtime.metrics.AgentMetrics;
 import dev.minilab.runtime.agent.TeamAgent;
 import dev.minilab.runtime.bus.TeamBus;
 import dev.minilab.runtime.config.MiniLabConfig;
@@ -36,21 +43,42 @@ public final class AgentAssembly {
      */
     public static TeamAgent assemble(Role role, MiniLabConfig config, String prompt, TeamBus bus, ChatModel model,
                                      String modelName) {
+        return assembleWithGuardrails(role, config, prompt, bus, model, modelName).agent();
+    }
+
+    /** An assembled agent with its guardrails (hop limit, loop breaker, budget, metrics). */
+    public record Assembled(TeamAgent agent, TeamDiscipline discipline) { }
+
+    /**
+     * Builds the agent for {@code role} with the guardrails of README "Guardrails" read from the config; the
+     * User's answerer (Architect_Zero) also starts listening for halts to report.
+     */
+    public static Assembled assembleWithGuardrails(Role role, MiniLabConfig config, String prompt, TeamBus bus,
+                                                   ChatModel model, String modelName) {
+        DisciplineSettings guardrails = DisciplineSettings.fromEnv(config.env());
         Toolbox toolbox = new Toolbox(ToolboxSettings.fromEnv(config.workspace(), config.env()),
                 Redactor.fromEnv(config.env()));
         // The toolbox's redactor also knows every line of the SSH key file: use it for the bus and the logs too.
         Redactor redactor = toolbox.redactor();
         String name = role.displayName();
+        TeamDiscipline discipline = new TeamDiscipline(name, Role.ARCHITECT_ZERO.displayName(), Role.names(),
+                guardrails, bus, new AgentMetrics(name), redactor::redact);
+        PlanReviews reviews = new PlanReviews(name, guardrails.approver(), bus, redactor::redact);
         ExecutionLog log = new ExecutionLog(name, config.workspace().resolve("docs"), redactor::redact);
         UsageMeter usage = new UsageMeter(bus, name);
         // provision(spec): until the approval gate and the Proxmox inventory land, the spec is the approval and the
         // diagnosis sees no live inventory on the real target (AgentProvisioning names both integration points).
         Tool provision = AgentProvisioning.tool(config, name, bus, log, usage, model, modelName,
                 ApprovalGate.specIsApproval(), InventorySource.none());
-        ReActLoop loop = new ReActLoop(name, model, modelName, RoleTools.forRole(role, toolbox, provision),
-                LoopSettings.defaults(config.maxSteps(), role == Role.ARCHITECT_ZERO), redactor::redact);
+        ReActLoop loop = new ReActLoop(name, new GuardedChatModel(model, modelName, discipline), modelName,
+                RoleTools.forRole(role, toolbox, new RoleTools.Guardrails(guardrails.mode(), discipline, reviews),
+                        provision),
+                LoopSettings.defaults(config.maxSteps(), role == Role.ARCHITECT_ZERO), redactor::redact,
+                new ContextBudget(guardrails.contextBudgetTokens(), new TokenEstimator()));
         AgentSpec spec = new AgentSpec(name, prompt, role.escalationTarget(), config.historyWindow(),
                 AgentMain.version());
-        return new TeamAgent(spec, bus, Role.addressing(), loop, log, redactor::redact, usage);
+        TeamAgent agent = new TeamAgent(spec, bus, Role.addressing(), loop, log, redactor::redact, usage, discipline);
+        discipline.start();
+        return new Assembled(agent, discipline);
     }
 }

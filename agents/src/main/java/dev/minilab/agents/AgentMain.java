@@ -8,6 +8,11 @@ import dev.minilab.runtime.bus.BusSettings;
 import dev.minilab.runtime.bus.TeamBus;
 import dev.minilab.runtime.config.ConfigException;
 import dev.minilab.runtime.config.MiniLabConfig;
+import dev.minilab.runtime.discipline.DisciplineSettings;
+import dev.minilab.runtime.discipline.Mode;
+import dev.minilab.runtime.metrics.MetricsServer;
+import dev.minilab.runtime.metrics.MetricsSettings;
+import dev.minilab.runtime.metrics.PushGateway;
 import dev.minilab.runtime.llm.ChatModels;
 import dev.minilab.runtime.llm.LlmSettings;
 import dev.minilab.runtime.security.SignatureGuard;
@@ -61,6 +66,8 @@ public final class AgentMain {
         MiniLabConfig config;
         String prompt;
         SignatureGuard guard;
+        DisciplineSettings guardrails;
+        MetricsSettings metricsSettings;
         try {
             env = MiniLabConfig.load(processEnv, cwd);
             config = MiniLabConfig.from(env, cwd);
@@ -69,6 +76,8 @@ public final class AgentMain {
             prompt = Prompts.load(role, Prompts.searchPath(config.get("MINILAB_PROMPTS"), config.workspace(),
                     config.get("MINILAB_HOME")));
             guard = SignatureGuard.fromEnv(env, role.displayName());
+            guardrails = DisciplineSettings.fromEnv(env);
+            metricsSettings = MetricsSettings.fromEnv(env, role.displayName(), role.ordinal());
         } catch (ConfigException e) {
             err.println("minilab-agent: " + e.getMessage());
             return EXIT_USAGE;
@@ -91,10 +100,33 @@ public final class AgentMain {
             log.warn("OPENAI_API_KEY is not set and OPENAI_API_BASE is OpenAI: every LLM call will fail. Set "
                     + "OPENAI_API_KEY in .env, or point OPENAI_API_BASE at a local server (e.g. Ollama).");
         }
-        TeamAgent agent = AgentAssembly.assemble(role, config, prompt, bus, chatModel, model);
+        AgentAssembly.Assembled assembled = AgentAssembly.assembleWithGuardrails(role, config, prompt, bus, chatModel,
+                model);
+        TeamAgent agent = assembled.agent();
+        MetricsServer metricsServer = null;
+        if (metricsSettings.port().isPresent()) {
+            try {
+                metricsServer = MetricsServer.start(assembled.discipline().metrics(), new java.net.InetSocketAddress(
+                        metricsSettings.host(), metricsSettings.port().getAsInt()));
+                log.info("Metrics at http://{}:{}/metrics", metricsSettings.host(), metricsServer.port());
+            } catch (java.io.UncheckedIOException e) {
+                err.println("minilab-agent " + name + ": " + e.getMessage());
+                bus.close();
+                return EXIT_USAGE;
+            }
+        }
+        PushGateway push = metricsSettings.pushGateway() == null ? null
+                : PushGateway.start(assembled.discipline().metrics(), metricsSettings.pushGateway());
+        MetricsServer servedMetrics = metricsServer;
         CountDownLatch stopped = new CountDownLatch(1);
         Heartbeat heartbeat = Heartbeat.start(agent, bus, config.get("MINILAB_HEALTH_FILE").map(Path::of));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (push != null) {
+                push.close();
+            }
+            if (servedMetrics != null) {
+                servedMetrics.close();
+            }
             heartbeat.close();
             agent.close();
             bus.close();
@@ -107,6 +139,19 @@ public final class AgentMain {
             log.warn(guard.startupNotice());
         }
         log.info("{} uses model {} at {}; workspace {}", name, model, config.apiBase(), config.workspace());
+        log.info("Guardrails: MAX_HOPS={}, MAX_COST_USD={}, MAX_TOKENS={}, CONTEXT_BUDGET_TOKENS={}, MINILAB_MODE={}; "
+                + "APPROVER={}; price of {}: {}", guardrails.maxHops(), guardrails.maxCostUsd(), guardrails.maxTokens(),
+                guardrails.contextBudgetTokens(), guardrails.mode().wire(), guardrails.approver().wire(), model,
+                guardrails.prices().priceOf(model).map(p -> "$" + p + " per 1M input:output tokens")
+                        .orElse("unknown (tokens are counted, dollars are not; set LLM_PRICES)"));
+        if (!guard.signing()) {
+            log.warn("The approval gate cannot authenticate verdicts on an unsigned team: anyone who can write to "
+                    + "Redis could approve a plan. Create keys with ./minilab keys (./minilab up does it) to sign them.");
+        }
+        if (guardrails.mode() == Mode.PLAN_ONLY) {
+            log.warn("PLAN-ONLY MODE: terraform apply/destroy are refused, ansible runs only with --check --diff, "
+                    + "run_ssh and run_shell accept only read-only commands");
+        }
         out.println(name + " " + READY);
         out.flush();
         try {

@@ -47,7 +47,8 @@ final class RedisAclFiles {
                     created.add(sender);
                 }
                 String password = Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
-                lines.add(RedisAcl.userLine(sender, password, keys, "User".equals(sender)));
+                lines.add(RedisAcl.userLine(sender, password, keys, "User".equals(sender),
+                        dev.minilab.runtime.discipline.DisciplineKeys.of(keys).all()));
             }
             Path acl = dir.resolve(ACL_FILE);
             Files.deleteIfExists(acl);

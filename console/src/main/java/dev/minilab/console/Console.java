@@ -14,6 +14,7 @@ import dev.minilab.console.session.ConversationLog;
 import dev.minilab.console.status.StatusBoard;
 import dev.minilab.console.status.StatusView;
 import dev.minilab.console.status.UsageReport;
+import dev.minilab.runtime.discipline.DisciplineSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,10 +49,16 @@ public final class Console implements ConsoleBus.Listener {
      * @param clearWait       how long CLEAR waits for the agents' "halted" confirmations
      * @param zone            time zone for displayed times
      */
-    public record Options(boolean echoOwnMessages, Duration clearWait, ZoneId zone) {
+    public record Options(boolean echoOwnMessages, Duration clearWait, ZoneId zone, DisciplineSettings guardrails) {
         public Options {
             Objects.requireNonNull(clearWait, "clearWait");
             Objects.requireNonNull(zone, "zone");
+            Objects.requireNonNull(guardrails, "guardrails");
+        }
+
+        /** Options with the default guardrails (prices and limits of README "Guardrails"). */
+        public Options(boolean echoOwnMessages, Duration clearWait, ZoneId zone) {
+            this(echoOwnMessages, clearWait, zone, DisciplineSettings.defaults());
         }
     }
 
@@ -144,8 +151,9 @@ public final class Console implements ConsoleBus.Listener {
                     l.count(), options.zone()));
             case Input.Cost ignored -> {
                 List<String> lines = new ArrayList<>();
-                lines.add("Token usage (hash agent_usage):");
-                lines.addAll(UsageReport.format(UsageReport.parse(bus.usage())));
+                lines.add("Token usage and cost (hash agent_usage; USD from the built-in prices and LLM_PRICES):");
+                lines.addAll(UsageReport.format(UsageReport.parse(bus.usage()), options.guardrails().prices()));
+                lines.addAll(UsageReport.request(bus.requestState(), options.guardrails()));
                 out.info(lines);
             }
             case Input.Verbose v -> {
@@ -155,6 +163,16 @@ public final class Console implements ConsoleBus.Listener {
                 out.info("verbose (think feed) is " + (verbose ? "on" : "off"));
             }
             case Input.History h -> history(h.count());
+            case Input.Approve approve -> {
+                String text = bus.planVerdict(approve.planId(), true, "");
+                log.note("/approve " + approve.planId() + ": " + text);
+                out.info(text);
+            }
+            case Input.Reject reject -> {
+                String text = bus.planVerdict(reject.planId(), false, reject.why());
+                log.note("/reject " + reject.planId() + ": " + text);
+                out.info(text);
+            }
         }
         return true;
     }

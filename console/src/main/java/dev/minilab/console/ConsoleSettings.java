@@ -3,6 +3,7 @@ package dev.minilab.console;
 import dev.minilab.runtime.bus.BusKeys;
 import dev.minilab.runtime.bus.BusSettings;
 import dev.minilab.runtime.config.MiniLabConfig;
+import dev.minilab.runtime.discipline.DisciplineSettings;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,9 +30,15 @@ public record ConsoleSettings(MiniLabConfig config, boolean forcePlain, boolean 
     /** Reads the settings from the merged environment; throws ConfigException naming a malformed variable. */
     public static ConsoleSettings from(Map<String, String> env, Path currentDir) {
         MiniLabConfig config = MiniLabConfig.from(env, currentDir);
+        DisciplineSettings.fromEnv(config.env()); // MINILAB_MODE, LLM_PRICES, MAX_*: fail at start when malformed
         String plain = config.get("MINILAB_CONSOLE_PLAIN", "").toLowerCase(Locale.ROOT);
         return new ConsoleSettings(config, plain.equals("1") || plain.equals("true") || plain.equals("yes"),
                 config.get("NO_COLOR").isPresent());
+    }
+
+    /** The team's guardrails as the agents read them from the same .env (mode, prices, limits). */
+    public DisciplineSettings guardrails() {
+        return DisciplineSettings.fromEnv(config.env());
     }
 
     public Path workspace() {

@@ -36,9 +36,11 @@ final class PipeSession {
                    Duration waitReply, InputStream in, PrintStream out, PrintStream err) {
         PlainOutput output = new PlainOutput(out);
         Console console = new Console(bus, output, log, new ExecutionLogReader(settings.workspace()),
-                new StatusBoard(clock), new Console.Options(true, Duration.ofSeconds(5), ZoneId.systemDefault()));
+                new StatusBoard(clock), new Console.Options(true, Duration.ofSeconds(5), ZoneId.systemDefault(),
+                settings.guardrails()));
         console.start();
-        err.println("MiniLab console (plain mode): connected to Redis at " + settings.redisEndpoint()
+        err.println("MiniLab console (plain mode, mode " + settings.guardrails().mode().wire() + "): connected to "
+                + "Redis at " + settings.redisEndpoint()
                 + "; conversation log: " + log.path());
         err.println("MiniLab console: " + signing);
         err.flush();

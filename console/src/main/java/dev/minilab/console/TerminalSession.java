@@ -51,6 +51,7 @@ final class TerminalSession {
                     Map.of(LineReader.HISTORY_FILE, history, LineReader.HISTORY_SIZE, 2000));
             reader.setHistory(new DefaultHistory(reader));
             reader.setCompleter(new StringsCompleter("/help", "/status", "/log", "/cost", "/verbose", "/history",
+                    "/approve", "/reject",
                     "STOP", "CLEAR", "exit", "quit", "@Architect_Zero", "@DevOps_Builder",
                     "@Security_Sentinel", "@QA_Tester"));
             reader.setOpt(LineReader.Option.DISABLE_EVENT_EXPANSION);
@@ -58,9 +59,10 @@ final class TerminalSession {
             reader.unsetOpt(LineReader.Option.INSERT_TAB);
             MessageFormatter formatter = new MessageFormatter(ZoneId.systemDefault(), !settings.noColor());
             StatusBoard board = new StatusBoard(clock);
+            board.mode(settings.guardrails().mode().wire());
             TerminalOutput output = new TerminalOutput(reader, formatter, board);
             Console console = new Console(bus, output, log, new ExecutionLogReader(settings.workspace()), board,
-                    new Console.Options(false, Duration.ofSeconds(5), ZoneId.systemDefault()));
+                    new Console.Options(false, Duration.ofSeconds(5), ZoneId.systemDefault(), settings.guardrails()));
             ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "console-status");
                 t.setDaemon(true);
@@ -70,7 +72,8 @@ final class TerminalSession {
                 output.statusChanged();
                 console.start();
                 output.info(java.util.List.of(
-                        "MiniLab console: connected to Redis at " + settings.redisEndpoint() + ", workspace " + settings.workspace(),
+                        "MiniLab console (mode " + settings.guardrails().mode().wire() + "): connected to Redis at "
+                                + settings.redisEndpoint() + ", workspace " + settings.workspace(),
                         "conversation log: " + log.path(),
                         signing,
                         "Type a request for the team, or /help. STOP halts the team, exit leaves."));

@@ -49,21 +49,24 @@ public final class ContextBuilder {
         StringBuilder text = new StringBuilder();
         text.append("You are ").append(agentName).append(".\n\n").append(systemPrompt.strip()).append('\n');
         if (!pinned.isEmpty()) {
+            // The first request is the session's goal (LESSONS row 15): it always stays; then the newest that fit.
+            String first = "- " + pinned.getFirst().timestamp() + ": " + pinned.getFirst().content().strip();
             List<String> lines = new ArrayList<>();
-            int used = 0;
+            int used = first.length();
             int omitted = 0;
-            for (int i = pinned.size() - 1; i >= 0; i--) {
+            for (int i = pinned.size() - 1; i >= 1; i--) {
                 String line = "- " + pinned.get(i).timestamp() + ": " + pinned.get(i).content().strip();
-                if (used + line.length() > PINNED_BUDGET_CHARS && !lines.isEmpty()) {
-                    omitted = i + 1;
+                if (used + line.length() > PINNED_BUDGET_CHARS) {
+                    omitted = i;
                     break;
                 }
                 lines.addFirst(line);
                 used += line.length();
             }
             text.append("\n## The User's requests in this session (pinned, oldest first)\n");
+            text.append(first).append('\n');
             if (omitted > 0) {
-                text.append("(").append(omitted).append(" older requests omitted for length)\n");
+                text.append("(").append(omitted).append(" later requests omitted for length)\n");
             }
             lines.forEach(line -> text.append(line).append('\n'));
         }

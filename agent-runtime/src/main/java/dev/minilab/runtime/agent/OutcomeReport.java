@@ -40,6 +40,7 @@ record OutcomeReport(String agent, String escalateTo, Path logPath) {
             case TurnOutcome.LlmFailed failed -> escalate("llm failed", "I could not reach my LLM: "
                     + failed.error() + ". Check OPENAI_API_BASE, OPENAI_API_KEY and the model name (LLM_MODEL / "
                     + "LLM_MODEL_<ROLE>) in .env.");
+            case TurnOutcome.Halted halted -> new Report("halted", halted.reason(), Optional.empty());
             case TurnOutcome.Stopped stopped ->
                     new Report("stopped", "cancelled by the User's STOP/CLEAR", Optional.empty());
         };

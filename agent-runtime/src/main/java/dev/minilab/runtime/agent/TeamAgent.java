@@ -77,9 +77,17 @@ public final class TeamAgent implements BusListener, AutoCloseable {
     /** Highest seq received (live or from the history); guarded by {@code lock}. */
     private long highestSeq;
     private final ProgressLedger progress;
+    private final AgentHooks hooks;
 
     public TeamAgent(AgentSpec spec, TeamBus bus, Addressing addressing, ReActLoop loop, ExecutionLog log,
                      UnaryOperator<String> redactor, UsageMeter usage) {
+        this(spec, bus, addressing, loop, log, redactor, usage, AgentHooks.NONE);
+    }
+
+    /** As above, with the team's guardrails looking in through {@code hooks}. */
+    public TeamAgent(AgentSpec spec, TeamBus bus, Addressing addressing, ReActLoop loop, ExecutionLog log,
+                     UnaryOperator<String> redactor, UsageMeter usage, AgentHooks hooks) {
+        this.hooks = java.util.Objects.requireNonNull(hooks, "hooks");
         this.spec = spec;
         this.bus = bus;
         this.addressing = addressing;
@@ -130,6 +138,9 @@ public final class TeamAgent implements BusListener, AutoCloseable {
             control(command, message.seq());
             return false;
         }
+        if (message.kind() == MessageKind.CHAT) {
+            hooks.received(message);
+        }
         synchronized (lock) {
             // Updated in the same critical section as the queue, so a saved progress never passes a queued message.
             highestSeq = Math.max(highestSeq, message.seq());
@@ -151,6 +162,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
                 return false;
             }
             queue.add(message);
+            hooks.queued(message);
             agentLog.info("Queued a message from {} (seq {}, {} waiting)", message.sender(), message.seq(),
                     queue.size());
             return true;
@@ -275,6 +287,12 @@ public final class TeamAgent implements BusListener, AutoCloseable {
     }
 
     private void runTurn(Message trigger, Cancellation cancellation) {
+        java.util.Optional<String> refused = hooks.refuseTurn(trigger);
+        if (refused.isPresent()) {
+            agentLog.info("Not taking a turn for {}'s message (seq {}): {}", trigger.sender(), trigger.seq(),
+                    refused.get());
+            return;
+        }
         log.startTurn(trigger.sender(), trigger.content());
         List<ChatMessage> context = contextBuilder.build(bus.pinnedRequirements(),
                 bus.history(spec.historyWindow()), spec.historyWindow(), trigger);
@@ -297,6 +315,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
 
     private void publishQuietly(Message message) {
         try {
+            hooks.publishing(message);
             bus.publish(message.withContent(redactor.apply(message.content())));
         } catch (RuntimeException e) {
             agentLog.error("Could not publish to the bus (the message is in the execution log): {}", e.getMessage());
@@ -354,6 +373,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         @Override
         public void toolCalled(String tool, String arguments, ToolResult result) {
             log.toolCall(tool, arguments, result);
+            hooks.toolCalled(tool, result);
             agentLog.info("{} → {}{} in {} ms", tool, result.status(),
                     result.processExitCode().isPresent() ? " (exit " + result.exitCode() + ")" : "",
                     result.duration().toMillis());

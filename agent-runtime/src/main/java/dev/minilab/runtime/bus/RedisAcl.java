@@ -23,7 +23,9 @@ public final class RedisAcl {
      */
     static final List<String> COMMANDS = List.of("ping", "hello", "auth", "select", "echo",
             "client|setname", "incr", "get", "rpush", "ltrim", "lrange", "llen", "publish", "subscribe",
-            "unsubscribe", "hset", "hget", "hgetall", "multi", "exec", "discard");
+            "unsubscribe", "hset", "hget", "hgetall", "multi", "exec", "discard",
+            // the guardrails (issue 9): request_state counters and plan records, partly updated by Lua scripts
+            "eval", "evalsha", "hincrby", "hincrbyfloat", "hsetnx", "hexists", "hkeys", "hdel");
 
     private RedisAcl() {
     }
@@ -39,10 +41,19 @@ public final class RedisAcl {
      * @param mayClear whether the user may delete the conversation (the console's CLEAR)
      */
     public static String userLine(String sender, String password, BusKeys keys, boolean mayClear) {
+        return userLine(sender, password, keys, mayClear, List.of());
+    }
+
+    /** As above, with more keys the user may use (e.g. the guardrails' {@code request_state}). */
+    public static String userLine(String sender, String password, BusKeys keys, boolean mayClear,
+                                  List<String> extraKeys) {
         StringBuilder line = new StringBuilder("user ").append(username(sender)).append(" on #")
                 .append(sha256(password)).append(" resetkeys resetchannels");
         for (String key : List.of(keys.history(), keys.sequence(), keys.requirements(), keys.status(), keys.usage(),
                 keys.progress())) {
+            line.append(" ~").append(key);
+        }
+        for (String key : extraKeys) {
             line.append(" ~").append(key);
         }
         line.append(" &").append(keys.channel()).append(" &").append(keys.thinkChannel()).append(" -@all");

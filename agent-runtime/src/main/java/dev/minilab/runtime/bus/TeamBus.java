@@ -102,6 +102,11 @@ public final class TeamBus implements AutoCloseable {
         return settings.keys();
     }
 
+    /** The guard that signs what this bus publishes and checks what it receives (the approval gate verifies with it). */
+    public MessageGuard guard() {
+        return guard;
+    }
+
     /**
      * Publishes {@code message}: assigns its seq, stores chat messages in the history window, sends it on the channel.
      *

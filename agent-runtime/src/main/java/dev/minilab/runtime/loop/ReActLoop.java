@@ -59,11 +59,19 @@ public final class ReActLoop implements AutoCloseable {
     private final Map<String, Tool> tools = new LinkedHashMap<>();
     private final LoopSettings settings;
     private final UnaryOperator<String> redactor;
+    private final ContextBudget contextBudget;
     private final ExecutorService llmCalls = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService progressTimer;
 
     public ReActLoop(String agentName, ChatModel model, String modelName, List<Tool> tools, LoopSettings settings,
                      UnaryOperator<String> redactor) {
+        this(agentName, model, modelName, tools, settings, redactor, ContextBudget.unbounded());
+    }
+
+    /** As above, with every request trimmed to {@code contextBudget} (CONTEXT_BUDGET_TOKENS). */
+    public ReActLoop(String agentName, ChatModel model, String modelName, List<Tool> tools, LoopSettings settings,
+                     UnaryOperator<String> redactor, ContextBudget contextBudget) {
+        this.contextBudget = Objects.requireNonNull(contextBudget, "contextBudget");
         this.agentName = Objects.requireNonNull(agentName, "agentName");
         this.model = Objects.requireNonNull(model, "model");
         this.modelName = modelName;
@@ -106,10 +114,12 @@ public final class ReActLoop implements AutoCloseable {
             }
             ChatResponse response;
             try {
-                response = callModel(ChatRequest.builder().messages(messages).toolSpecifications(specifications)
-                        .build(), cancellation);
+                response = callModel(ChatRequest.builder().messages(contextBudget.fit(messages, specifications))
+                        .toolSpecifications(specifications).build(), cancellation);
             } catch (CancelledException e) {
                 return new TurnOutcome.Stopped();
+            } catch (TurnRefusedException e) {
+                return new TurnOutcome.Halted(e.reason());
             } catch (RuntimeException e) {
                 if (cancellation.isCancelled()) {
                     return new TurnOutcome.Stopped();

@@ -28,6 +28,12 @@ public sealed interface TurnOutcome {
     /** The LLM could not be called (after the client's retries). */
     record LlmFailed(String error) implements TurnOutcome { }
 
+    /**
+     * The team's guardrails refused the next LLM call (budget spent, request halted, a question to the User open);
+     * the agent publishes nothing for the turn: the runtime's report to the User covers it.
+     */
+    record Halted(String reason) implements TurnOutcome { }
+
     /** STOP or CLEAR cancelled the turn; nothing is published for it. */
     record Stopped() implements TurnOutcome { }
 }

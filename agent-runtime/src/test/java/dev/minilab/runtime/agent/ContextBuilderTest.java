@@ -87,7 +87,7 @@ class ContextBuilderTest {
     }
 
     @Test
-    void pinnedRequestsBeyondTheBudgetKeepTheNewestAndSaySo() {
+    void pinnedRequestsBeyondTheBudgetKeepTheFirstAndTheNewestAndSaySo() {
         List<Message> pinned = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             pinned.add(Message.chat("User", "request " + i + " " + "x".repeat(400)));
@@ -96,7 +96,10 @@ class ContextBuilderTest {
         String system = ((SystemMessage) builder.build(pinned, List.of(), 80, Message.chat("User", "go"))
                 .getFirst()).text();
 
-        assertThat(system).contains("request 49").doesNotContain("request 0 ").contains("older requests omitted");
+        assertThat(system).contains("request 49").contains("request 0 ").doesNotContain("request 1 ")
+                .contains("later requests omitted");
+        assertThat(system.indexOf("request 0 ")).isLessThan(system.indexOf("omitted"));
+        assertThat(system.indexOf("omitted")).isLessThan(system.indexOf("request 49"));
     }
 
     @Test

@@ -34,6 +34,19 @@ public interface ConsoleBus extends AutoCloseable {
     /** The usage hash {@code agent_usage}: {@code role|model} → JSON {@code {"input","output","calls"}}. */
     Map<String, String> usage();
 
+    /**
+     * Gives the User's verdict on a terraform plan (a signed User message the approval gate checks); returns what
+     * happened, for the console to print.
+     */
+    default String planVerdict(String planId, boolean approved, String why) {
+        throw new UnsupportedOperationException("this console bus cannot give plan verdicts");
+    }
+
+    /** The guardrails' hash {@code request_state} (hops, tokens, dollars of the current request); empty if none. */
+    default Map<String, String> requestState() {
+        return Map.of();
+    }
+
     @Override
     void close();
 

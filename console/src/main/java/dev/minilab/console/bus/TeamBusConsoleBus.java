@@ -1,5 +1,8 @@
 package dev.minilab.console.bus;
 
+import dev.minilab.runtime.approval.Approver;
+import dev.minilab.runtime.approval.PlanReviews;
+import dev.minilab.runtime.approval.Verdict;
 import dev.minilab.runtime.bus.BusListener;
 import dev.minilab.runtime.bus.ControlCommand;
 import dev.minilab.runtime.bus.Message;
@@ -13,10 +16,27 @@ import java.util.Map;
 public final class TeamBusConsoleBus implements ConsoleBus {
 
     private final TeamBus bus;
+    private final PlanReviews reviews;
 
     /** Wraps a connected bus; closing this closes it. */
     public TeamBusConsoleBus(TeamBus bus) {
+        this(bus, Approver.SECURITY);
+    }
+
+    /** As above; {@code approver} is APPROVER (for /approve and /reject). */
+    public TeamBusConsoleBus(TeamBus bus, Approver approver) {
         this.bus = bus;
+        this.reviews = new PlanReviews(Message.USER, approver, bus, text -> text);
+    }
+
+    @Override
+    public String planVerdict(String planId, boolean approved, String why) {
+        PlanReviews.Outcome outcome = reviews.review(planId, approved ? Verdict.APPROVED : Verdict.CHANGES_REQUESTED,
+                why);
+        return switch (outcome) {
+            case PlanReviews.Outcome.Recorded recorded -> recorded.text();
+            case PlanReviews.Outcome.Refused refused -> throw new IllegalStateException(refused.reason());
+        };
     }
 
     @Override
@@ -69,6 +89,11 @@ public final class TeamBusConsoleBus implements ConsoleBus {
     @Override
     public Map<String, String> usage() {
         return bus.usage();
+    }
+
+    @Override
+    public Map<String, String> requestState() {
+        return bus.commands().hgetall(dev.minilab.runtime.discipline.DisciplineKeys.of(bus.keys()).requestState());
     }
 
     @Override

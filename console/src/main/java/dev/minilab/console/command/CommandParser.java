@@ -29,12 +29,16 @@ public final class CommandParser {
             "CLEAR               STOP, then wipe the conversation history; confirms which agents reset",
             "/status             what each agent is doing",
             "/log <role> [n]     last n tool calls of a role's execution log (default " + DEFAULT_LOG_ENTRIES + ")",
-            "/cost               tokens used per agent and model, and the session total",
+            "/cost               tokens and dollars per agent and model, and this request against its limits",
+            "/approve <plan_id>  approve a terraform plan (APPROVER=user, or after 3 rounds of changes)",
+            "/reject <plan_id> <why>  send a plan back with your reasons",
             "/verbose on|off     show or hide the agents' think feed",
             "/history [n]        last n messages of the conversation (default " + DEFAULT_HISTORY + ")",
             "/help               this list",
             "exit, quit          leave the console (the team keeps running)",
             "//text              send a message that starts with /");
+
+    private static final java.util.regex.Pattern PLAN_ID = java.util.regex.Pattern.compile("[0-9a-fA-F]{16}");
 
     private CommandParser() {
     }
@@ -72,6 +76,13 @@ public final class CommandParser {
             case "log", "logs" -> parseLog(words);
             case "verbose" -> parseVerbose(words);
             case "history" -> parseHistory(words);
+            case "approve" -> words.length == 2 && PLAN_ID.matcher(words[1]).matches()
+                    ? new Input.Approve(words[1].toLowerCase(Locale.ROOT))
+                    : new Input.Invalid("usage: /approve <plan_id> — the 16 hex digits of the plan's status line");
+            case "reject" -> words.length >= 3 && PLAN_ID.matcher(words[1]).matches()
+                    ? new Input.Reject(words[1].toLowerCase(Locale.ROOT),
+                            trimmed.substring(trimmed.indexOf(words[1]) + words[1].length()).strip())
+                    : new Input.Invalid("usage: /reject <plan_id> <why> — say what must change");
             default -> new Input.Unknown("/" + words[0]);
         };
     }

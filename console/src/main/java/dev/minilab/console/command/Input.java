@@ -62,6 +62,21 @@ public sealed interface Input {
         }
     }
 
+    /** {@code /approve <plan_id>}: the User's APPROVED verdict on a terraform plan (APPROVER=user or escalated). */
+    record Approve(String planId) implements Input {
+        public Approve {
+            Objects.requireNonNull(planId, "planId");
+        }
+    }
+
+    /** {@code /reject <plan_id> <why>}: the User's CHANGES_REQUESTED verdict, with the reasons. */
+    record Reject(String planId, String why) implements Input {
+        public Reject {
+            Objects.requireNonNull(planId, "planId");
+            Objects.requireNonNull(why, "why");
+        }
+    }
+
     /** A {@code /command} the console does not know; never sent to the team. */
     record Unknown(String command) implements Input {
     }

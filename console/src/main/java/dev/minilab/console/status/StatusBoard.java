@@ -47,6 +47,19 @@ public final class StatusBoard {
         this.clock = clock;
     }
 
+    /** MINILAB_MODE as the status bar shows it ({@code normal}, {@code plan-only}). */
+    private volatile String mode = "normal";
+
+    /** Sets the mode the status bar shows. */
+    public void mode(String newMode) {
+        mode = newMode;
+    }
+
+    /** The mode the status bar shows. */
+    public String mode() {
+        return mode;
+    }
+
     /** Updates the derived picture from one channel message. */
     public synchronized void onMessage(Message message) {
         Instant at = message.timestamp();

@@ -40,7 +40,10 @@ public final class StatusView {
     public static AttributedString bar(StatusBoard board, MessageFormatter formatter, int width) {
         List<AgentState> states = board.snapshot();
         List<String> heads = new ArrayList<>();
-        int used = 3 * (states.size() - 1);
+        // Only a mode other than normal takes room in the bar (the first line always names the mode).
+        boolean planOnly = !"normal".equals(board.mode());
+        String modeHead = planOnly ? board.mode().toUpperCase(java.util.Locale.ROOT) : "";
+        int used = 3 * (states.size() - 1) + (planOnly ? modeHead.length() + 3 : 0);
         for (AgentState s : states) {
             int bar = s.role().indexOf('_');
             String head = (bar > 0 ? s.role().substring(0, bar) : s.role()) + " " + s.state() + (board.isStale(s) ? "?" : "");
@@ -50,6 +53,10 @@ public final class StatusView {
         int left = Math.max(0, width - used);
         int withTask = (int) states.stream().filter(s -> !s.task().isEmpty()).count();
         AttributedStringBuilder b = new AttributedStringBuilder();
+        if (planOnly) {
+            b.style(AttributedStyle.BOLD.foreground(AttributedStyle.YELLOW)).append(modeHead)
+                    .style(AttributedStyle.DEFAULT.faint()).append(" | ");
+        }
         for (int i = 0; i < states.size(); i++) {
             AgentState s = states.get(i);
             if (i > 0) {

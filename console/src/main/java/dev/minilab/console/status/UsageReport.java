@@ -3,7 +3,13 @@ package dev.minilab.console.status;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.minilab.runtime.discipline.DisciplineSettings;
+import dev.minilab.runtime.llm.PriceTable;
+
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,13 +17,84 @@ import java.util.TreeMap;
 
 /**
  * The {@code /cost} answer from the {@code agent_usage} hash: field {@code <role>|<model>}, value JSON
- * {@code {"input":N,"output":N,"calls":N}}. Prints tokens per agent and model and the total; prices come later.
+ * {@code {"input":N,"output":N,"calls":N}}. Prints tokens and dollars per agent and model and the totals, and the
+ * current request against the guardrails' limits.
  */
 public final class UsageReport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private UsageReport() {
+    }
+
+    private static List<String> priced(Usage usage, PriceTable prices) {
+        List<String> out = new ArrayList<>();
+        String row = "  %-18s %-24s %12s %12s %12s %7s %14s";
+        out.add(String.format(row, "agent", "model", "input", "output", "total", "calls", "cost"));
+        long in = 0;
+        long outTokens = 0;
+        long calls = 0;
+        long unpriced = 0;
+        BigDecimal dollars = BigDecimal.ZERO;
+        for (Row r : usage.rows()) {
+            Optional<BigDecimal> cost = prices.cost(r.model(), r.input(), r.output());
+            out.add(String.format(row, r.role(), r.model(), String.format("%,d", r.input()),
+                    String.format("%,d", r.output()), String.format("%,d", r.input() + r.output()), r.calls(),
+                    cost.map(UsageReport::dollars).orElse("price unknown")));
+            in += r.input();
+            outTokens += r.output();
+            calls += r.calls();
+            if (cost.isPresent()) {
+                dollars = dollars.add(cost.get());
+            } else {
+                unpriced += r.input() + r.output();
+            }
+        }
+        out.add(String.format(row, "total", "", String.format("%,d", in), String.format("%,d", outTokens),
+                String.format("%,d", in + outTokens), calls, dollars(dollars)));
+        if (unpriced > 0) {
+            out.add(String.format("  (%,d tokens on models with an unknown price are not in the dollar total; set "
+                    + "LLM_PRICES=model=input:output USD per 1M tokens to price them)", unpriced));
+        }
+        return out;
+    }
+
+    /** The current request's hops, tokens and dollars against the limits, from hash {@code request_state}. */
+    public static List<String> request(Map<String, String> requestState, DisciplineSettings limits) {
+        if (requestState.isEmpty()) {
+            return List.of("  This request: nothing recorded yet (hash request_state is empty).");
+        }
+        long hops = number(requestState.get("hops"));
+        long tokens = number(requestState.get("tokens"));
+        BigDecimal cost;
+        try {
+            cost = new BigDecimal(requestState.getOrDefault("cost", "0").strip());
+        } catch (NumberFormatException e) {
+            cost = BigDecimal.ZERO;
+        }
+        List<String> out = new ArrayList<>();
+        out.add(String.format("  This request (since your last message): %d of MAX_HOPS %d hops, %,d of MAX_TOKENS %,d "
+                + "tokens, %s of MAX_COST_USD %s", hops, limits.maxHops(), tokens, limits.maxTokens(), dollars(cost),
+                dollars(limits.maxCostUsd())));
+        String halted = requestState.getOrDefault("halted", "");
+        if (!halted.isBlank()) {
+            out.add("  HALTED (" + halted + ") by " + requestState.getOrDefault("halted_by", "?")
+                    + ": send a message to start a new request.");
+        }
+        return out;
+    }
+
+    static String dollars(BigDecimal amount) {
+        return "$" + amount.setScale(amount.abs().compareTo(BigDecimal.ONE) < 0 ? 4 : 2, RoundingMode.HALF_UP)
+                .toPlainString();
+    }
+
+    private static long number(String text) {
+        try {
+            return text == null ? 0 : Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** One row: tokens of {@code role} on {@code model}. */
@@ -53,11 +130,21 @@ public final class UsageReport {
         return new Usage(rows, bad);
     }
 
-    /** The printed table. */
+    /** The printed table, tokens only. */
     public static List<String> format(Usage usage) {
+        return format(usage, null);
+    }
+
+    /**
+     * The printed table with a cost column: dollars per agent and model from {@code prices}, or "price unknown"
+     * (those tokens are counted, not priced). With {@code prices} null, tokens only.
+     */
+    public static List<String> format(Usage usage, PriceTable prices) {
         List<String> out = new ArrayList<>();
         if (usage.rows().isEmpty()) {
             out.add("No token usage recorded yet (hash agent_usage is empty: no agent has called its LLM since the last reset).");
+        } else if (prices != null) {
+            out.addAll(priced(usage, prices));
         } else {
             out.add(String.format("  %-18s %-24s %12s %12s %12s %7s", "agent", "model", "input", "output", "total", "calls"));
             long in = 0;

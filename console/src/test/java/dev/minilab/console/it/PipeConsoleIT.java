@@ -112,7 +112,7 @@ class PipeConsoleIT {
                     && console.out.stream().filter(l -> l.startsWith("  /status")).count() == 2);
             assertThat(console.out).anyMatch(l -> l.contains("DevOps_Builder") && l.contains("busy") && l.contains("terraform plan")
                     && l.contains("heartbeat"));
-            assertThat(console.out).anyMatch(l -> l.matches("\\s+DevOps_Builder\\s+gpt-5-mini\\s+1,200\\s+300\\s+1,500\\s+4"));
+            assertThat(console.out).anyMatch(l -> l.matches("\\s+DevOps_Builder\\s+gpt-5-mini\\s+1,200\\s+300\\s+1,500\\s+4\\s+\\$0\\.0009"));
             assertThat(console.out).anyMatch(l -> l.contains("run_shell") && l.contains("OK") && l.contains("exit 0")
                     && l.contains("curl -sf"));
             assertThat(console.out).contains("Unknown command /nonsense (not sent to the team). Commands:");

@@ -83,4 +83,15 @@ class StatusBoardTest {
         assertThat(bar.toString()).contains("Architect busy: User: a very").contains(" | ");
         assertThat(List.of(bar.toAnsi())).allMatch(s -> s.contains("\u001b["));
     }
+
+    @Test
+    void planOnlyModeLeadsTheStatusBar() {
+        board.mode("plan-only");
+        board.onMessage(at(Message.chat("User", "a very long request ".repeat(10)), 1));
+
+        var bar = StatusView.bar(board, new dev.minilab.console.render.MessageFormatter(ZoneOffset.UTC, true), 80);
+
+        assertThat(bar.toString()).startsWith("PLAN-ONLY | Architect busy");
+        assertThat(bar.columnLength()).isLessThanOrEqualTo(80);
+    }
 }

@@ -2,6 +2,10 @@ package dev.minilab.console.status;
 
 import org.junit.jupiter.api.Test;
 
+import dev.minilab.runtime.discipline.DisciplineSettings;
+import dev.minilab.runtime.llm.PriceTable;
+
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,6 +25,32 @@ class UsageReportTest {
         assertThat(usage.bad()).containsExactlyInAnyOrder("nobar", "DevOps_Builder|gpt-5-mini");
         assertThat(UsageReport.format(usage)).anyMatch(l -> l.matches("\\s+total\\s+110\\s+25\\s+135\\s+3"))
                 .anyMatch(l -> l.contains("skipped malformed"));
+    }
+
+    @Test
+    void costColumnShowsDollarsPerAgentAndModelAndPriceUnknownForUnpricedModels() {
+        UsageReport.Usage usage = UsageReport.parse(Map.of(
+                "DevOps_Builder|gpt-4o-mini", "{\"input\":1000000,\"output\":100000,\"calls\":3}",
+                "QA_Tester|llama3.1:8b", "{\"input\":10,\"output\":5,\"calls\":1}"));
+
+        List<String> lines = UsageReport.format(usage, PriceTable.builtIn());
+
+        // 1M × $0.15 + 0.1M × $0.60 per 1M tokens = $0.21
+        assertThat(lines).anyMatch(l -> l.matches("\\s+DevOps_Builder\\s+gpt-4o-mini\\s+1,000,000\\s+100,000\\s+"
+                + "1,100,000\\s+3\\s+\\$0\\.2100"))
+                .anyMatch(l -> l.matches("\\s+QA_Tester\\s+llama3\\.1:8b\\s+10\\s+5\\s+15\\s+1\\s+price unknown"))
+                .anyMatch(l -> l.matches("\\s+total\\s+1,000,010\\s+100,005\\s+1,100,015\\s+4\\s+\\$0\\.2100"))
+                .anyMatch(l -> l.contains("15 tokens on models with an unknown price"));
+    }
+
+    @Test
+    void requestLineShowsHopsTokensAndDollarsAgainstTheLimitsAndTheHalt() {
+        List<String> lines = UsageReport.request(Map.of("hops", "7", "tokens", "12345", "cost", "0.5",
+                "halted", "hops", "halted_by", "Architect_Zero"), DisciplineSettings.defaults());
+
+        assertThat(lines.getFirst()).contains("7 of MAX_HOPS 30 hops").contains("12,345 of MAX_TOKENS 3,000,000")
+                .contains("$0.5000 of MAX_COST_USD $5.00");
+        assertThat(lines.getLast()).contains("HALTED (hops) by Architect_Zero");
     }
 
     @Test

@@ -41,7 +41,8 @@ class DockerComposeFileTest {
     @Test
     void composeDefinesBrokerFourAgentsConsoleKeysAndTheLocalLlmProfile() {
         assertThat(names(services)).containsExactlyInAnyOrder("redis-broker", "keys", "ollama", "ollama-pull",
-                "agent-architect", "agent-devops", "agent-security", "agent-qa", "user-console");
+                "agent-architect", "agent-devops", "agent-security", "agent-qa", "user-console",
+                "prometheus", "grafana");
         for (String name : List.of("redis-broker", "agent-architect", "agent-devops", "agent-security", "agent-qa",
                 "user-console")) {
             assertThat(services.path(name).path("container_name").asText()).as(name + " container name").isEqualTo(name);
@@ -79,10 +80,42 @@ class DockerComposeFileTest {
     @Test
     void noServicePublishesAHostPortOrRunsPrivileged() {
         services.properties().forEach(entry -> {
-            assertThat(entry.getValue().has("ports")).as(entry.getKey() + " ports").isFalse();
+            if (isObservability(entry.getValue())) {
+                // Prometheus and Grafana (profile observability) are for the person at this machine: loopback only.
+                entry.getValue().path("ports").forEach(port -> assertThat(RepoFiles.withDefaults(port.asText()))
+                        .as(entry.getKey() + " port").startsWith("127.0.0.1:"));
+            } else {
+                assertThat(entry.getValue().has("ports")).as(entry.getKey() + " ports").isFalse();
+            }
             assertThat(entry.getValue().path("privileged").asBoolean(false)).as(entry.getKey()).isFalse();
             assertThat(entry.getValue().path("network_mode").asText("")).as(entry.getKey()).isNotEqualTo("host");
         });
+    }
+
+    private static boolean isObservability(JsonNode service) {
+        for (JsonNode profile : service.path("profiles")) {
+            if (profile.asText().equals("observability")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void observabilityProfileScrapesEveryAgentAndProvisionsTheDashboard() {
+        assertThat(isObservability(services.path("prometheus"))).isTrue();
+        assertThat(isObservability(services.path("grafana"))).isTrue();
+        String scrape = RepoFiles.read("observability/prometheus.yml");
+        int port = 9464;
+        for (String agent : List.of("agent-architect", "agent-devops", "agent-security", "agent-qa")) {
+            assertThat(RepoFiles.withDefaults(services.path(agent).path("environment").path("METRICS_PORT").asText()))
+                    .as(agent).isEqualTo("9464");
+            assertThat(scrape).contains(agent + ":" + port++);
+        }
+        assertThat(services.path("grafana").path("volumes").toString()).contains("./docs/grafana:")
+                .contains("./observability/grafana/provisioning:");
+        assertThat(RepoFiles.read("docs/grafana/minilab.json")).contains("agent_llm_cost_dollars_total")
+                .contains("agent_halts_total").contains("minilab-prometheus");
     }
 
     @Test

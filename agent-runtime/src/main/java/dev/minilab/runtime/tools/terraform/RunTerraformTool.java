@@ -50,16 +50,21 @@ public final class RunTerraformTool implements Tool {
     private final PathPolicy infraPolicy;
     private final Path infraRoot;
     private final ProviderCheck providerCheck;
+    private final PlanGate gate;
 
     /**
      * @param policy the role's path policy; module dirs are additionally restricted to generated_iac/infra
      */
     public RunTerraformTool(Terraform terraform, PathPolicy policy) {
-        this(terraform, policy, null);
+        this(terraform, policy, null, PlanGate.OPEN);
     }
 
-    /** @param providerCheck the checks before terraform runs (null: the static ones only) */
-    public RunTerraformTool(Terraform terraform, PathPolicy policy, ProviderCheck providerCheck) {
+    /**
+     * @param providerCheck the checks before terraform runs (null: the static ones only)
+     * @param gate          records every plan and lets an apply through only when it approves
+     */
+    public RunTerraformTool(Terraform terraform, PathPolicy policy, ProviderCheck providerCheck, PlanGate gate) {
+        this.gate = java.util.Objects.requireNonNull(gate, "gate");
         this.terraform = terraform;
         this.infraPolicy = policy.restrictedTo(List.of(INFRA_ROOT));
         this.infraRoot = infraPolicy.workspace().resolve(INFRA_ROOT);
@@ -125,18 +130,24 @@ public final class RunTerraformTool implements Tool {
                 case "fmt" -> done(terraform.fmt(moduleDir, args, context.cancellation()));
                 case "output" -> done(terraform.output(moduleDir, args, context.cancellation()));
                 case "show" -> done(terraform.show(moduleDir, planId, args, context.cancellation()));
-                case "plan" -> planned(terraform.plan(moduleDir, args, false, context.cancellation()), moduleDir);
+                case "plan" -> planned(terraform.plan(moduleDir, args, false, context.cancellation()), moduleDir,
+                        context);
                 case "destroy" -> {
                     if (!arguments.optionalBoolean("confirm_destroy", false)) {
                         yield ToolResult.error("destroy needs confirm_destroy=true; it makes a destroy plan, which you "
                                 + "then apply with its plan_id. Destroy only when the user or the task asked for it");
                     }
-                    yield planned(terraform.plan(moduleDir, args, true, context.cancellation()), moduleDir);
+                    yield planned(terraform.plan(moduleDir, args, true, context.cancellation()), moduleDir, context);
                 }
                 case "apply" -> {
                     if (planId == null) {
                         yield ToolResult.error("apply needs plan_id: run command=plan first and pass the plan_id it "
                                 + "returns (there is no -auto-approve)");
+                    }
+                    terraform.planOf(moduleDir, planId);
+                    Optional<String> refused = gate.refuseApply(planId.value(), relative(moduleDir));
+                    if (refused.isPresent()) {
+                        yield ToolResult.error("apply refused by the approval gate: " + refused.get());
                     }
                     yield done(terraform.apply(moduleDir, planId, context.cancellation()));
                 }
@@ -151,15 +162,23 @@ public final class RunTerraformTool implements Tool {
         return ProcessToolResults.of(exec, terraform.timeout());
     }
 
-    private ToolResult planned(Terraform.PlanOutcome outcome, Path moduleDir) {
+    private String relative(Path moduleDir) {
+        return infraPolicy.workspace().relativize(moduleDir).toString().replace('\\', '/');
+    }
+
+    private ToolResult planned(Terraform.PlanOutcome outcome, Path moduleDir, ToolContext context) {
         if (!outcome.saved()) {
             return done(outcome.exec());
         }
         PlanStore.SavedPlan plan = outcome.plan();
-        String module = infraPolicy.workspace().relativize(moduleDir).toString().replace('\\', '/');
+        String module = relative(moduleDir);
+        PlanChanges.Counts counts = PlanChanges.parse(outcome.exec().combinedOutput());
+        String review = gate.planned(new PlanGate.Plan(plan.id().value(), module, counts.add(), counts.change(),
+                counts.destroy(), plan.destroy(), context.agentName()));
         String note = "\n\nplan_id: " + plan.id() + (plan.destroy() ? " (a DESTROY plan)" : "")
                 + "\nTo apply exactly this plan: run_terraform(module_dir=\"" + module + "\", command=\"apply\", "
-                + "plan_id=\"" + plan.id() + "\"). Review it with command=show and this plan_id.";
+                + "plan_id=\"" + plan.id() + "\"). Review it with command=show and this plan_id."
+                + (review.isBlank() ? "" : "\n" + review);
         return ProcessToolResults.of(outcome.exec(), terraform.timeout(),
                 outcome.exec().combinedOutput().stripTrailing() + note);
     }

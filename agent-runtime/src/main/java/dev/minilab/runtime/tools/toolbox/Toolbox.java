@@ -20,6 +20,7 @@ import dev.minilab.runtime.tools.web.WebFetcher;
 import dev.minilab.runtime.iac.ModuleChecks;
 import dev.minilab.runtime.iac.TerraformCli;
 import dev.minilab.runtime.tools.proxmox.ProxmoxToolkit;
+import dev.minilab.runtime.tools.terraform.PlanGate;
 import dev.minilab.runtime.tools.terraform.PlanStore;
 import dev.minilab.runtime.tools.terraform.ProviderCheck;
 import dev.minilab.runtime.tools.terraform.RunTerraformTool;
@@ -121,7 +122,7 @@ public final class Toolbox {
 
     /** {@code run_terraform(module_dir, command, args, plan_id, confirm_destroy)} with full workspace access. */
     public Tool runTerraform() {
-        return finish(new RunTerraformTool(terraform(), fullAccess(), new ProviderCheck(moduleChecks())));
+        return runTerraform(PlanGate.OPEN);
     }
 
     /**
@@ -158,6 +159,11 @@ public final class Toolbox {
     /** {@code place_workload(kind, cores, memory_mb, disk_gb, environment, storage?, node?, template?)}. */
     public Tool placeWorkload() {
         return finish(proxmox().placeTool());
+    }
+
+    /** {@code run_terraform} whose plans are recorded by, and whose applies need the approval of, {@code gate}. */
+    public Tool runTerraform(PlanGate gate) {
+        return finish(new RunTerraformTool(terraform(), fullAccess(), new ProviderCheck(moduleChecks()), gate));
     }
 
     /** The terraform engine (plans kept in {@code <workspace>/.minilab/plans}, outside every agent root). */
