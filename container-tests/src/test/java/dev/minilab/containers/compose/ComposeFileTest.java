@@ -78,12 +78,29 @@ class ComposeFileTest {
                 services:
                   tool:
                     image: x:1.0
-                    security_opt: ["seccomp=profile.json"]
+                    ulimits:
+                      nofile: 65536
                 """);
 
         assertThatThrownBy(() -> ComposeFile.load(file, dir, Map.of())).isInstanceOf(ComposeException.class)
-                .hasMessageContaining("tool").hasMessageContaining("security_opt")
+                .hasMessageContaining("tool").hasMessageContaining("ulimits")
                 .hasMessageContaining("ComposeFile.SERVICE_KEYS");
+    }
+
+    @Test
+    void aServiceLeftOutByTheProfilesMayUseKeysTheTestDoesNotTranslate() throws IOException {
+        Path file = dir.resolve("docker-compose.yml");
+        Files.writeString(file, """
+                services:
+                  grafana:
+                    image: grafana/grafana:11.0.0
+                    profiles: ["observability"]
+                    ports: ["127.0.0.1:3000:3000"]
+                """);
+
+        assertThat(ComposeFile.load(file, dir, Map.of()).enabledServices()).isEmpty();
+        assertThatThrownBy(() -> ComposeFile.load(file, dir, Map.of("COMPOSE_PROFILES", "observability")))
+                .isInstanceOf(ComposeException.class).hasMessageContaining("grafana uses 'ports'");
     }
 
     @Test
@@ -106,8 +123,8 @@ class ComposeFileTest {
         assertThat(one.restart()).isEqualTo("no");
         assertThat(one.environment()).containsEntry("A", "1");
         assertThat(one.stopGracePeriod()).contains(Duration.ofSeconds(90));
-        assertThat(ComposeFile.duration("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThatThrownBy(() -> ComposeFile.duration("10 seconds")).isInstanceOf(ComposeException.class);
+        assertThat(ServiceParser.duration("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThatThrownBy(() -> ServiceParser.duration("10 seconds")).isInstanceOf(ComposeException.class);
     }
 
     private static Path repoCompose() {

@@ -19,7 +19,8 @@ public record ComposeService(String name, String image, Optional<Build> build, O
                              Optional<List<String>> command, Optional<List<String>> entrypoint, Optional<String> user,
                              Map<String, String> environment, List<Volume> volumes, String restart,
                              Optional<Healthcheck> healthcheck, Map<String, Dependency> dependsOn, boolean stdinOpen,
-                             boolean tty, List<String> profiles, Optional<Duration> stopGracePeriod) {
+                             boolean tty, List<String> profiles, Optional<Duration> stopGracePeriod,
+                             Hardening hardening) {
 
     public ComposeService {
         Objects.requireNonNull(name, "name");
@@ -28,6 +29,26 @@ public record ComposeService(String name, String image, Optional<Build> build, O
         volumes = List.copyOf(volumes);
         dependsOn = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(dependsOn));
         profiles = List.copyOf(profiles);
+        Objects.requireNonNull(hardening, "hardening");
+    }
+
+    /**
+     * The process and filesystem settings: {@code security_opt}, {@code cap_add}, {@code cap_drop},
+     * {@code read_only}, {@code tmpfs}, {@code init}, {@code working_dir}, {@code stop_signal}, {@code labels}.
+     */
+    public record Hardening(List<String> securityOpt, List<String> capAdd, List<String> capDrop, boolean readOnly,
+                            List<String> tmpfs, boolean init, Optional<String> workingDir, Optional<String> stopSignal,
+                            Map<String, String> labels) {
+        public static final Hardening NONE = new Hardening(List.of(), List.of(), List.of(), false, List.of(), false,
+                Optional.empty(), Optional.empty(), Map.of());
+
+        public Hardening {
+            securityOpt = List.copyOf(securityOpt);
+            capAdd = List.copyOf(capAdd);
+            capDrop = List.copyOf(capDrop);
+            tmpfs = List.copyOf(tmpfs);
+            labels = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(labels));
+        }
     }
 
     /** The container's name: {@code container_name}, else Compose's {@code <project>-<service>-1}. */

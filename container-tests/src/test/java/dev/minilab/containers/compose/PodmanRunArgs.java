@@ -12,8 +12,9 @@ import java.util.Objects;
 
 /**
  * Translates one compose service into the arguments of {@code podman run -d}: the same image, command, entry
- * point, user, environment, mounts, restart policy, healthcheck, stop timeout, stdin/TTY, network alias and the
- * labels Compose sets. What is added that the compose file does not say is only what Podman on the test machine
+ * point, user, environment, mounts, restart policy, healthcheck, stop timeout and signal, stdin/TTY, security
+ * options, capabilities, read-only root, tmpfs mounts, init, working directory, labels, network alias and the labels
+ * Compose sets. What is added that the compose file does not say is only what Podman on the test machine
  * needs: the network, explicit ulimits, {@code --pull=never}, and a local stand-in for an image no registry can give.
  */
 public final class PodmanRunArgs {
@@ -73,6 +74,20 @@ public final class PodmanRunArgs {
         }
         service.stopGracePeriod().ifPresent(grace ->
                 args.addAll(List.of("--stop-timeout", String.valueOf(ceilSeconds(grace)))));
+        ComposeService.Hardening hardening = service.hardening();
+        hardening.securityOpt().forEach(opt -> args.addAll(List.of("--security-opt", opt)));
+        hardening.capAdd().forEach(cap -> args.addAll(List.of("--cap-add", cap)));
+        hardening.capDrop().forEach(cap -> args.addAll(List.of("--cap-drop", cap)));
+        if (hardening.readOnly()) {
+            args.add("--read-only");
+        }
+        hardening.tmpfs().forEach(mount -> args.addAll(List.of("--tmpfs", mount)));
+        if (hardening.init()) {
+            args.add("--init");
+        }
+        hardening.workingDir().ifPresent(dir -> args.addAll(List.of("--workdir", dir)));
+        hardening.stopSignal().ifPresent(signal -> args.addAll(List.of("--stop-signal", signal)));
+        hardening.labels().forEach((key, value) -> args.addAll(List.of("--label", key + "=" + value)));
         service.environment().forEach((key, value) -> args.addAll(List.of("--env", key + "=" + value)));
         for (Volume volume : service.volumes()) {
             String source = volume.bind() ? volume.source() : volumeName(settings.project(), volume.source());

@@ -67,6 +67,34 @@ class PodmanRunArgsTest {
     }
 
     @Test
+    void securityOptionsCapabilitiesAndFilesystemSettingsArePassedOn() throws Exception {
+        ComposeService service = compose("""
+                services:
+                  tool:
+                    image: minilab:0.1.0
+                    security_opt: ["seccomp=docker/seccomp.json", "no-new-privileges:true"]
+                    cap_drop: [ALL]
+                    cap_add: [CHOWN]
+                    read_only: true
+                    tmpfs: /tmp
+                    init: true
+                    working_dir: /app
+                    stop_signal: SIGINT
+                    labels:
+                      dev.minilab.role: tool
+                """).service("tool");
+
+        List<String> args = PodmanRunArgs.of(service, SETTINGS);
+
+        assertThat(args).containsSubsequence("--security-opt", "seccomp=docker/seccomp.json")
+                .containsSubsequence("--security-opt", "no-new-privileges:true")
+                .containsSubsequence("--cap-drop", "ALL").containsSubsequence("--cap-add", "CHOWN")
+                .contains("--read-only", "--init").containsSubsequence("--tmpfs", "/tmp")
+                .containsSubsequence("--workdir", "/app").containsSubsequence("--stop-signal", "SIGINT")
+                .containsSubsequence("--label", "dev.minilab.role=tool");
+    }
+
+    @Test
     void shellHealthchecksDisabledHealthchecksAndStandInImages() throws Exception {
         ComposeFile file = compose("""
                 services:
