@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -166,13 +168,16 @@ class ComposeStackIT {
 
     @Test
     @Order(1)
-    void theImageHasTerraformAnsibleAndSshOnThePath() {
+    void theImageHasTerraformAnsibleAndSshOnThePath() throws IOException {
         String devops = stack.container("agent-devops");
         String found = podman.ok(Duration.ofSeconds(60), "exec", devops, "sh", "-c",
                 "command -v terraform && command -v ansible-playbook && command -v ssh").stdout();
         assertThat(found.lines()).hasSize(3);
+        Matcher pinned = Pattern.compile("(?m)^ARG TERRAFORM_VERSION=(\\S+)$")
+                .matcher(Files.readString(repo.resolve("Dockerfile")));
+        assertThat(pinned.find()).as("Dockerfile pins TERRAFORM_VERSION").isTrue();
         assertThat(podman.ok(Duration.ofSeconds(60), "exec", devops, "terraform", "version").stdout())
-                .startsWith("Terraform v1.11.4");
+                .startsWith("Terraform v" + pinned.group(1));
         assertThat(podman.ok(Duration.ofSeconds(60), "exec", devops, "ansible-playbook", "--version").stdout())
                 .contains("ansible-playbook [core ");
         Podman.Result ssh = podman.ok(Duration.ofSeconds(60), "exec", devops, "ssh", "-V");
@@ -274,11 +279,14 @@ class ComposeStackIT {
         podman.ok(grace.plusSeconds(60), "stop", devops); // the container's own stop timeout: compose's grace
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
+        timings.put("podman stop agent-devops", took);
         assertThat(stack.inspect("agent-devops", "{{.State.Status}}")).isEqualTo("exited");
+        // Podman sends SIGKILL only when the grace period is over: 143 means the JVM ended on the SIGTERM (forwarded
+        // by tini) before that, whatever the load on the machine made the command itself take.
         assertThat(stack.inspect("agent-devops", "{{.State.ExitCode}}"))
-                .as("143 = the JVM ended on SIGTERM (forwarded by tini); 137 = killed after the grace period")
+                .as("exit code after podman stop (took %d ms, grace %s): 143 = ended on SIGTERM, 137 = killed after "
+                        + "the grace period", took.toMillis(), grace)
                 .isEqualTo("143");
-        assertThat(took).as("podman stop took").isLessThan(grace);
 
         // A request for DevOps_Builder while it is down waits in the history...
         console.type("please write the second file");
