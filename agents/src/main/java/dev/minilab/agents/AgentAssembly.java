@@ -1,6 +1,9 @@
 package dev.minilab.agents;
 
 import dev.langchain4j.model.chat.ChatModel;
+import dev.minilab.provisioning.ports.ApprovalGate;
+import dev.minilab.provisioning.ports.InventorySource;
+import dev.minilab.provisioning.tool.AgentProvisioning;
 import dev.minilab.runtime.agent.AgentSpec;
 import dev.minilab.runtime.agent.TeamAgent;
 import dev.minilab.runtime.bus.TeamBus;
@@ -10,6 +13,7 @@ import dev.minilab.runtime.log.ExecutionLog;
 import dev.minilab.runtime.loop.LoopSettings;
 import dev.minilab.runtime.loop.ReActLoop;
 import dev.minilab.runtime.sandbox.Redactor;
+import dev.minilab.runtime.tools.Tool;
 import dev.minilab.runtime.tools.toolbox.Toolbox;
 import dev.minilab.runtime.tools.toolbox.ToolboxSettings;
 
@@ -37,11 +41,16 @@ public final class AgentAssembly {
         // The toolbox's redactor also knows every line of the SSH key file: use it for the bus and the logs too.
         Redactor redactor = toolbox.redactor();
         String name = role.displayName();
-        ReActLoop loop = new ReActLoop(name, model, modelName, RoleTools.forRole(role, toolbox),
-                LoopSettings.defaults(config.maxSteps(), role == Role.ARCHITECT_ZERO), redactor::redact);
         ExecutionLog log = new ExecutionLog(name, config.workspace().resolve("docs"), redactor::redact);
+        UsageMeter usage = new UsageMeter(bus, name);
+        // provision(spec): until the approval gate and the Proxmox inventory land, the spec is the approval and the
+        // diagnosis sees no live inventory on the real target (AgentProvisioning names both integration points).
+        Tool provision = AgentProvisioning.tool(config, name, bus, log, usage, model, modelName,
+                ApprovalGate.specIsApproval(), InventorySource.none());
+        ReActLoop loop = new ReActLoop(name, model, modelName, RoleTools.forRole(role, toolbox, provision),
+                LoopSettings.defaults(config.maxSteps(), role == Role.ARCHITECT_ZERO), redactor::redact);
         AgentSpec spec = new AgentSpec(name, prompt, role.escalationTarget(), config.historyWindow(),
                 AgentMain.version());
-        return new TeamAgent(spec, bus, Role.addressing(), loop, log, redactor::redact, new UsageMeter(bus, name));
+        return new TeamAgent(spec, bus, Role.addressing(), loop, log, redactor::redact, usage);
     }
 }

@@ -11,6 +11,7 @@ import dev.minilab.runtime.config.MiniLabConfig;
 import dev.minilab.runtime.llm.ChatModels;
 import dev.minilab.runtime.llm.LlmSettings;
 import dev.minilab.runtime.security.SignatureGuard;
+import dev.minilab.runtime.tools.proxmox.ProxmoxToolkit;
 import dev.minilab.runtime.tools.toolbox.ToolboxSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -64,6 +65,7 @@ public final class AgentMain {
             env = MiniLabConfig.load(processEnv, cwd);
             config = MiniLabConfig.from(env, cwd);
             ToolboxSettings.fromEnv(config.workspace(), env); // validates the tool settings before connecting
+            ProxmoxToolkit.fromEnv(env, config.workspace()); // PM_* and the sizing rules, before connecting
             prompt = Prompts.load(role, Prompts.searchPath(config.get("MINILAB_PROMPTS"), config.workspace(),
                     config.get("MINILAB_HOME")));
             guard = SignatureGuard.fromEnv(env, role.displayName());

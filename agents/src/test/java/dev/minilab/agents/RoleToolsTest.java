@@ -35,12 +35,29 @@ class RoleToolsTest {
 
     @Test
     void eachRoleGetsExactlyTheToolsOfTheDesignTable() {
-        assertThat(names(Role.ARCHITECT_ZERO)).containsExactly("save_file", "append_file", "read_file");
+        assertThat(names(Role.ARCHITECT_ZERO)).containsExactly("save_file", "append_file", "read_file",
+                "proxmox_inventory", "size_workload", "place_workload");
         assertThat(names(Role.DEVOPS_BUILDER)).containsExactlyInAnyOrder("save_file", "append_file", "read_file",
-                "delete_file", "run_terraform", "run_ansible", "run_shell", "run_ssh", "read_env", "fetch_webpage");
+                "delete_file", "run_terraform", "run_ansible", "run_shell", "run_ssh", "read_env", "fetch_webpage",
+                "proxmox_inventory", "size_workload", "place_workload");
         assertThat(names(Role.SECURITY_SENTINEL)).containsExactlyInAnyOrder("read_file", "run_shell", "read_env");
         assertThat(names(Role.QA_TESTER)).containsExactlyInAnyOrder("read_file", "run_shell", "run_ssh",
-                "fetch_webpage");
+                "fetch_webpage", "proxmox_inventory");
+    }
+
+    @Test
+    void onlyDevOpsBuilderGetsTheProvisioningPipeline() {
+        Tool provision = new dev.minilab.provisioning.tool.ProvisionTool(target -> {
+            throw new AssertionError("not run here");
+        }, dev.minilab.provisioning.pipeline.ProvisionListener.NONE);
+        for (Role role : Role.values()) {
+            List<String> names = RoleTools.forRole(role, toolbox, provision).stream().map(Tool::name).toList();
+            if (role == Role.DEVOPS_BUILDER) {
+                assertThat(names).contains("provision").containsAll(names(role));
+            } else {
+                assertThat(names).doesNotContain("provision").containsExactlyElementsOf(names(role));
+            }
+        }
     }
 
     @Test

@@ -7,7 +7,9 @@
 # providers: `resource "terraform_data" "name" {}` blocks and `output "name" { value = "literal" }` blocks.
 #
 # Faults for tests (environment): TF_STANDIN_FAIL=<subcommand> makes that subcommand fail with exit 1;
-# TF_STANDIN_SLEEP=<seconds> sleeps before any work; TF_STANDIN_LOG=<file> appends each argv as one line.
+# TF_STANDIN_SLEEP=<seconds> sleeps before any work; TF_STANDIN_LOG=<file> appends each argv as one line;
+# TF_STANDIN_APPLY_ERROR_FILE=<file>: the next apply prints that file to stderr as it is (e.g. a bpg/proxmox error
+# in terraform's ruler), changes nothing and exits 1; the file is removed, so the apply after it works.
 import hashlib
 import json
 import os
@@ -287,6 +289,13 @@ def cmd_apply(args):
     flags, positional = parse_flags(args, {"-auto-approve", "-compact-warnings"},
                                     {"-var", "-var-file", "-target", "-parallelism", "-lock", "-lock-timeout"})
     require_init()
+    error_file = os.environ.get("TF_STANDIN_APPLY_ERROR_FILE")
+    if error_file and os.path.exists(error_file):
+        with open(error_file, encoding="utf-8") as fh:
+            text = fh.read()
+        os.remove(error_file)
+        sys.stderr.write(text)
+        sys.exit(1)
     if positional:
         plan = read_plan(positional[0])
         _, _, digest = read_config()

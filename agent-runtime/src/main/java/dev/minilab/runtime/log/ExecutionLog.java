@@ -115,6 +115,18 @@ public final class ExecutionLog {
         write(md, json);
     }
 
+    /**
+     * Records one line that is neither a tool call nor an outcome (e.g. a provisioning run's state transition):
+     * {@code type} names it ({@code provision}); the console's log reader skips these events.
+     */
+    public synchronized void note(String type, String text) {
+        Instant now = clock.instant();
+        String line = excerpt(redactor.apply(text == null ? "" : text));
+        ObjectNode json = event(now, type);
+        json.put("text", line);
+        write("- " + now + " *" + type + "*: " + line.replace("\n", " ") + "\n", json);
+    }
+
     /** Forgets the turn counter (CLEAR); the files themselves are kept as the record of what happened. */
     public synchronized void reset() {
         turn = 0;

@@ -49,14 +49,21 @@ public final class RunTerraformTool implements Tool {
     private final Terraform terraform;
     private final PathPolicy infraPolicy;
     private final Path infraRoot;
+    private final ProviderCheck providerCheck;
 
     /**
      * @param policy the role's path policy; module dirs are additionally restricted to generated_iac/infra
      */
     public RunTerraformTool(Terraform terraform, PathPolicy policy) {
+        this(terraform, policy, null);
+    }
+
+    /** @param providerCheck the checks before terraform runs (null: the static ones only) */
+    public RunTerraformTool(Terraform terraform, PathPolicy policy, ProviderCheck providerCheck) {
         this.terraform = terraform;
         this.infraPolicy = policy.restrictedTo(List.of(INFRA_ROOT));
         this.infraRoot = infraPolicy.workspace().resolve(INFRA_ROOT);
+        this.providerCheck = providerCheck != null ? providerCheck : ProviderCheck.offline(infraRoot);
     }
 
     @Override
@@ -101,7 +108,7 @@ public final class RunTerraformTool implements Tool {
             return ToolResult.error(e.getMessage());
         }
         if (Set.of("init", "validate", "plan", "destroy", "apply").contains(command)) {
-            Optional<String> providerProblem = ProviderCheck.problem(moduleDir, infraRoot);
+            Optional<String> providerProblem = providerCheck.problem(moduleDir, command, args, context.cancellation());
             if (providerProblem.isPresent()) {
                 return ToolResult.error("terraform not run: " + providerProblem.get());
             }

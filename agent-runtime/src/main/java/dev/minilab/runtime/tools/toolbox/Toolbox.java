@@ -17,7 +17,11 @@ import dev.minilab.runtime.tools.ssh.RunSshTool;
 import dev.minilab.runtime.tools.ssh.Ssh;
 import dev.minilab.runtime.tools.web.FetchWebpageTool;
 import dev.minilab.runtime.tools.web.WebFetcher;
+import dev.minilab.runtime.iac.ModuleChecks;
+import dev.minilab.runtime.iac.TerraformCli;
+import dev.minilab.runtime.tools.proxmox.ProxmoxToolkit;
 import dev.minilab.runtime.tools.terraform.PlanStore;
+import dev.minilab.runtime.tools.terraform.ProviderCheck;
 import dev.minilab.runtime.tools.terraform.RunTerraformTool;
 import dev.minilab.runtime.tools.terraform.Terraform;
 import java.nio.file.Path;
@@ -39,6 +43,7 @@ public final class Toolbox {
     private final Redactor redactor;
     private final ProcessRunner runner = new ProcessRunner();
     private final Map<String, String> childEnv;
+    private ProxmoxToolkit proxmox;
 
     public Toolbox(ToolboxSettings settings, Redactor redactor) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -116,7 +121,43 @@ public final class Toolbox {
 
     /** {@code run_terraform(module_dir, command, args, plan_id, confirm_destroy)} with full workspace access. */
     public Tool runTerraform() {
-        return finish(new RunTerraformTool(terraform(), fullAccess()));
+        return finish(new RunTerraformTool(terraform(), fullAccess(), new ProviderCheck(moduleChecks())));
+    }
+
+    /**
+     * The Terraform checks run_terraform applies (parse, module sources, bpg/proxmox allowlist, secrets, terraform's
+     * syntax and validate, and the live Proxmox inventory when PM_API_URL is set).
+     */
+    public ModuleChecks moduleChecks() {
+        Map<String, String> tfEnv = ChildEnvironment.forTerraform(settings.env(), settings.extraSecretNames());
+        return new ModuleChecks(settings.workspace().resolve(RunTerraformTool.INFRA_ROOT), proxmox().inventorySource(),
+                java.util.Optional.of(new TerraformCli(runner, settings.terraformCommand(), tfEnv,
+                        java.time.Duration.ofSeconds(60))), tfEnv);
+    }
+
+    // ---- Proxmox tools ----
+
+    /** The Proxmox client, inventory cache and sizing rules of this process (PM_*, prompts/sizing.yaml). */
+    public synchronized ProxmoxToolkit proxmox() {
+        if (proxmox == null) {
+            proxmox = ProxmoxToolkit.fromEnv(settings.env(), settings.workspace());
+        }
+        return proxmox;
+    }
+
+    /** {@code proxmox_inventory(node?)}: the cluster's nodes, storages, templates, guests and next VMID. */
+    public Tool proxmoxInventory() {
+        return finish(proxmox().inventoryTool());
+    }
+
+    /** {@code size_workload(workload, environment, users, cores?, memory_mb?, disk_gb?)}. */
+    public Tool sizeWorkload() {
+        return finish(proxmox().sizeTool());
+    }
+
+    /** {@code place_workload(kind, cores, memory_mb, disk_gb, environment, storage?, node?, template?)}. */
+    public Tool placeWorkload() {
+        return finish(proxmox().placeTool());
     }
 
     /** The terraform engine (plans kept in {@code <workspace>/.minilab/plans}, outside every agent root). */

@@ -1,0 +1,257 @@
+package dev.minilab.provisioning.terraform;
+
+import dev.minilab.provisioning.backend.ApplyResult;
+import dev.minilab.provisioning.backend.Guest;
+import dev.minilab.provisioning.backend.ModuleCatalog;
+import dev.minilab.provisioning.backend.Plan;
+import dev.minilab.provisioning.backend.PlanResult;
+import dev.minilab.provisioning.backend.ProvisioningBackend;
+import dev.minilab.provisioning.backend.Stage;
+import dev.minilab.provisioning.backend.StepFailure;
+import dev.minilab.provisioning.ports.ApprovalGate;
+import dev.minilab.provisioning.ports.InventorySource;
+import dev.minilab.provisioning.spec.ProvisionSpec;
+import dev.minilab.provisioning.spec.Variables;
+import dev.minilab.runtime.MiniLabException;
+import dev.minilab.runtime.control.Cancellation;
+import dev.minilab.runtime.control.CancelledException;
+import dev.minilab.runtime.sandbox.ChildEnvironment;
+import dev.minilab.runtime.sandbox.ExecResult;
+import dev.minilab.runtime.sandbox.ProcessRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The real target: terraform (TERRAFORM_BIN) on the deployment's root module ({@link DeploymentDir}) with the
+ * bpg/proxmox provider. RUNNING is {@code init}, {@code plan -out} (the plan file kept under
+ * {@code .minilab/provision/}, outside every agent root, since it carries variable values), then {@code apply} of
+ * exactly that file, which is used up by the attempt whatever its outcome. Proxmox credentials reach terraform only
+ * as {@code TF_VAR_pm_*} (see {@link #environment}).
+ */
+public final class TerraformBackend implements ProvisioningBackend {
+
+    /**
+     * @param workspace   the MiniLab workspace
+     * @param modules     where each kind's module is
+     * @param executable  terraform (TERRAFORM_BIN)
+     * @param env         the child environment for terraform ({@link #environment})
+     * @param timeout     per terraform command (TERRAFORM_TIMEOUT_SECONDS)
+     * @param inventory   the live inventory for the diagnosis
+     */
+    public record Settings(Path workspace, ModuleCatalog modules, String executable, Map<String, String> env,
+                           Duration timeout, InventorySource inventory) {
+        public Settings {
+            Objects.requireNonNull(workspace, "workspace");
+            Objects.requireNonNull(modules, "modules");
+            Objects.requireNonNull(executable, "executable");
+            env = Map.copyOf(env);
+            Objects.requireNonNull(timeout, "timeout");
+            Objects.requireNonNull(inventory, "inventory");
+        }
+    }
+
+    private static final Pattern PLAN_LINE = Pattern.compile("Plan: (\\d+) to add, (\\d+) to change, (\\d+) to destroy");
+    private static final List<String> CREDENTIALS = List.of("TF_VAR_pm_api_url", "TF_VAR_pm_token_id",
+            "TF_VAR_pm_token_secret");
+
+    private final Settings settings;
+    private final TerraformCli cli;
+    private final AtomicInteger plans = new AtomicInteger();
+
+    public TerraformBackend(Settings settings) {
+        this(settings, new ProcessRunner());
+    }
+
+    TerraformBackend(Settings settings, ProcessRunner runner) {
+        this.settings = settings;
+        this.cli = new TerraformCli(runner, settings.executable(), settings.env(), settings.timeout());
+    }
+
+    /**
+     * The env terraform gets: the scrubbed child env plus {@code TF_VAR_pm_api_url}, {@code TF_VAR_pm_token_id},
+     * {@code TF_VAR_pm_token_secret} (from PM_*) and {@code TF_VAR_pm_tls_insecure} when PM_TLS_INSECURE=true.
+     */
+    public static Map<String, String> environment(Map<String, String> env, Collection<String> extraSecretNames) {
+        Map<String, String> out = new java.util.TreeMap<>(ChildEnvironment.forTerraform(env, extraSecretNames));
+        if ("true".equalsIgnoreCase(env.getOrDefault("PM_TLS_INSECURE", "").strip())) {
+            out.put("TF_VAR_pm_tls_insecure", "true");
+        }
+        return out;
+    }
+
+    @Override
+    public String target() {
+        return "terraform";
+    }
+
+    @Override
+    public InventorySource inventory() {
+        return settings.inventory();
+    }
+
+    @Override
+    public PlanResult plan(ProvisionSpec spec, Variables variables, Cancellation cancellation) {
+        Path module = settings.modules().module(spec.kind()).orElse(null);
+        if (module == null) {
+            return new PlanResult.Broken("the module " + spec.kind().module() + " is not in "
+                    + "generated_iac/infra/modules of the workspace or of the MiniLab installation");
+        }
+        if (needsCredentials(module)) {
+            List<String> missing = CREDENTIALS.stream().filter(v -> settings.env().getOrDefault(v, "").isBlank())
+                    .map(v -> "PM_" + v.substring("TF_VAR_pm_".length()).toUpperCase(java.util.Locale.ROOT)).toList();
+            if (!missing.isEmpty()) {
+                return new PlanResult.Broken(String.join(", ", missing) + " not set: the Terraform target needs the "
+                        + "Proxmox API URL and token in .env (PM_API_URL, PM_TOKEN_ID, PM_TOKEN_SECRET)");
+            }
+        }
+        DeploymentDir dir = new DeploymentDir(settings.workspace().resolve("generated_iac/infra/deployments"),
+                spec.name());
+        try {
+            dir.prepare(module, variables);
+            List<String> initArgs = new ArrayList<>();
+            if (dir.remoteState()) {
+                initArgs.add("-backend-config=key=minilab/" + spec.name() + "/terraform.tfstate");
+            }
+            ExecResult init = cli.run(dir.path(), "init", initArgs, cancellation);
+            if (!init.succeeded()) {
+                return new PlanResult.Failed(failure(Stage.INIT, init));
+            }
+            Path planFile = planFile(spec.name());
+            Files.createDirectories(planFile.getParent());
+            ExecResult plan = cli.run(dir.path(), "plan", List.of("-out=" + planFile), cancellation);
+            if (!plan.succeeded() || !Files.isRegularFile(planFile)) {
+                Files.deleteIfExists(planFile);
+                return new PlanResult.Failed(failure(Stage.PLAN, plan));
+            }
+            Matcher counts = PLAN_LINE.matcher(plan.stdout());
+            int add = 0;
+            int change = 0;
+            int destroy = 0;
+            if (counts.find()) {
+                add = Integer.parseInt(counts.group(1));
+                change = Integer.parseInt(counts.group(2));
+                destroy = Integer.parseInt(counts.group(3));
+            }
+            ApprovalGate.PlanSummary summary = new ApprovalGate.PlanSummary(spec.name(), sha16(planFile), add, change,
+                    destroy, plan.stdout());
+            return new PlanResult.Planned(new Plan(spec, variables, summary, planFile.toString()));
+        } catch (CancelledException e) {
+            throw e;
+        } catch (MiniLabException e) {
+            return new PlanResult.Broken("terraform could not run: " + e.getMessage()
+                    + " (TERRAFORM_BIN=" + settings.executable() + ")");
+        } catch (IOException e) {
+            return new PlanResult.Broken("cannot prepare " + dir.path() + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public ApplyResult apply(Plan plan, Cancellation cancellation) {
+        Path planFile = Path.of(plan.reference());
+        DeploymentDir dir = new DeploymentDir(settings.workspace().resolve("generated_iac/infra/deployments"),
+                plan.spec().name());
+        try {
+            if (!Files.isRegularFile(planFile) || !sha16(planFile).equals(plan.summary().planId())) {
+                return new ApplyResult.Broken("plan " + plan.summary().planId() + " is gone or changed since it was "
+                        + "made; nothing was applied");
+            }
+            ExecResult apply;
+            try {
+                apply = cli.run(dir.path(), "apply", List.of(planFile.toString()), cancellation);
+            } finally {
+                Files.deleteIfExists(planFile); // used up by any attempt (LESSONS row 30)
+            }
+            if (!apply.succeeded()) {
+                return new ApplyResult.Failed(failure(Stage.APPLY, apply));
+            }
+            ExecResult show = cli.run(dir.path(), "show", List.of("-json"), cancellation);
+            ExecResult output = cli.run(dir.path(), "output", List.of("-json"), cancellation);
+            int resources = show.succeeded() ? TerraformOutputs.managedResources(show.stdout()) : 0;
+            List<Guest> guests = output.succeeded() ? TerraformOutputs.guests(output.stdout()) : List.of();
+            return new ApplyResult.Applied(guests, resources, apply.stdout());
+        } catch (CancelledException e) {
+            throw e;
+        } catch (MiniLabException e) {
+            return new ApplyResult.Broken("terraform could not run: " + e.getMessage());
+        } catch (IOException e) {
+            return new ApplyResult.Broken("cannot read terraform's state or outputs in " + dir.path() + ": "
+                    + e.getMessage());
+        }
+    }
+
+    @Override
+    public DestroyResult destroy(ProvisionSpec spec, Variables variables, Cancellation cancellation) {
+        DeploymentDir dir = new DeploymentDir(settings.workspace().resolve("generated_iac/infra/deployments"),
+                spec.name());
+        if (!Files.isDirectory(dir.path())) {
+            return new DestroyResult(true, "nothing to destroy: " + dir.path() + " does not exist");
+        }
+        try {
+            Path planFile = planFile(spec.name());
+            Files.createDirectories(planFile.getParent());
+            ExecResult plan = cli.run(dir.path(), "plan", List.of("-destroy", "-out=" + planFile), cancellation);
+            if (!plan.succeeded()) {
+                Files.deleteIfExists(planFile);
+                return new DestroyResult(false, failure(Stage.DESTROY, plan).output());
+            }
+            ExecResult apply;
+            try {
+                apply = cli.run(dir.path(), "apply", List.of(planFile.toString()), cancellation);
+            } finally {
+                Files.deleteIfExists(planFile);
+            }
+            return new DestroyResult(apply.succeeded(), apply.succeeded() ? apply.stdout()
+                    : failure(Stage.DESTROY, apply).output());
+        } catch (MiniLabException | IOException e) {
+            return new DestroyResult(false, "destroy could not run: " + e.getMessage());
+        }
+    }
+
+    private Path planFile(String deployment) {
+        return settings.workspace().resolve(".minilab/provision").resolve(deployment)
+                .resolve("plan-" + plans.incrementAndGet() + ".tfplan");
+    }
+
+    private static boolean needsCredentials(Path module) {
+        try (var files = Files.list(module)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".tf")).toList()) {
+                if (Files.readString(file).contains("variable \"pm_api_url\"")) {
+                    return true;
+                }
+            }
+        } catch (IOException e) {
+            return true;
+        }
+        return false;
+    }
+
+    private static StepFailure failure(Stage stage, ExecResult result) {
+        String text = result.stderr().isBlank() ? result.stdout() : result.stderr();
+        if (result.timedOut()) {
+            text = text + "\n(terraform " + stage.word() + " timed out after the TERRAFORM_TIMEOUT_SECONDS limit)";
+        }
+        return new StepFailure(stage, result.exitCode(), text);
+    }
+
+    private static String sha16(Path file) throws IOException {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+            return HexFormat.of().formatHex(digest).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
