@@ -119,8 +119,9 @@ public final class LocalImages {
         ulimitArgs(args);
         args.add(build.context().toString());
         podman.okLogged(BUILD_TIMEOUT, logs.resolve("build-minilab.log"), args);
-        // Keep the image store bounded: images left untagged by earlier builds go; the build cache of this one stays.
-        podman.ok(Duration.ofMinutes(5), "image", "prune", "--force");
+        // Keep the image store bounded without losing the build cache: the Maven stage's layers are untagged
+        // ("dangling") images too, so only those a day old go.
+        podman.ok(Duration.ofMinutes(5), "image", "prune", "--force", "--filter", "until=24h");
     }
 
     /** The {@code terraform} on the PATH (the image gets the same binary). */
