@@ -1,59 +1,86 @@
-# syntax=docker/dockerfile:1.7
 #
 # One image for the four MiniLab agents and the user console.
 #   docker build -t minilab:0.1.0 .
 #   docker run --rm -e AGENT_ROLE=DevOps_Builder minilab:0.1.0 agent
 #   docker run --rm -it minilab:0.1.0 console
 #   docker run --rm -v "$PWD/keys:/keys" minilab:0.1.0 keys /keys
-# docker-compose.yml wires it up; docs/DOCKER.md explains it. Base images are pinned by exact tag.
+# docker-compose.yml wires it up; docs/DOCKER.md explains it (including building without a registry or internet).
+#
+# No `# syntax=` line on purpose: it would make BuildKit pull the docker/dockerfile frontend image from Docker Hub
+# on every cold build. Nothing here needs more than the frontend built into Docker 23+ (BuildKit, RUN --mount);
+# Podman/Buildah read the file directly.
+
+# Base images, pinned by exact tag. Override both to build from local images (docs/DOCKER.md, "Offline build"):
+# the build image needs a JDK >= 21 on the PATH plus apt-get (Debian/Ubuntu), the runtime image a Java >= 21 on
+# the PATH plus apt-get.
+ARG BUILD_IMAGE=eclipse-temurin:21.0.8_9-jdk-noble
+ARG RUNTIME_IMAGE=eclipse-temurin:21.0.8_9-jre-noble
 
 # --- 1. Build the shaded jars with the Maven Wrapper ----------------------------------------------------------------
-FROM eclipse-temurin:21.0.8_9-jdk-noble AS build
+FROM ${BUILD_IMAGE} AS build
 WORKDIR /src
-# Wrapper and poms first: this layer (and the ~/.m2 cache mount) survives edits to the sources.
-COPY .mvn/ .mvn/
-COPY mvnw pom.xml ./
-COPY testkit/pom.xml testkit/
-COPY agent-runtime/pom.xml agent-runtime/
-COPY agents/pom.xml agents/
-COPY console/pom.xml console/
-COPY e2e-tests/pom.xml e2e-tests/
-COPY testkit/src/ testkit/src/
-COPY agent-runtime/src/ agent-runtime/src/
-COPY agents/src/ agents/src/
-COPY console/src/ console/src/
+# The whole (filtered, see .dockerignore) context: every module's pom must be there for the reactor, and a new
+# module needs no edit here. Dependencies survive source edits in the ~/.m2 cache mount.
+COPY . /src/
 # Tests run in CI (./mvnw verify), not in the image build: they need redis-server, sshd and ansible.
 RUN --mount=type=cache,target=/root/.m2 \
     chmod +x mvnw \
- && ./mvnw -B -DskipTests -pl agents,console -am package \
+ && ./mvnw -B -Dmaven.test.skip=true -pl agents,console -am package \
  && cp agents/target/minilab-agent.jar console/target/minilab-console.jar /src/
 
-# --- 2. Fetch Terraform from the official release and verify its published checksum --------------------------------
-FROM eclipse-temurin:21.0.8_9-jdk-noble AS terraform
+# --- 2. Terraform: the official release, checksum-verified (default), or a binary from the build context ----------
+FROM ${BUILD_IMAGE} AS terraform
 # Version and SHA-256 from https://releases.hashicorp.com/terraform/1.11.4/terraform_1.11.4_SHA256SUMS
 # (line for terraform_1.11.4_linux_amd64.zip). Changing the version means changing the checksum with it.
 ARG TERRAFORM_VERSION=1.11.4
 ARG TERRAFORM_SHA256=1ce994251c00281d6845f0f268637ba50c0005657eb3cf096b92f753b42ef4dc
+# download: fetch the release above and verify its checksum.
+# context:  install docker/local-terraform/terraform from the build context (for builds without internet); it must
+#           report TERRAFORM_VERSION. Nothing is downloaded then.
+ARG TERRAFORM_SOURCE=download
 ARG TARGETARCH=amd64
+# Holds only a README unless you put a terraform binary there (git-ignored).
+COPY docker/local-terraform/ /tmp/local-terraform/
 RUN set -eu; \
-    if [ "$TARGETARCH" != "amd64" ]; then \
-      echo "This Dockerfile pins the Terraform checksum for linux_amd64 only (TARGETARCH=$TARGETARCH). Build with --platform linux/amd64 or add the checksum for your platform." >&2; \
+    case "$TERRAFORM_SOURCE" in \
+    download) \
+      if [ "$TARGETARCH" != "amd64" ]; then \
+        echo "This Dockerfile pins the Terraform checksum for linux_amd64 only (TARGETARCH=$TARGETARCH). Build with --platform linux/amd64 or add the checksum for your platform." >&2; \
+        exit 1; \
+      fi; \
+      if [ -z "$TERRAFORM_SHA256" ]; then \
+        echo "TERRAFORM_SHA256 is empty: refusing to install an unverified Terraform. Pass --build-arg TERRAFORM_SHA256=<sha256 from the release's SHA256SUMS>." >&2; \
+        exit 1; \
+      fi; \
+      apt-get update -q; \
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends curl unzip ca-certificates; \
+      zip="terraform_${TERRAFORM_VERSION}_linux_amd64.zip"; \
+      curl -fsSL --retry 3 -o "/tmp/$zip" "https://releases.hashicorp.com/terraform/${TERRAFORM_VERSION}/$zip"; \
+      echo "${TERRAFORM_SHA256}  /tmp/$zip" | sha256sum -c -; \
+      unzip -q "/tmp/$zip" terraform -d /usr/local/bin; \
+      ;; \
+    context) \
+      if [ ! -f /tmp/local-terraform/terraform ]; then \
+        echo "TERRAFORM_SOURCE=context but docker/local-terraform/terraform is missing: copy a linux terraform binary there (e.g. cp \"\$(command -v terraform)\" docker/local-terraform/) or build with TERRAFORM_SOURCE=download." >&2; \
+        exit 1; \
+      fi; \
+      install -m 0755 /tmp/local-terraform/terraform /usr/local/bin/terraform; \
+      found="$(/usr/local/bin/terraform version | head -n 1)"; \
+      if [ "$found" != "Terraform v${TERRAFORM_VERSION}" ]; then \
+        echo "docker/local-terraform/terraform reports '$found', expected 'Terraform v${TERRAFORM_VERSION}': use that release or pass --build-arg TERRAFORM_VERSION=<its version>." >&2; \
+        exit 1; \
+      fi; \
+      ;; \
+    *) \
+      echo "TERRAFORM_SOURCE=$TERRAFORM_SOURCE is not one of: download, context." >&2; \
       exit 1; \
-    fi; \
-    if [ -z "$TERRAFORM_SHA256" ]; then \
-      echo "TERRAFORM_SHA256 is empty: refusing to install an unverified Terraform. Pass --build-arg TERRAFORM_SHA256=<sha256 from the release's SHA256SUMS>." >&2; \
-      exit 1; \
-    fi; \
-    apt-get update -q; \
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends curl unzip ca-certificates; \
-    zip="terraform_${TERRAFORM_VERSION}_linux_amd64.zip"; \
-    curl -fsSL --retry 3 -o "/tmp/$zip" "https://releases.hashicorp.com/terraform/${TERRAFORM_VERSION}/$zip"; \
-    echo "${TERRAFORM_SHA256}  /tmp/$zip" | sha256sum -c -; \
-    unzip -q "/tmp/$zip" terraform -d /usr/local/bin; \
+      ;; \
+    esac; \
+    rm -rf /tmp/local-terraform; \
     /usr/local/bin/terraform version
 
 # --- 3. Runtime: JRE + terraform + ansible + ssh client, running as a non-root user ---------------------------------
-FROM eclipse-temurin:21.0.8_9-jre-noble AS runtime
+FROM ${RUNTIME_IMAGE} AS runtime
 # The uid/gid the processes run as. Bind-mounted folders (generated_iac/, docs/, keys/) must be writable by it:
 # build with --build-arg MINILAB_UID=$(id -u) --build-arg MINILAB_GID=$(id -g) when your host user is not 1000.
 ARG MINILAB_UID=1000
@@ -74,7 +101,8 @@ RUN set -eu; \
 COPY --from=terraform /usr/local/bin/terraform /usr/local/bin/terraform
 COPY --from=build /src/minilab-agent.jar /src/minilab-console.jar /opt/minilab/
 COPY prompts/ /opt/minilab/prompts/
-COPY --chmod=0755 docker/minilab-entrypoint.sh /usr/local/bin/minilab-entrypoint
+COPY docker/minilab-entrypoint.sh /usr/local/bin/minilab-entrypoint
+RUN chmod 0755 /usr/local/bin/minilab-entrypoint
 
 ENV MINILAB_WORKSPACE=/app \
     MINILAB_HOME=/opt/minilab \

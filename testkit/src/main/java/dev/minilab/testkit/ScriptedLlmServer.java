@@ -25,7 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An OpenAI-compatible chat-completions server on 127.0.0.1 that answers from a script and records every request.
+ * An OpenAI-compatible chat-completions server on 127.0.0.1 (or an address the test chooses) that answers from a
+ * script and records every request.
  *
  * <p>Endpoints: {@code POST /v1/chat/completions} (non-streaming only; {@code "stream": true} gets a 400) and
  * {@code GET /v1/models}. The script is an ordered list of rules; the first rule that matches and still has firings
@@ -66,9 +67,22 @@ public final class ScriptedLlmServer implements AutoCloseable {
 
     /** Starts a server on a free loopback port with an empty script. */
     public static ScriptedLlmServer start() {
+        return start(InetAddress.getLoopbackAddress());
+    }
+
+    /**
+     * Starts a server on a free port of {@code bindAddress} with an empty script, e.g. the gateway of a container
+     * network the test created, so containers on that network reach it. Never bind to a wildcard address.
+     */
+    public static ScriptedLlmServer start(InetAddress bindAddress) {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        if (bindAddress.isAnyLocalAddress()) {
+            throw new IllegalArgumentException("Bind the scripted LLM server to a loopback or test-network address, "
+                    + "not the wildcard " + bindAddress.getHostAddress());
+        }
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         try {
-            HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+            HttpServer http = HttpServer.create(new InetSocketAddress(bindAddress, 0), 64);
             ScriptedLlmServer llm = new ScriptedLlmServer(http, executor);
             http.createContext("/", llm::handle);
             http.setExecutor(executor);
@@ -76,13 +90,20 @@ public final class ScriptedLlmServer implements AutoCloseable {
             return llm;
         } catch (IOException e) {
             executor.shutdownNow();
-            throw new UncheckedIOException("Could not start the scripted LLM server on 127.0.0.1", e);
+            throw new UncheckedIOException("Could not start the scripted LLM server on "
+                    + bindAddress.getHostAddress(), e);
         }
     }
 
-    /** Returns {@code http://127.0.0.1:<port>/v1}, the value for OPENAI_API_BASE / the client's baseUrl. */
+    /**
+     * Returns {@code http://<bound address>:<port>/v1} ({@code http://127.0.0.1:<port>/v1} for {@link #start()}),
+     * the value for OPENAI_API_BASE / the client's baseUrl.
+     */
     public String baseUrl() {
-        return "http://127.0.0.1:" + port() + "/v1";
+        InetAddress address = server.getAddress().getAddress();
+        String host = address instanceof java.net.Inet6Address ? "[" + address.getHostAddress() + "]"
+                : address.getHostAddress();
+        return "http://" + host + ":" + port() + "/v1";
     }
 
     /** Returns the port the server listens on. */

@@ -4,7 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.Error;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +21,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Checks docker-compose.yml against issue 4: the services and container names, pinned images, volumes, restart
- * policies, where the SSH key and the signing keys are mounted, and that nothing is published on the host.
- * No Docker engine runs in the build sandbox, so this is a structural check, not a {@code docker compose up}.
+ * Checks docker-compose.yml: valid against the Compose specification's JSON schema, the services and container
+ * names, pinned images, volumes, restart policies, where the SSH key and the signing keys are mounted, and that
+ * nothing is published on the host. The file is read as Compose reads it (YAML anchors and merge keys resolved).
+ * The stack itself runs in container-tests {@code ComposeStackIT}.
  */
 class DockerComposeFileTest {
 
@@ -29,13 +37,45 @@ class DockerComposeFileTest {
     private static final String SSH_MOUNT = "/run/minilab/ssh";
     private static final String PRIVATE_KEY_MOUNT = "/run/minilab/key";
 
+    private static JsonNode compose;
     private static JsonNode services;
 
     @BeforeAll
-    static void parseComposeFile() throws Exception {
-        JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(RepoFiles.read("docker-compose.yml"));
+    static void parseComposeFile() {
+        compose = RepoFiles.yaml("docker-compose.yml");
         services = compose.path("services");
         assertThat(services.isObject()).as("docker-compose.yml has a services map").isTrue();
+    }
+
+    @Test
+    void composeFileIsValidAgainstTheComposeSpecification() throws Exception {
+        Path spec = RepoFiles.root().resolveSibling("shared").resolve("reference").resolve("compose-spec.json");
+        if (!Files.isRegularFile(spec)) {
+            spec = Path.of("/work/shared/reference/compose-spec.json");
+        }
+        assertThat(spec).as("the Compose specification schema (shared/reference/compose-spec.json)").isRegularFile();
+        ObjectNode schemaJson = (ObjectNode) new ObjectMapper().readTree(spec.toFile());
+        // The file names its dialect by an https URL the validator would try to download (it is draft-07), and has
+        // a relative $id that needs a base: give it its own location.
+        schemaJson.remove("$schema");
+        schemaJson.put("$id", spec.toUri().toString());
+        Schema schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7)
+                .getSchema(schemaJson.toString(), InputFormat.JSON);
+
+        List<Error> errors = schema.validate(compose);
+
+        assertThat(errors).as("docker-compose.yml against %s", spec).isEmpty();
+    }
+
+    @Test
+    void theFourAgentsShareOneXAgentExtensionThroughYamlAnchors() {
+        String text = RepoFiles.read("docker-compose.yml");
+        assertThat(text).containsOnlyOnce("x-agent: &agent\n");
+        AGENTS.keySet().forEach(name -> assertThat(text).as(name)
+                .containsPattern("(?m)^  " + name + ":\\n    <<: \\*agent\\n"));
+        JsonNode shared = compose.path("x-agent");
+        AGENTS.keySet().forEach(name -> shared.properties().forEach(field -> assertThat(services.path(name)
+                .path(field.getKey())).as(name + "." + field.getKey() + " comes from x-agent").isEqualTo(field.getValue())));
     }
 
     @Test

@@ -8,8 +8,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Text checks of the Dockerfile, its entry point and .dockerignore: pinned base images, a verified Terraform
- * download, a non-root runtime user, the shipped jars and prompts, and no secrets in the build context.
+ * Text checks of the Dockerfile, its entry point and .dockerignore: pinned default base images (build args), a
+ * verified Terraform download by default, a non-root runtime user, the shipped jars and prompts, and no secrets in
+ * the build context. The image is built and run for real in container-tests {@code ComposeStackIT}.
  */
 class DockerfileTest {
 
@@ -18,16 +19,28 @@ class DockerfileTest {
     private final String dockerfile = RepoFiles.read("Dockerfile");
 
     @Test
-    void everyBaseImageIsPinnedToAnExactTemurin21Tag() {
-        Matcher m = FROM.matcher(dockerfile);
-        List<String> images = m.results().map(r -> r.group(1)).toList();
-        assertThat(images).as("FROM lines").hasSizeGreaterThanOrEqualTo(2);
-        assertThat(images).allSatisfy(image -> {
-            assertThat(image).contains(":").doesNotEndWith(":latest").doesNotContain("$");
+    void baseImagesAreBuildArgsWhoseDefaultsArePinnedTemurin21Tags() {
+        String build = argDefault("BUILD_IMAGE");
+        String runtime = argDefault("RUNTIME_IMAGE");
+        assertThat(build).startsWith("eclipse-temurin:").contains("-jdk-");
+        assertThat(runtime).startsWith("eclipse-temurin:").contains("-jre-");
+        for (String image : List.of(build, runtime)) {
             assertThat(image.substring(image.indexOf(':') + 1)).matches("21\\.\\d+\\.\\d+_\\d+-(jdk|jre)-[a-z]+");
-        });
-        assertThat(images).anyMatch(i -> i.startsWith("eclipse-temurin:21") && i.contains("-jdk-"));
-        assertThat(images.get(images.size() - 1)).as("runtime stage").startsWith("eclipse-temurin:21").contains("-jre-");
+        }
+        int firstFrom = dockerfile.indexOf("\nFROM ");
+        assertThat(dockerfile.indexOf("ARG BUILD_IMAGE=")).as("declared before the first FROM").isLessThan(firstFrom);
+        assertThat(dockerfile.indexOf("ARG RUNTIME_IMAGE=")).as("declared before the first FROM").isLessThan(firstFrom);
+        List<String> images = FROM.matcher(dockerfile).results().map(r -> r.group(1)).toList();
+        assertThat(images).as("FROM lines").hasSizeGreaterThanOrEqualTo(2)
+                .allMatch(i -> i.equals("${BUILD_IMAGE}") || i.equals("${RUNTIME_IMAGE}"));
+        assertThat(images.get(images.size() - 1)).as("runtime stage").isEqualTo("${RUNTIME_IMAGE}");
+    }
+
+    @Test
+    void noSyntaxLineMakesTheBuilderDownloadAFrontend() {
+        assertThat(dockerfile).doesNotContainPattern("(?m)^#\\s*syntax\\s*=");
+        assertThat(dockerfile).as("heredocs would need a newer frontend than the one built in")
+                .doesNotContainPattern("<<-?\\s*['\"]?EOF");
     }
 
     @Test
@@ -40,11 +53,21 @@ class DockerfileTest {
         int verify = dockerfile.indexOf("sha256sum -c -");
         int unzip = dockerfile.indexOf("unzip -q");
         assertThat(verify).as("checksum verified before unzip").isPositive().isLessThan(unzip);
+        assertThat(argDefault("TERRAFORM_SOURCE")).as("users get the verified download by default").isEqualTo("download");
+    }
+
+    @Test
+    void terraformFromTheBuildContextMustReportThePinnedVersion() {
+        assertThat(dockerfile).contains("COPY docker/local-terraform/ /tmp/local-terraform/");
+        assertThat(dockerfile).contains("\"Terraform v${TERRAFORM_VERSION}\"");
+        assertThat(dockerfile).contains("TERRAFORM_SOURCE=$TERRAFORM_SOURCE is not one of: download, context.");
+        assertThat(RepoFiles.root().resolve("docker/local-terraform/README.md")).exists();
+        assertThat(RepoFiles.read(".gitignore").lines()).contains("docker/local-terraform/terraform");
     }
 
     @Test
     void buildStageUsesTheWrapperAndRuntimeShipsJarsPromptsAnsibleAndSsh() {
-        assertThat(dockerfile).contains("./mvnw -B -DskipTests");
+        assertThat(dockerfile).contains("./mvnw -B -Dmaven.test.skip=true");
         assertThat(dockerfile).contains("agents/target/minilab-agent.jar", "console/target/minilab-console.jar");
         assertThat(dockerfile).contains("COPY prompts/ ");
         assertThat(dockerfile).containsPattern("apt-get install[^\\n]*\\n?[^\\n]*ansible openssh-client");
@@ -67,6 +90,12 @@ class DockerfileTest {
         assertThat(entrypoint).contains("AGENT_ROLE is not set");
         assertThat(entrypoint).contains("dev.minilab.agents.KeysMain");
         assertThat(entrypoint).contains("minilab-agent.jar", "minilab-console.jar");
+    }
+
+    private String argDefault(String name) {
+        Matcher m = Pattern.compile("(?m)^ARG " + name + "=(\\S+)$").matcher(dockerfile);
+        assertThat(m.find()).as("ARG " + name + "=<default>").isTrue();
+        return m.group(1);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.minilab.e2e.docker;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /** Finds files at the repository root (the folder holding {@code mvnw}) and resolves compose interpolation. */
 final class RepoFiles {
@@ -36,6 +41,17 @@ final class RepoFiles {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + relative + " at the repository root", e);
         }
+    }
+
+    /**
+     * Parses a YAML file at the repository root as Compose does: anchors, aliases and merge keys ({@code <<})
+     * resolved, duplicate keys refused. No interpolation.
+     */
+    static JsonNode yaml(String relative) {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        Object tree = new Yaml(new SafeConstructor(options)).load(read(relative));
+        return new ObjectMapper().valueToTree(tree);
     }
 
     /**
