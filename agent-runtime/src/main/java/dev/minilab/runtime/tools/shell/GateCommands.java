@@ -33,7 +33,7 @@ public final class GateCommands {
             "stdbuf", "setsid", "exec", "command", "builtin", "xargs", "time", "watch", "flock", "chroot", "unshare",
             "nsenter", "strace", "ltrace", "busybox", "runuser", "parallel", "systemd-run", "taskset", "chrt",
             "prlimit", "firejail", "torsocks", "proxychains", "proxychains4", "script", "then", "do", "else", "!",
-            "if", "while", "until", "coproc", "catchsegv", "faketime", "fakeroot", "su", "retry", "nocache");
+            "if", "while", "until", "coproc", "which", "type", "whereis", "catchsegv", "faketime", "fakeroot", "su", "retry", "nocache");
     /** Shells whose {@code -c STRING} argument is a command line. */
     private static final Set<String> SHELLS = Set.of("bash", "sh", "dash", "zsh", "ksh", "ash", "mksh", "yash",
             "fish", "rbash", "su", "runuser", "script", "watch");
@@ -94,7 +94,10 @@ public final class GateCommands {
             }
             if (word.isEmpty() || isAssignment(word)
                     || (wrapped && (word.startsWith("-") || word.matches("[0-9.]+[smhd]?")))) {
-                if (wrapped && VALUE_OPTIONS.contains(word)) {
+                if (wrapped && VALUE_OPTIONS.contains(word) && i + 1 < words.size()) {
+                    if (NAMES.contains(basename(words.get(i + 1)))) {
+                        return Optional.of(basename(words.get(i + 1))); // env -i terraform: a flag, not a value
+                    }
                     i++;
                 }
                 i++;
