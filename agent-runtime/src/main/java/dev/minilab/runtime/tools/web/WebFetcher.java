@@ -59,6 +59,7 @@ public final class WebFetcher {
     private final Duration timeout;
     private final int maxBytes;
     private final NetworkTargets targets;
+    private CloseableHttpClient client;
 
     public WebFetcher(Duration timeout, int maxBytes, NetworkTargets targets) {
         this.timeout = timeout;
@@ -77,6 +78,7 @@ public final class WebFetcher {
      */
     public Page fetch(String url, Cancellation cancellation) {
         URI uri = check(url);
+        client(); // TLS set-up on first use is not part of the page's time
         long deadline = System.nanoTime() + timeout.toNanos();
         for (int hop = 0; ; hop++) {
             targets.check(uri.getHost(), port(uri)); // refuses before any connection; the resolver checks again
@@ -110,12 +112,13 @@ public final class WebFetcher {
             why.compareAndSet(null, "timed out after " + timeout.toSeconds() + " s");
             get.cancel();
         }, remaining, TimeUnit.NANOSECONDS);
-        try (CloseableHttpClient client = client(uri, left);
-             Cancellation.Registration ignored = cancellation.onCancel(() -> {
+        get.setConfig(RequestConfig.custom().setRedirectsEnabled(false).setResponseTimeout(left)
+                .setConnectionRequestTimeout(left).build());
+        try (Cancellation.Registration ignored = cancellation.onCancel(() -> {
                  why.compareAndSet(null, "was stopped by STOP");
                  get.cancel();
              });
-             CloseableHttpResponse response = client.execute(get)) {
+             CloseableHttpResponse response = client().execute(get)) {
             int status = response.getCode();
             Header location = response.getFirstHeader("Location");
             HttpEntity entity = response.getEntity();
@@ -162,19 +165,24 @@ public final class WebFetcher {
         }
     }
 
-    /** A client for one request: no proxy, no retries, no redirects, no cookies, and the guard as its resolver. */
-    private CloseableHttpClient client(URI uri, Timeout left) {
-        return HttpClients.custom()
-                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setDnsResolver(new GuardedResolver(uri.getHost(), port(uri)))
-                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(left)
-                                .setSocketTimeout(left).build())
-                        .build())
-                .setDefaultRequestConfig(RequestConfig.custom().setRedirectsEnabled(false)
-                        .setResponseTimeout(left).setConnectionRequestTimeout(left).build())
-                .disableRedirectHandling().disableAutomaticRetries().disableCookieManagement()
-                .disableAuthCaching().disableContentCompression()
-                .build();
+    /**
+     * The one client of this fetcher (made on first use: TLS set-up takes a while): no proxy, no retries, no
+     * redirects, no cookies, and the guard as its resolver.
+     */
+    private synchronized CloseableHttpClient client() {
+        if (client == null) {
+            Timeout all = Timeout.ofMilliseconds(timeout.toMillis());
+            client = HttpClients.custom()
+                    .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                            .setDnsResolver(new GuardedResolver())
+                            .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(all)
+                                    .setSocketTimeout(all).setTimeToLive(Timeout.ofSeconds(30)).build())
+                            .build())
+                    .disableRedirectHandling().disableAutomaticRetries().disableCookieManagement()
+                    .disableAuthCaching().disableContentCompression()
+                    .build();
+        }
+        return client;
     }
 
     /** Thrown by the resolver when the guard refuses an address; unwrapped into the tool's message. */
@@ -184,34 +192,23 @@ public final class WebFetcher {
         }
     }
 
-    /** Resolves only the request's own host, through the guard: the connection can only go to checked addresses. */
+    /** Resolves through the guard: a connection can only go to an address checked for its port. */
     private final class GuardedResolver implements DnsResolver {
-        private final String host;
-        private final int port;
-
-        GuardedResolver(String host, int port) {
-            this.host = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-            this.port = port;
-        }
 
         @Override
         public InetAddress[] resolve(String name) throws UnknownHostException {
-            return checked(name, port).toArray(InetAddress[]::new);
+            return checked(name, 0).toArray(InetAddress[]::new); // no port known: loopback entries never match
         }
 
         @Override
-        public List<InetSocketAddress> resolve(String name, int requestedPort) throws UnknownHostException {
-            int p = requestedPort > 0 ? requestedPort : port;
-            return checked(name, p).stream().map(a -> new InetSocketAddress(a, p)).toList();
+        public List<InetSocketAddress> resolve(String name, int port) throws UnknownHostException {
+            return checked(name, port).stream().map(a -> new InetSocketAddress(a, port)).toList();
         }
 
-        private List<InetAddress> checked(String name, int p) throws UnknownHostException {
+        private List<InetAddress> checked(String name, int port) throws UnknownHostException {
             String n = name.startsWith("[") ? name.substring(1, name.length() - 1) : name;
-            if (!n.equalsIgnoreCase(host)) {
-                throw new TargetRefused("fetch_webpage resolves only " + host + ", not " + name);
-            }
             try {
-                return targets.check(n, p);
+                return targets.check(n, port);
             } catch (MiniLabException e) {
                 throw new TargetRefused(e.getMessage() + "; nothing was sent");
             }
