@@ -68,6 +68,19 @@ public sealed interface SandboxStatus {
         };
     }
 
+    /**
+     * Checks the value of {@code MINILAB_SANDBOX} without probing.
+     *
+     * @throws ConfigException for a value other than empty, {@code bwrap} or {@code none}
+     */
+    static void validate(Map<String, String> env) {
+        String value = env.getOrDefault(VARIABLE, "").strip().toLowerCase(Locale.ROOT);
+        if (!value.isEmpty() && !value.equals("bwrap") && !value.equals("none")) {
+            throw ConfigException.invalid(VARIABLE, env.get(VARIABLE),
+                    "bwrap (the default: kernel isolation of every tool process) or none (no isolation)");
+        }
+    }
+
     /** The message tools give when they refuse to run without isolation. */
     static String refusal(String reason) {
         return "refused: tool processes run only inside a kernel sandbox, and none is available here (" + reason
