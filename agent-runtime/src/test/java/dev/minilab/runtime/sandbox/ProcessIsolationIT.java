@@ -141,7 +141,7 @@ class ProcessIsolationIT {
                     + "| tr 'A-Za-z' 'N-ZA-Mn-za-m'; ps axeww; cat /proc/$PPID/cmdline | tr '\\0' ' '",
                     Duration.ofSeconds(30)), Cancellation.create());
 
-            String rot13 = rot13(canary);
+            String rot13 = dev.minilab.runtime.tools.toolbox.IsolationAttackIT.rot13(canary);
             assertThat(result.succeeded()).as(result.combinedOutput()).isTrue();
             assertThat(result.stdout()).doesNotContain(canary).doesNotContain(rot13).doesNotContain("java")
                     .doesNotContain("sleep " + needle).contains("bwrap");
@@ -150,19 +150,5 @@ class ProcessIsolationIT {
         } finally {
             withSecret.destroyForcibly();
         }
-    }
-
-    private static String rot13(String text) {
-        StringBuilder out = new StringBuilder();
-        for (char c : text.toCharArray()) {
-            if (c >= 'a' && c <= 'z') {
-                out.append((char) ('a' + (c - 'a' + 13) % 26));
-            } else if (c >= 'A' && c <= 'Z') {
-                out.append((char) ('A' + (c - 'A' + 13) % 26));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the redactor is OFF, so any leak would show the canary (or its ROT13). A loopback listener stands for Redis and
  * must receive nothing; {@code pgrep} looks for survivors.
  */
-class IsolationAttackIT {
+public class IsolationAttackIT {
 
     @TempDir
     Path workspace;
@@ -331,7 +331,8 @@ class IsolationAttackIT {
         return out.isEmpty() ? List.of() : out.lines().map(Long::parseLong).toList();
     }
 
-    static String rot13(String text) {
+    /** ROT13 of {@code text}: what a secret looks like after {@code tr A-Za-z N-ZA-Mn-za-m}. */
+    public static String rot13(String text) {
         StringBuilder out = new StringBuilder();
         for (char c : text.toCharArray()) {
             if (c >= 'a' && c <= 'z') {
