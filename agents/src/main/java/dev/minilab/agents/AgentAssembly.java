@@ -45,8 +45,8 @@ public final class AgentAssembly {
                 AgentMain.version());
         TeamAgent agent = new TeamAgent(spec, bus, Role.addressing(), loop, log, redactor::redact,
                 new UsageMeter(bus, name));
-        agent.statusField("sandbox", toolbox.sandbox().label());
-        if (role != Role.ARCHITECT_ZERO) {
+        if (role != Role.ARCHITECT_ZERO) { // Architect_Zero starts no process: nothing to isolate, nothing to probe
+            agent.statusField("sandbox", toolbox.sandbox().label());
             logSandbox(name, toolbox.sandbox());
         }
         return agent;

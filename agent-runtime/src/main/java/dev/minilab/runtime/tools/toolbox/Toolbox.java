@@ -41,21 +41,27 @@ public final class Toolbox {
 
     private final ToolboxSettings settings;
     private final Redactor redactor;
-    private final SandboxStatus sandbox;
+    private final java.util.function.Supplier<SandboxStatus> sandbox;
     private final SandboxViews views;
     private final NetworkTargets targets;
     private final Map<String, String> childEnv;
 
     /** A toolbox whose isolation follows {@code MINILAB_SANDBOX} in the settings' env (bwrap unless {@code none}). */
     public Toolbox(ToolboxSettings settings, Redactor redactor) {
-        this(settings, redactor, SandboxStatus.fromEnv(settings.env()));
+        this(settings, redactor, memoized(() -> SandboxStatus.fromEnv(settings.env())));
     }
 
     /** A toolbox with the given isolation status (tests use it to show the refusal without isolation). */
     public Toolbox(ToolboxSettings settings, Redactor redactor, SandboxStatus sandbox) {
+        this(settings, redactor, () -> sandbox);
+        Objects.requireNonNull(sandbox, "sandbox");
+    }
+
+    /** The status is decided (bwrap probed) when first needed: a role without process tools never probes. */
+    private Toolbox(ToolboxSettings settings, Redactor redactor, java.util.function.Supplier<SandboxStatus> sandbox) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.redactor = Objects.requireNonNull(redactor, "redactor").withKeyFile(settings.ssh().keyPath());
-        this.sandbox = Objects.requireNonNull(sandbox, "sandbox");
+        this.sandbox = sandbox;
         this.views = new SandboxViews(settings);
         this.targets = NetworkTargets.fromEnv(settings.env(), settings.ssh().allowlist());
         this.childEnv = ChildEnvironment.scrubbed(settings.env(), settings.extraSecretNames());
@@ -63,7 +69,21 @@ public final class Toolbox {
 
     /** Whether and how tool processes are isolated (shown in the agent's status). */
     public SandboxStatus sandbox() {
-        return sandbox;
+        return sandbox.get();
+    }
+
+    private static java.util.function.Supplier<SandboxStatus> memoized(java.util.function.Supplier<SandboxStatus> s) {
+        return new java.util.function.Supplier<>() {
+            private SandboxStatus value;
+
+            @Override
+            public synchronized SandboxStatus get() {
+                if (value == null) {
+                    value = s.get();
+                }
+                return value;
+            }
+        };
     }
 
     /** The addresses fetch_webpage and the read-only shell's probes may reach. */
@@ -181,7 +201,7 @@ public final class Toolbox {
 
     /** A runner under this toolbox's isolation with {@code view}; unconfined only on MINILAB_SANDBOX=none. */
     private ProcessRunner runner(dev.minilab.runtime.sandbox.SandboxView view) {
-        return ProcessRunner.confined(sandbox.isolation(), view);
+        return ProcessRunner.confined(sandbox().isolation(), view);
     }
 
     private Tool finish(Tool tool) {
@@ -190,7 +210,7 @@ public final class Toolbox {
 
     /** A tool that starts processes: refused on every call when isolation is required but unavailable. */
     private Tool finishProcessTool(Tool tool) {
-        if (sandbox instanceof SandboxStatus.Unavailable unavailable) {
+        if (sandbox() instanceof SandboxStatus.Unavailable unavailable) {
             return finish(new RefusedTool(tool, SandboxStatus.refusal(unavailable.reason())));
         }
         return finish(tool);
