@@ -88,7 +88,7 @@ ARG MINILAB_GID=1000
 RUN set -eu; \
     apt-get update -q; \
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-        ansible openssh-client ca-certificates tini; \
+        ansible openssh-client ca-certificates tini bubblewrap; \
     rm -rf /var/lib/apt/lists/*; \
     # Ubuntu images ship a user "ubuntu" with uid 1000; MiniLab's own user takes its place.
     if id ubuntu >/dev/null 2>&1; then userdel --remove ubuntu; fi; \

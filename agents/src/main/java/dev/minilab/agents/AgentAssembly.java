@@ -21,6 +21,7 @@ import dev.minilab.runtime.loop.LoopSettings;
 import dev.minilab.runtime.loop.ReActLoop;
 import dev.minilab.runtime.sandbox.Redactor;
 import dev.minilab.runtime.tools.Tool;
+import dev.minilab.runtime.sandbox.SandboxStatus;
 import dev.minilab.runtime.tools.toolbox.Toolbox;
 import dev.minilab.runtime.tools.toolbox.ToolboxSettings;
 
@@ -78,7 +79,29 @@ public final class AgentAssembly {
         AgentSpec spec = new AgentSpec(name, prompt, role.escalationTarget(), config.historyWindow(),
                 AgentMain.version());
         TeamAgent agent = new TeamAgent(spec, bus, Role.addressing(), loop, log, redactor::redact, usage, discipline);
+        if (role != Role.ARCHITECT_ZERO) { // Architect_Zero starts no process: nothing to isolate, nothing to probe
+            agent.statusField("sandbox", toolbox.sandbox().label());
+            logSandbox(name, toolbox.sandbox());
+        }
         discipline.start();
         return new Assembled(agent, discipline);
+    }
+
+    /** Says loudly when tool processes are not isolated (MINILAB_SANDBOX=none) or cannot run at all. */
+    private static void logSandbox(String name, SandboxStatus sandbox) {
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("agent." + name);
+        switch (sandbox) {
+            case SandboxStatus.Confined confined -> log.info("Tool processes run in a {} sandbox (own PID, mount and "
+                    + "network namespaces; secrets hidden)", confined.tools().name());
+            case SandboxStatus.Unconfined unconfined -> log.warn("!!! MINILAB_SANDBOX=none: tool processes of {} run "
+                    + "WITHOUT isolation. They can read everything this agent can (.env, keys, its environment "
+                    + "through /proc) and their children can outlive STOP. Remove MINILAB_SANDBOX=none once "
+                    + "bubblewrap works here (docs/TOOLS.md, Isolation).", name);
+            case SandboxStatus.Unavailable unavailable -> log.error("Tool processes of {} are DISABLED: no kernel "
+                    + "sandbox is available ({}). run_shell, run_terraform and run_ansible refuse every call. Install "
+                    + "bubblewrap (apt-get install bubblewrap) and allow user namespaces, or set MINILAB_SANDBOX=none "
+                    + "to run tools unconfined at your own risk (docs/TOOLS.md, Isolation).", name,
+                    unavailable.reason());
+        }
     }
 }

@@ -62,6 +62,8 @@ public final class TeamAgent implements BusListener, AutoCloseable {
     private final Logger agentLog;
     private final BlockingQueue<Message> queue = new LinkedBlockingQueue<>();
     private final Object lock = new Object();
+    /** Extra heartbeat fields set by the wiring (e.g. {@code sandbox}: how tool processes are isolated). */
+    private final java.util.Map<String, String> statusFields = new java.util.concurrent.ConcurrentHashMap<>();
     private final Set<String> seen = Collections.newSetFromMap(new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -322,9 +324,15 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         }
     }
 
+    /** Adds {@code name: value} to every heartbeat from now on (fields of its own are not overwritten). */
+    public void statusField(String name, String value) {
+        statusFields.put(name, value);
+    }
+
     /** Writes this agent's heartbeat into hash {@code agent_status}. */
     public void heartbeat() {
         ObjectNode node = JSON.createObjectNode();
+        statusFields.forEach(node::put);
         synchronized (lock) {
             node.put("role", spec.name());
             node.put("state", state.wire());

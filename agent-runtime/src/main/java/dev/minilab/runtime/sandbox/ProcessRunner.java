@@ -10,76 +10,133 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs every subprocess of every tool: one place for timeouts, STOP, tree kill and output caps.
+ * Runs every subprocess of every tool: one place for isolation, timeouts, STOP, tree kill and output caps.
  *
- * <p>Each child starts in its own session and process group (through {@code setsid} when present), with stdin from
- * {@code /dev/null} and exactly the env of the request. On timeout or cancellation the whole group is killed with
- * SIGKILL and every descendant found by the JVM is killed too; background children still alive when the main process
- * ends are killed the same way, so nothing a tool started outlives the call. {@link #run} never throws for a failing
- * command; it throws {@link MiniLabException} only when the executable cannot be started.
+ * <p>Each child runs under the runner's {@link Isolation} with the runner's {@link SandboxView} (what the tool may
+ * see), in its own session (through {@code setsid} when present), with stdin from {@code /dev/null} and exactly the
+ * env of the request. On timeout or cancellation the whole tree is killed ({@link RunningProcess#kill()}); under
+ * bwrap that is the whole PID namespace, so even processes that left the session die. Background children still
+ * alive when the main process ends are killed the same way, so nothing a tool started outlives the call. {@link #run}
+ * never throws for a failing command; it throws {@link MiniLabException} only when the executable cannot be started.
  */
 public final class ProcessRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessRunner.class);
     private static final Duration DRAIN_AFTER_EXIT = Duration.ofSeconds(2);
+    private static final String SETSID = findOn("setsid", "/usr/bin:/bin");
 
-    private final String setsid;
+    private final Isolation isolation;
+    private final SandboxView view;
 
-    /** A runner that uses {@code setsid} from the usual places when it exists. */
+    /**
+     * A runner without isolation and without a view: for tests and for processes that run no untrusted input. Tools
+     * get their runner from the toolbox, confined.
+     */
     public ProcessRunner() {
-        this.setsid = findOn("setsid", "/usr/bin:/bin");
+        this(Isolation.none(), null);
+    }
+
+    private ProcessRunner(Isolation isolation, SandboxView view) {
+        this.isolation = Objects.requireNonNull(isolation, "isolation");
+        this.view = view;
+    }
+
+    /** A runner whose processes run under {@code isolation} and see {@code view}. */
+    public static ProcessRunner confined(Isolation isolation, SandboxView view) {
+        return new ProcessRunner(isolation, Objects.requireNonNull(view, "view"));
+    }
+
+    /** The same isolation with another view (e.g. with one more read-only file for one tool). */
+    public ProcessRunner withView(SandboxView newView) {
+        return new ProcessRunner(isolation, Objects.requireNonNull(newView, "view"));
+    }
+
+    public Isolation isolation() {
+        return isolation;
+    }
+
+    /** The view of this runner's processes; empty for an unconfined runner. */
+    public java.util.Optional<SandboxView> view() {
+        return java.util.Optional.ofNullable(view);
+    }
+
+    /**
+     * Starts {@code request} and returns at once. The caller must end it: wait for it, or {@link RunningProcess#kill()}
+     * / {@link RunningProcess#interrupt(Duration)} it.
+     *
+     * @throws MiniLabException when the executable cannot be found or started
+     */
+    public RunningProcess start(ExecRequest request) {
+        return start(request, ProcessBuilder.Redirect.PIPE);
+    }
+
+    private RunningProcess start(ExecRequest request, ProcessBuilder.Redirect output) {
+        List<String> command = new ArrayList<>(request.command());
+        command.set(0, resolveExecutable(command.getFirst(), request.env()));
+        Isolation.Prepared prepared = view == null ? new Isolation.Prepared(command, request.env())
+                : isolation.prepare(command, request.workingDirectory(), request.env(), view);
+        List<String> full = new ArrayList<>(prepared.command());
+        if (SETSID != null) {
+            full.addFirst(SETSID);
+        }
+        ProcessBuilder builder = new ProcessBuilder(full)
+                .directory(request.workingDirectory().toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(output).redirectError(output);
+        builder.environment().clear();
+        builder.environment().putAll(prepared.env());
+        try {
+            return new RunningProcess(builder.start(), view == null ? Isolation.none() : isolation, SETSID != null);
+        } catch (IOException e) {
+            throw new MiniLabException("could not start " + request.command().getFirst() + ": " + e.getMessage());
+        }
     }
 
     /** Runs {@code request}; a cancelled {@code cancellation} kills the tree within milliseconds. */
     public ExecResult run(ExecRequest request, Cancellation cancellation) {
-        List<String> command = new ArrayList<>(request.command());
-        command.set(0, resolveExecutable(command.getFirst(), request.env()));
-        if (setsid != null) {
-            command.addFirst(setsid);
-        }
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(request.workingDirectory().toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        builder.environment().clear();
-        builder.environment().putAll(request.env());
-
         if (cancellation.isCancelled()) {
             return new ExecResult(130, "", "", Duration.ZERO, false, true);
         }
         long start = System.nanoTime();
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new MiniLabException("could not start " + request.command().getFirst() + ": " + e.getMessage());
-        }
+        RunningProcess running = start(request);
+        Process process = running.process();
         CappedBuffer out = new CappedBuffer(request.outputCapBytes());
         CappedBuffer err = new CappedBuffer(request.outputCapBytes());
         Thread outPump = out.fillFrom(process.getInputStream());
         Thread errPump = err.fillFrom(process.getErrorStream());
         AtomicBoolean cancelled = new AtomicBoolean();
+        CompletableFuture<Object> stopped = new CompletableFuture<>();
         boolean timedOut = false;
         try (Cancellation.Registration ignored = cancellation.onCancel(() -> {
             cancelled.set(true);
-            killTree(process);
+            stopped.complete(null); // wakes the wait below at once; the tree is ended on this call's own thread
         })) {
-            if (!process.waitFor(request.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
-                timedOut = true;
-                killTree(process);
-                process.waitFor(5, TimeUnit.SECONDS);
+            CompletableFuture.anyOf(process.onExit(), stopped).get(request.timeout().toNanos(), TimeUnit.NANOSECONDS);
+            if (cancelled.get() && process.isAlive()) {
+                stopEarly(running, request);
             }
+        } catch (TimeoutException e) {
+            timedOut = true;
+            stopEarly(running, request);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("waiting for a process failed", e);
         } catch (InterruptedException e) {
-            killTree(process);
+            running.kill();
             Thread.currentThread().interrupt();
             cancelled.set(true);
         }
-        killTree(process); // background children left behind would hold the pipes open and outlive the call
+        awaitExit(process, Duration.ofSeconds(5));
+        running.kill(); // background children left behind would hold the pipes open and outlive the call
         if (!join(outPump) | !join(errPump)) {
             process.destroyForcibly(); // closes the pipes so the pumps end; a descendant escaped the group
         }
@@ -88,27 +145,22 @@ public final class ProcessRunner {
         return new ExecResult(exit, out.toString(), err.toString(), duration, timedOut, cancelled.get());
     }
 
-    /** Kills the process group of {@code process} and every descendant the JVM can see. */
-    private void killTree(Process process) {
-        List<ProcessHandle> descendants = process.descendants().toList();
-        if (setsid != null) {
-            try {
-                // The child called setsid, so its pid is its process group id; kill the whole group at once.
-                new ProcessBuilder("kill", "-KILL", "--", "-" + process.pid())
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
-                        .waitFor(2, TimeUnit.SECONDS);
-            } catch (IOException e) {
-                LOG.warn("Could not run kill for process group {}; killing processes one by one", process.pid(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        // Kill through the handle: Process.destroyForcibly() would also close our ends of the pipes and lose output
-        // that is written but not yet read.
-        process.toHandle().destroyForcibly();
-        descendants.forEach(ProcessHandle::destroyForcibly);
+    /**
+     * Ends a run that must stop early (STOP or its timeout): the hard stop of the whole tree. The one place where a
+     * request could ask for a gentler end instead ({@link RunningProcess#interrupt(Duration)}: SIGINT to the
+     * command's processes, a grace period, then the kill).
+     */
+    private static void stopEarly(RunningProcess running, ExecRequest request) {
+        running.kill();
     }
 
+    private static void awaitExit(Process process, Duration atMost) {
+        try {
+            process.waitFor(atMost.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 
     /** Waits for a pump to reach end of stream; false when it did not within {@link #DRAIN_AFTER_EXIT}. */
     private static boolean join(Thread thread) {
@@ -149,5 +201,10 @@ public final class ProcessRunner {
             }
         }
         return null;
+    }
+
+    @Override
+    public String toString() {
+        return "ProcessRunner[" + isolation.name() + (view == null ? ", unconfined" : "") + "]";
     }
 }

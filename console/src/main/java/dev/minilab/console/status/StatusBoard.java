@@ -42,6 +42,7 @@ public final class StatusBoard {
     private final Clock clock;
     private final Map<String, AgentState> derived = new LinkedHashMap<>();
     private final Map<String, AgentState> heartbeats = new LinkedHashMap<>();
+    private final Map<String, String> sandboxes = new LinkedHashMap<>();
 
     public StatusBoard(Clock clock) {
         this.clock = clock;
@@ -100,6 +101,7 @@ public final class StatusBoard {
     /** Replaces the heartbeats with the content of {@code agent_status} (role → JSON); bad entries are skipped. */
     public synchronized void applyHeartbeats(Map<String, String> statusHash) {
         heartbeats.clear();
+        sandboxes.clear();
         statusHash.forEach((field, json) -> parseHeartbeat(field, json));
     }
 
@@ -114,6 +116,9 @@ public final class StatusBoard {
                 } catch (DateTimeParseException e) {
                     LOG.debug("agent_status[{}]: unparseable 'updated' {}", field, node.get("updated"));
                 }
+            }
+            if (node.hasNonNull("sandbox")) {
+                sandboxes.put(role, node.get("sandbox").asText(""));
             }
             String task = node.path("task").asText("");
             int queued = node.path("queued").asInt(0);
@@ -145,6 +150,23 @@ public final class StatusBoard {
             }
         }
         return out;
+    }
+
+    /**
+     * How {@code role}'s tool processes are isolated, as its heartbeat says: {@code bwrap}, {@code none} (explicitly
+     * unconfined) or {@code unavailable} (its process tools refuse to run); empty when not reported.
+     */
+    public synchronized String sandbox(String role) {
+        return sandboxes.getOrDefault(role, "");
+    }
+
+    /** A warning for the status line when {@code role}'s tools are unconfined or disabled, else empty. */
+    public String sandboxWarning(String role) {
+        return switch (sandbox(role)) {
+            case "none" -> "UNSANDBOXED";
+            case "unavailable" -> "NO SANDBOX: tools off";
+            default -> "";
+        };
     }
 
     /** Whether {@code state}'s heartbeat is older than {@link #STALE_AFTER}. */

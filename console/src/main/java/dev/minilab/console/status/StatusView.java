@@ -23,6 +23,10 @@ public final class StatusView {
             if (!s.task().isEmpty()) {
                 line.append(' ').append(s.task());
             }
+            String sandbox = board.sandbox(s.role());
+            if (!sandbox.isEmpty()) {
+                line.append("  [sandbox: ").append(sandbox).append(']');
+            }
             line.append("  (").append(switch (s.source()) {
                 case HEARTBEAT -> "heartbeat " + board.age(s) + " ago" + (board.isStale(s) ? ", stale: is the agent running?" : "");
                 case MESSAGES -> "from messages, " + board.age(s) + " ago; no heartbeat";
@@ -46,7 +50,9 @@ public final class StatusView {
         int used = 3 * (states.size() - 1) + (planOnly ? modeHead.length() + 3 : 0);
         for (AgentState s : states) {
             int bar = s.role().indexOf('_');
-            String head = (bar > 0 ? s.role().substring(0, bar) : s.role()) + " " + s.state() + (board.isStale(s) ? "?" : "");
+            String warning = board.sandboxWarning(s.role());
+            String head = (bar > 0 ? s.role().substring(0, bar) : s.role()) + " " + s.state() + (board.isStale(s) ? "?" : "")
+                    + (warning.isEmpty() ? "" : " " + warning);
             heads.add(head);
             used += head.length();
         }

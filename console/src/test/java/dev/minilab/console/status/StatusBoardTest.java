@@ -94,4 +94,23 @@ class StatusBoardTest {
         assertThat(bar.toString()).startsWith("PLAN-ONLY | Architect busy");
         assertThat(bar.columnLength()).isLessThanOrEqualTo(80);
     }
+
+    @Test
+    void theStatusLineWarnsWhenAnAgentsToolsAreUnsandboxedOrDisabled() {
+        board.applyHeartbeats(Map.of(
+                "DevOps_Builder", "{\"role\":\"DevOps_Builder\",\"state\":\"idle\",\"sandbox\":\"none\",\"updated\":\""
+                        + NOW + "\"}",
+                "QA_Tester", "{\"role\":\"QA_Tester\",\"state\":\"idle\",\"sandbox\":\"unavailable\",\"updated\":\""
+                        + NOW + "\"}",
+                "Security_Sentinel", "{\"role\":\"Security_Sentinel\",\"state\":\"idle\",\"sandbox\":\"bwrap\","
+                        + "\"updated\":\"" + NOW + "\"}"));
+
+        String bar = StatusView.bar(board, new dev.minilab.console.render.MessageFormatter(ZoneOffset.UTC, true), 200)
+                .toString();
+
+        assertThat(bar).contains("DevOps idle UNSANDBOXED", "QA idle NO SANDBOX: tools off", "Security idle")
+                .doesNotContain("Security idle UNSANDBOXED");
+        assertThat(StatusView.table(board)).anyMatch(l -> l.contains("Security_Sentinel") && l.contains("[sandbox: bwrap]"))
+                .anyMatch(l -> l.contains("DevOps_Builder") && l.contains("[sandbox: none]"));
+    }
 }

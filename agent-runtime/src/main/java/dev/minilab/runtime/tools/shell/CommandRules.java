@@ -1,191 +1,213 @@
 package dev.minilab.runtime.tools.shell;
 
+import dev.minilab.runtime.tools.shell.OptionSpec.Parsed;
+import dev.minilab.runtime.tools.shell.OptionSpec.Positionals;
+import dev.minilab.runtime.tools.shell.OptionSpec.Refused;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
- * The commands the restricted shells allow and, per command, a check of its arguments: {@code null} when fine, else
- * the problem (an option that writes, deletes, executes, follows forever or floods).
+ * The commands the restricted shells allow, each with the exact options it may get ({@link OptionSpec}): allow-lists,
+ * not deny-lists. Nothing here writes a file, runs a program or a script, or follows forever. terraform and ansible
+ * are not here: Security_Sentinel reviews plans through run_terraform's plan output and the approval gate.
  */
 final class CommandRules {
 
     private CommandRules() {
     }
 
-    private static final Function<List<String>, String> ANY_ARGS = args -> null;
+    /** What a checked command becomes: its arguments (possibly rewritten) and the words that are paths to read. */
+    record Checked(List<String> args, List<String> paths) { }
 
-    private static Function<List<String>, String> denyFlags(String... flags) {
-        return args -> {
-            for (String arg : args) {
-                for (String flag : flags) {
-                    if (arg.equals(flag) || (flag.startsWith("--") && arg.startsWith(flag + "="))) {
-                        return "option " + flag + " is not allowed (it writes, deletes or runs something)";
-                    }
-                }
-            }
-            return null;
+    /** Checks one command's arguments; throws {@link Refused} with the message for the model. */
+    @FunctionalInterface
+    interface Rule {
+        Checked check(String command, List<String> args, NetworkProbes probes);
+    }
+
+    private static Rule spec(OptionSpec spec) {
+        return (command, args, probes) -> new Checked(args, spec.paths(spec.parse(command, args), false));
+    }
+
+    /** grep: the first word is the pattern unless -e/--regexp gave it. */
+    private static Rule grep() {
+        return (command, args, probes) -> {
+            Parsed parsed = GREP.parse(command, args);
+            return new Checked(args, GREP.paths(parsed, parsed.has("-e", "--regexp")));
         };
     }
 
-    private static String findRule(List<String> args) {
-        for (String arg : args) {
-            if (Set.of("-exec", "-execdir", "-ok", "-okdir", "-delete", "-fprint", "-fprint0", "-fprintf", "-fls")
-                    .contains(arg)) {
-                return arg + " is not allowed (it runs, deletes or writes)";
+    private static final OptionSpec GREP = OptionSpec.of("ivnclLrRwxEFGHhoqsaIPz").valued("eABCm")
+            .longs("--ignore-case --invert-match --line-number --count --files-with-matches --files-without-match "
+                    + "--recursive --dereference-recursive --word-regexp --line-regexp --extended-regexp "
+                    + "--fixed-strings --basic-regexp --perl-regexp --with-filename --no-filename --only-matching "
+                    + "--quiet --silent --no-messages --text --null-data")
+            .longValued("--regexp --after-context --before-context --context --max-count --include --exclude "
+                    + "--exclude-dir")
+            .longOptional("--color --colour")
+            .positionals(Positionals.FIRST_TEXT_THEN_PATHS).build();
+
+    private static final OptionSpec HEAD_TAIL = OptionSpec.of("qvz").valued("nc")
+            .longs("--quiet --silent --verbose --zero-terminated").longValued("--lines --bytes").numericShort()
+            .build();
+
+    private static final OptionSpec SUMS = OptionSpec.of("btz").longs("--binary --text --tag --zero").build();
+
+    /** find: paths, then an expression of the primaries below only (no -exec, -delete, -fprint, -files0-from). */
+    private static Checked find(String command, List<String> args, NetworkProbes probes) {
+        Set<String> noArg = Set.of("-print", "-print0", "-ls", "-empty", "-readable", "-writable", "-executable",
+                "-true", "-false", "-not", "-a", "-o", "-and", "-or", "!", "(", ")", "-daystart", "-depth", "-follow",
+                "-xdev", "-mount", "-nouser", "-nogroup", "-prune", "-quit", ",");
+        Set<String> oneArg = Set.of("-name", "-iname", "-path", "-ipath", "-wholename", "-iwholename", "-regex",
+                "-iregex", "-type", "-xtype", "-maxdepth", "-mindepth", "-mtime", "-mmin", "-atime", "-amin",
+                "-ctime", "-cmin", "-size", "-user", "-group", "-uid", "-gid", "-perm", "-links", "-inum", "-printf",
+                "-regextype", "-used");
+        Set<String> pathArg = Set.of("-newer", "-anewer", "-cnewer", "-samefile");
+        List<String> paths = new ArrayList<>();
+        int i = 0;
+        while (i < args.size() && Set.of("-H", "-L", "-P").contains(args.get(i))) {
+            i++;
+        }
+        while (i < args.size() && !args.get(i).startsWith("-") && !args.get(i).equals("(")
+                && !args.get(i).equals("!")) {
+            paths.add(args.get(i++));
+        }
+        for (; i < args.size(); i++) {
+            String a = args.get(i);
+            if (noArg.contains(a)) {
+                continue;
             }
-        }
-        return null;
-    }
-
-    private static String sortRule(List<String> args) {
-        for (String arg : args) {
-            if (arg.startsWith("--output") || arg.startsWith("--compress-program")
-                    || (arg.startsWith("-") && !arg.startsWith("--") && arg.contains("o"))) {
-                return "writing output files (-o/--output) or --compress-program is not allowed";
-            }
-        }
-        return null;
-    }
-
-    private static String uniqRule(List<String> args) {
-        return args.stream().filter(a -> !a.startsWith("-")).count() > 1
-                ? "a second file argument (uniq writes to it) is not allowed" : null;
-    }
-
-    private static String tailRule(List<String> args) {
-        for (String arg : args) {
-            if (arg.equals("-f") || arg.equals("-F") || arg.startsWith("--follow")
-                    || (arg.startsWith("-") && !arg.startsWith("--") && (arg.contains("f") || arg.contains("F")))) {
-                return "following a file (-f) never ends; read it once instead";
-            }
-        }
-        return null;
-    }
-
-    private static String noPositional(List<String> args, Set<String> allowedFlags) {
-        for (String arg : args) {
-            if (!allowedFlags.contains(arg)) {
-                return "argument '" + arg + "' is not allowed (only " + String.join(" ", allowedFlags) + ")";
-            }
-        }
-        return null;
-    }
-
-    private static String dateRule(List<String> args) {
-        for (String arg : args) {
-            if (arg.equals("-s") || arg.startsWith("--set") || arg.startsWith("-f") || arg.startsWith("--file")
-                    || (!arg.startsWith("-") && !arg.startsWith("+"))) {
-                return "setting the date is not allowed; use 'date' or 'date +FORMAT'";
-            }
-        }
-        return null;
-    }
-
-    private static String terraformRule(List<String> args) {
-        if (args.isEmpty()) {
-            return "give a subcommand: show, validate, version, providers or fmt -check";
-        }
-        String sub = args.getFirst();
-        if (sub.equals("fmt")) {
-            return args.contains("-check") && !args.contains("-write=true") ? null
-                    : "fmt rewrites files; only 'terraform fmt -check' is allowed";
-        }
-        if (sub.equals("providers") && args.size() > 1
-                && !args.subList(1, args.size()).equals(List.of("schema", "-json"))) {
-            return "terraform providers lock/mirror write files; only 'terraform providers' and 'providers schema -json'";
-        }
-        if (Set.of("show", "validate", "version", "providers", "-version", "--version", "-help").contains(sub)) {
-            return args.stream().anyMatch(a -> a.startsWith("-chdir")) ? "-chdir is not allowed" : null;
-        }
-        return "only terraform show, validate, version, providers and fmt -check are allowed";
-    }
-
-    private static String ansiblePlaybookRule(List<String> args) {
-        boolean inspectOnly = args.stream().anyMatch(a -> Set.of("--syntax-check", "--list-tasks", "--list-hosts",
-                "--list-tags").contains(a));
-        return inspectOnly ? null
-                : "only ansible-playbook --syntax-check/--list-tasks/--list-hosts run here; run_ansible runs playbooks";
-    }
-
-    private static String pingRule(List<String> args) {
-        int i = args.indexOf("-c");
-        if (i < 0 || i + 1 >= args.size() || !args.get(i + 1).matches("[1-9]|1[0-9]|20")) {
-            return "give a count of 1 to 20 with -c (e.g. ping -c 3 10.0.0.5)";
-        }
-        return args.stream().anyMatch(a -> a.equals("-f") || a.startsWith("-f")) ? "flood ping (-f) is not allowed" : null;
-    }
-
-    private static final Set<String> CURL_CLUSTER_LETTERS = Set.of("s", "S", "I", "k", "v", "i", "f", "L", "4", "6");
-    private static final Set<String> CURL_LONG_FLAGS = Set.of("--silent", "--show-error", "--head", "--location",
-            "--insecure", "--verbose", "--include", "--fail", "--compressed", "--ipv4", "--ipv6", "--http1.1");
-    private static final Set<String> CURL_VALUE_FLAGS = Set.of("-m", "--max-time", "--connect-timeout", "-H",
-            "--header", "-w", "--write-out", "-A", "--user-agent", "--max-redirs", "--resolve");
-
-    private static String curlRule(List<String> args) {
-        boolean url = false;
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (CURL_VALUE_FLAGS.contains(arg)) {
+            if (oneArg.contains(a) || pathArg.contains(a)) {
+                if (i + 1 >= args.size()) {
+                    throw new Refused("find: " + a + " needs a value");
+                }
+                if (pathArg.contains(a)) {
+                    paths.add(args.get(i + 1));
+                }
                 i++;
                 continue;
             }
-            if (CURL_LONG_FLAGS.contains(arg)) {
-                continue;
-            }
-            if (arg.startsWith("-") && !arg.startsWith("--") && arg.length() > 1
-                    && arg.substring(1).chars().allMatch(ch -> CURL_CLUSTER_LETTERS.contains(String.valueOf((char) ch)))) {
-                continue;
-            }
-            if (arg.startsWith("-")) {
-                return "option " + arg + " is not allowed (allowed: -s -S -I -k -v -i -f -L -m -H -w -A "
-                        + "--connect-timeout --max-redirs; no -o, -X, -d, -T, -F, -K)";
-            }
-            if (arg.contains("://") && !arg.startsWith("http://") && !arg.startsWith("https://")) {
-                return "only http:// and https:// URLs are allowed";
-            }
-            url = true;
+            throw new Refused("find: '" + a + "' is not allowed here (allowed: -name -iname -path -type -maxdepth "
+                    + "-mindepth -mtime -mmin -size -newer -perm -user -group -empty -print -print0 -ls -printf "
+                    + "-not -a -o and parentheses; never -exec, -delete or -fprint)");
         }
-        return url ? null : "give a URL";
+        return new Checked(args, paths);
     }
 
-    private static String ncRule(List<String> args) {
-        if (!args.contains("-z")) {
-            return "only port checks with -z are allowed (e.g. nc -z -w 3 10.0.0.5 22)";
-        }
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (arg.equals("-w")) {
-                i++;
-            } else if (arg.startsWith("-") && !Set.of("-z", "-v", "-n", "-u", "-4", "-6", "-zv", "-vz").contains(arg)) {
-                return "option " + arg + " is not allowed";
+    /** ps: inside the sandbox it sees only the sandbox's own processes; BSD words without {@code e} (environment). */
+    private static Checked ps(String command, List<String> args, NetworkProbes probes) {
+        Set<String> bsd = Set.of("aux", "ax", "axu", "auxf", "axf", "auxw", "auxww", "axww", "axw", "x", "ux");
+        List<String> dashed = new ArrayList<>();
+        for (String a : args) {
+            if (bsd.contains(a)) {
+                continue;
             }
+            dashed.add(a);
         }
-        return null;
+        OptionSpec.of("efFAalHwjT").valued("opuUC").longs("--forest --no-headers --headers")
+                .longValued("--format --pid --ppid --sort").positionals(Positionals.NONE).build()
+                .parse(command, dashed);
+        return new Checked(args, List.of());
     }
 
-    static final Map<String, Function<List<String>, String>> AUDIT_COMMANDS = Map.ofEntries(
-            Map.entry("ls", ANY_ARGS), Map.entry("cat", ANY_ARGS), Map.entry("grep", ANY_ARGS),
-            Map.entry("egrep", ANY_ARGS), Map.entry("fgrep", ANY_ARGS), Map.entry("find", CommandRules::findRule),
-            Map.entry("stat", ANY_ARGS), Map.entry("head", ANY_ARGS), Map.entry("tail", CommandRules::tailRule),
-            Map.entry("wc", ANY_ARGS), Map.entry("sort", CommandRules::sortRule), Map.entry("uniq", CommandRules::uniqRule),
-            Map.entry("cut", ANY_ARGS), Map.entry("tr", ANY_ARGS), Map.entry("nl", ANY_ARGS),
-            Map.entry("diff", denyFlags("--output")), Map.entry("cmp", ANY_ARGS), Map.entry("comm", ANY_ARGS),
-            Map.entry("jq", ANY_ARGS), Map.entry("file", denyFlags("-C", "--compile")),
-            Map.entry("du", ANY_ARGS), Map.entry("df", ANY_ARGS), Map.entry("pwd", ANY_ARGS),
-            Map.entry("whoami", ANY_ARGS), Map.entry("id", ANY_ARGS), Map.entry("uname", ANY_ARGS),
-            Map.entry("date", CommandRules::dateRule),
-            Map.entry("hostname", args -> noPositional(args, Set.of("-I", "-i", "-f", "-s", "-d", "-A"))),
-            Map.entry("echo", ANY_ARGS), Map.entry("realpath", ANY_ARGS), Map.entry("readlink", ANY_ARGS),
-            Map.entry("basename", ANY_ARGS), Map.entry("dirname", ANY_ARGS), Map.entry("md5sum", ANY_ARGS),
-            Map.entry("sha256sum", ANY_ARGS), Map.entry("sha1sum", ANY_ARGS), Map.entry("ps", ANY_ARGS),
-            Map.entry("terraform", CommandRules::terraformRule),
-            Map.entry("ansible-lint", denyFlags("--fix", "--write", "-w", "--generate-ignore")),
-            Map.entry("ansible-inventory", denyFlags("--output")),
-            Map.entry("ansible-playbook", CommandRules::ansiblePlaybookRule));
+    static final Map<String, Rule> AUDIT_COMMANDS = Map.ofEntries(
+            Map.entry("ls", spec(OptionSpec.of("aAlhR1dtrSFinsLpcugGo")
+                    .longs("--all --almost-all --human-readable --recursive --directory --reverse --classify --inode "
+                            + "--numeric-uid-gid --size --dereference --full-time")
+                    .longValued("--sort --time-style --color").build())),
+            Map.entry("cat", spec(OptionSpec.of("nbAETvset").longs("--number --number-nonblank --show-all "
+                    + "--show-ends --show-tabs --squeeze-blank --show-nonprinting").build())),
+            Map.entry("grep", grep()), Map.entry("egrep", grep()), Map.entry("fgrep", grep()),
+            Map.entry("find", CommandRules::find),
+            Map.entry("stat", spec(OptionSpec.of("Lft").valued("c").longs("--dereference --file-system --terse")
+                    .longValued("--format --printf").build())),
+            Map.entry("head", spec(HEAD_TAIL)), Map.entry("tail", spec(HEAD_TAIL)),
+            Map.entry("wc", spec(OptionSpec.of("lwcmL").longs("--lines --words --bytes --chars --max-line-length")
+                    .build())),
+            Map.entry("sort", spec(OptionSpec.of("rnufbdghiMVszcCm").valued("tk")
+                    .longs("--reverse --numeric-sort --unique --ignore-case --ignore-leading-blanks "
+                            + "--dictionary-order --general-numeric-sort --human-numeric-sort --month-sort "
+                            + "--version-sort --stable --zero-terminated --check --merge --ignore-nonprinting")
+                    .longValued("--field-separator --key").build())),
+            Map.entry("uniq", spec(OptionSpec.of("cdDuiz").valued("fsw")
+                    .longs("--count --repeated --unique --ignore-case --zero-terminated")
+                    .longValued("--skip-fields --skip-chars --check-chars").max(1).build())),
+            Map.entry("cut", spec(OptionSpec.of("sz").valued("dfcb")
+                    .longs("--complement --only-delimited --zero-terminated")
+                    .longValued("--delimiter --fields --characters --bytes --output-delimiter").build())),
+            Map.entry("tr", spec(OptionSpec.of("dscCt").longs("--delete --squeeze-repeats --complement "
+                    + "--truncate-set1").positionals(Positionals.TEXT).max(2).build())),
+            Map.entry("nl", spec(OptionSpec.of("p").valued("bdfhilnsvw").longValued("--body-numbering "
+                    + "--number-format --number-width --number-separator --starting-line-number").build())),
+            Map.entry("diff", spec(OptionSpec.of("uqrNiwbBsyctaT").valued("UCx")
+                    .longs("--brief --recursive --new-file --ignore-case --ignore-all-space --ignore-space-change "
+                            + "--ignore-blank-lines --side-by-side --report-identical-files --normal --text "
+                            + "--strip-trailing-cr --expand-tabs --initial-tab")
+                    .longValued("--exclude --label").longOptional("--unified --context --color").max(2).build())),
+            Map.entry("cmp", spec(OptionSpec.of("lsb").valued("ni").longs("--verbose --silent --quiet --print-bytes")
+                    .longValued("--bytes --ignore-initial").max(4).build())),
+            Map.entry("comm", spec(OptionSpec.of("123z").longs("--check-order --nocheck-order --zero-terminated "
+                    + "--total").longValued("--output-delimiter").max(2).build())),
+            Map.entry("jq", spec(OptionSpec.of("rcSesnjaMCR").longs("--raw-output --compact-output --sort-keys "
+                    + "--exit-status --slurp --null-input --join-output --ascii-output --monochrome-output "
+                    + "--color-output --raw-input --tab --seq").longValued("--indent")
+                    .positionals(Positionals.FIRST_TEXT_THEN_PATHS).build())),
+            Map.entry("file", spec(OptionSpec.of("bikLhNE").longs("--brief --mime --mime-type --mime-encoding "
+                    + "--keep-going --dereference --no-dereference --no-pad --extension --apple").build())),
+            Map.entry("du", spec(OptionSpec.of("shackmbxLl0").valued("dB")
+                    .longs("--summarize --human-readable --all --total --apparent-size --one-file-system "
+                            + "--dereference --count-links --null --bytes --si")
+                    .longValued("--max-depth --exclude --threshold --block-size").build())),
+            Map.entry("df", spec(OptionSpec.of("hTikPlaH").valued("tx").longs("--human-readable --print-type "
+                    + "--inodes --local --portability --all --si --total").longValued("--type --exclude-type")
+                    .build())),
+            Map.entry("pwd", spec(OptionSpec.of("LP").positionals(Positionals.NONE).build())),
+            Map.entry("whoami", spec(OptionSpec.of("").positionals(Positionals.NONE).build())),
+            Map.entry("id", spec(OptionSpec.of("ugGnrz").longs("--user --group --groups --name --real --zero")
+                    .positionals(Positionals.TEXT).max(1).build())),
+            Map.entry("uname", spec(OptionSpec.of("asnrvmpio").longs("--all --kernel-name --nodename "
+                    + "--kernel-release --kernel-version --machine --processor --hardware-platform "
+                    + "--operating-system").positionals(Positionals.NONE).build())),
+            Map.entry("date", spec(OptionSpec.of("uR").valued("d").longs("--utc --universal --rfc-email")
+                    .longValued("--date --rfc-3339").longOptional("--iso-8601")
+                    .extra("-I(date|hours|minutes|seconds|ns)?").positionals(Positionals.TEXT)
+                    .check(p -> p.positionals().stream().allMatch(w -> w.startsWith("+")) ? null
+                            : "only 'date' or 'date +FORMAT' (setting the date is not allowed)").build())),
+            Map.entry("hostname", spec(OptionSpec.of("IifsdA").longs("--all-ip-addresses --ip-address --fqdn "
+                    + "--short --domain --all-fqdns").positionals(Positionals.NONE).build())),
+            Map.entry("echo", spec(OptionSpec.of("neE").positionals(Positionals.TEXT).build())),
+            Map.entry("realpath", spec(OptionSpec.of("emsqzLP").longs("--canonicalize-existing "
+                    + "--canonicalize-missing --no-symlinks --strip --quiet --zero --logical --physical")
+                    .longValued("--relative-to --relative-base").pathValued("--relative-to --relative-base")
+                    .build())),
+            Map.entry("readlink", spec(OptionSpec.of("femnqsvz").longs("--canonicalize --canonicalize-existing "
+                    + "--canonicalize-missing --no-newline --quiet --silent --verbose --zero").build())),
+            Map.entry("basename", spec(OptionSpec.of("az").valued("s").longs("--multiple --zero")
+                    .longValued("--suffix").positionals(Positionals.TEXT).build())),
+            Map.entry("dirname", spec(OptionSpec.of("z").longs("--zero").positionals(Positionals.TEXT).build())),
+            Map.entry("md5sum", spec(SUMS)), Map.entry("sha256sum", spec(SUMS)), Map.entry("sha1sum", spec(SUMS)),
+            Map.entry("ps", CommandRules::ps));
 
-    static final Map<String, Function<List<String>, String>> NETWORK_COMMANDS = Map.of(
-            "curl", CommandRules::curlRule, "ping", CommandRules::pingRule, "dig", ANY_ARGS, "host", ANY_ARGS,
-            "nslookup", ANY_ARGS, "ss", denyFlags("-K", "--kill"), "netstat", ANY_ARGS, "nc", CommandRules::ncRule);
+    static final Map<String, Rule> NETWORK_COMMANDS = Map.of(
+            "curl", NetworkProbes::curl,
+            "ping", NetworkProbes::ping,
+            "nc", NetworkProbes::nc,
+            "dig", spec(OptionSpec.of("46").valued("tcx").positionals(Positionals.TEXT)
+                    .check(p -> p.positionals().stream().anyMatch(w -> w.startsWith("@"))
+                            ? "no @server: dig asks the system's resolver"
+                            : p.positionals().stream().filter(w -> w.startsWith("+")).allMatch(w -> Set.of("+short",
+                            "+noall", "+answer", "+multiline", "+nocmd", "+nocomments", "+nostats", "+noquestion",
+                            "+trace").contains(w)) ? null : "only +short +noall +answer +multiline +nocmd "
+                            + "+nocomments +nostats +noquestion +trace").build()),
+            "host", spec(OptionSpec.of("avdr46").valued("tW").positionals(Positionals.TEXT).max(1).build()),
+            "nslookup", spec(OptionSpec.of("").extra("-(type|query|timeout|retry)=[A-Za-z0-9]+")
+                    .positionals(Positionals.TEXT).max(1).build()),
+            "ss", spec(OptionSpec.of("tulnpas46xwemoiOH").longs("--tcp --udp --listening --numeric --processes "
+                    + "--all --summary --ipv4 --ipv6 --unix --raw --extended --memory --options --info --oneline "
+                    + "--no-header").positionals(Positionals.TEXT).build()),
+            "netstat", spec(OptionSpec.of("tulnparisWeo46").longs("--tcp --udp --listening --numeric --programs "
+                    + "--all --route --interfaces --statistics --wide --extend --timers")
+                    .positionals(Positionals.NONE).build()));
 }

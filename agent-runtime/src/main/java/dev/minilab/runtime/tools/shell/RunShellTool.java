@@ -8,7 +8,6 @@ import dev.minilab.runtime.tools.ToolContext;
 import dev.minilab.runtime.tools.ToolResult;
 import dev.minilab.runtime.tools.support.ProcessToolResults;
 import dev.minilab.runtime.tools.support.Specs;
-import java.util.Optional;
 
 /** {@code run_shell(command)}: checks the role's {@link ShellPolicy}, then runs the command through {@link Shell}. */
 public final class RunShellTool implements Tool {
@@ -34,10 +33,10 @@ public final class RunShellTool implements Tool {
     @Override
     public ToolResult execute(ToolArguments arguments, ToolContext context) {
         String command = arguments.requireString("command");
-        Optional<String> refusal = policy.refusal(command);
-        if (refusal.isPresent()) {
-            return ToolResult.error(refusal.get());
-        }
-        return ProcessToolResults.of(shell.run(command, context.cancellation()), shell.timeout());
+        return switch (policy.check(command, shell.workspace())) {
+            case ShellPolicy.Decision.Refuse refuse -> ToolResult.error(refuse.message());
+            case ShellPolicy.Decision.Run run ->
+                    ProcessToolResults.of(shell.run(run.command(), context.cancellation()), shell.timeout());
+        };
     }
 }

@@ -35,6 +35,11 @@ public final class Shell {
         return timeout;
     }
 
+    /** Where commands run (and restricted shells expand globs). */
+    public Path workspace() {
+        return workspace;
+    }
+
     /** Runs {@code command} with {@code bash --noprofile --norc -c} in the workspace. */
     public ExecResult run(String command, Cancellation cancellation) {
         return runner.run(ExecRequest.of(List.of("bash", "--noprofile", "--norc", "-c", command), workspace, childEnv,

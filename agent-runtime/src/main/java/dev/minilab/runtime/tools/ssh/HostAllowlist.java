@@ -110,6 +110,17 @@ public final class HostAllowlist {
         return notAllowed(host);
     }
 
+    /** Whether {@code host} is listed by name (exactly or by a {@code *.domain} entry); no DNS lookup. */
+    public boolean names(String host) {
+        String h = host.toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
+        return hostnames.stream().anyMatch(name -> name.equals(h) || (name.startsWith("*.") && h.endsWith(name.substring(1))));
+    }
+
+    /** Whether {@code address} lies in a listed IP address or CIDR block; no DNS lookup. */
+    public boolean contains(InetAddress address) {
+        return blocks.stream().anyMatch(b -> b.contains(address));
+    }
+
     private String notAllowed(String host) {
         return "host '" + host + "' is not in " + VARIABLE + " (" + raw + "); only listed hosts may be reached. If the "
                 + "user wants it, they add it to " + VARIABLE + " in .env and restart the agents";

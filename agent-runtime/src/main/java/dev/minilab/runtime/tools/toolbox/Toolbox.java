@@ -4,6 +4,7 @@ import dev.minilab.runtime.sandbox.ChildEnvironment;
 import dev.minilab.runtime.sandbox.PathPolicy;
 import dev.minilab.runtime.sandbox.ProcessRunner;
 import dev.minilab.runtime.sandbox.Redactor;
+import dev.minilab.runtime.sandbox.SandboxStatus;
 import dev.minilab.runtime.tools.Tool;
 import dev.minilab.runtime.tools.ansible.Ansible;
 import dev.minilab.runtime.tools.ansible.RunAnsibleTool;
@@ -16,6 +17,7 @@ import dev.minilab.runtime.tools.shell.ShellPolicy;
 import dev.minilab.runtime.tools.ssh.RunSshTool;
 import dev.minilab.runtime.tools.ssh.Ssh;
 import dev.minilab.runtime.tools.web.FetchWebpageTool;
+import dev.minilab.runtime.tools.web.NetworkTargets;
 import dev.minilab.runtime.tools.web.WebFetcher;
 import dev.minilab.runtime.iac.ModuleChecks;
 import dev.minilab.runtime.iac.TerraformCli;
@@ -37,19 +39,62 @@ import java.util.Set;
  *
  * <p>Every tool handed out redacts and caps its result, states OK/ERROR (and the exit code for processes) and never
  * throws. The SSH key, the known_hosts file and every {@code .env} are unreadable and unwritable by the file tools.
+ * Every process a tool starts runs under the {@link SandboxStatus}'s isolation with the view {@link SandboxViews}
+ * gives that tool; when isolation is required but unavailable, the process tools refuse every call.
  */
 public final class Toolbox {
 
     private final ToolboxSettings settings;
     private final Redactor redactor;
-    private final ProcessRunner runner = new ProcessRunner();
+    private final java.util.function.Supplier<SandboxStatus> sandbox;
+    private final SandboxViews views;
+    private final NetworkTargets targets;
     private final Map<String, String> childEnv;
     private ProxmoxToolkit proxmox;
 
+    /** A toolbox whose isolation follows {@code MINILAB_SANDBOX} in the settings' env (bwrap unless {@code none}). */
     public Toolbox(ToolboxSettings settings, Redactor redactor) {
+        this(settings, redactor, memoized(() -> SandboxStatus.fromEnv(settings.env())));
+    }
+
+    /** A toolbox with the given isolation status (tests use it to show the refusal without isolation). */
+    public Toolbox(ToolboxSettings settings, Redactor redactor, SandboxStatus sandbox) {
+        this(settings, redactor, () -> sandbox);
+        Objects.requireNonNull(sandbox, "sandbox");
+    }
+
+    /** The status is decided (bwrap probed) when first needed: a role without process tools never probes. */
+    private Toolbox(ToolboxSettings settings, Redactor redactor, java.util.function.Supplier<SandboxStatus> sandbox) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.redactor = Objects.requireNonNull(redactor, "redactor").withKeyFile(settings.ssh().keyPath());
+        this.sandbox = sandbox;
+        this.views = new SandboxViews(settings);
+        this.targets = NetworkTargets.fromEnv(settings.env(), settings.ssh().allowlist());
         this.childEnv = ChildEnvironment.scrubbed(settings.env(), settings.extraSecretNames());
+    }
+
+    /** Whether and how tool processes are isolated (shown in the agent's status). */
+    public SandboxStatus sandbox() {
+        return sandbox.get();
+    }
+
+    private static java.util.function.Supplier<SandboxStatus> memoized(java.util.function.Supplier<SandboxStatus> s) {
+        return new java.util.function.Supplier<>() {
+            private SandboxStatus value;
+
+            @Override
+            public synchronized SandboxStatus get() {
+                if (value == null) {
+                    value = s.get();
+                }
+                return value;
+            }
+        };
+    }
+
+    /** The addresses fetch_webpage and the read-only shell's probes may reach. */
+    public NetworkTargets networkTargets() {
+        return targets;
     }
 
     /** The redactor every tool result passes through: the given one plus the lines of the SSH key file. */
@@ -114,10 +159,11 @@ public final class Toolbox {
 
     /** {@code run_shell(command)} under {@code policy} (unrestricted, audit-only or read-only). */
     public Tool runShell(ShellPolicy policy) {
-        ShellPolicy effective = policy.isUnrestricted() ? policy
-                : policy.protecting(Set.of(settings.ssh().keyPath().getFileName().toString()));
-        return finish(new RunShellTool(new Shell(runner, settings.workspace(), childEnv, settings.timeouts().shell()),
-                effective));
+        ShellPolicy effective = (policy.isUnrestricted() ? policy
+                : policy.protecting(Set.of(settings.ssh().keyPath().getFileName().toString())))
+                .withNetworkTargets(targets);
+        return finishProcessTool(new RunShellTool(new Shell(runner(views.shell(effective)), settings.workspace(),
+                childEnv, settings.timeouts().shell()), effective));
     }
 
     /** {@code run_terraform(module_dir, command, args, plan_id, confirm_destroy)} with full workspace access. */
@@ -132,7 +178,7 @@ public final class Toolbox {
     public ModuleChecks moduleChecks() {
         Map<String, String> tfEnv = ChildEnvironment.forTerraform(settings.env(), settings.extraSecretNames());
         return new ModuleChecks(settings.workspace().resolve(RunTerraformTool.INFRA_ROOT), proxmox().inventorySource(),
-                java.util.Optional.of(new TerraformCli(runner, settings.terraformCommand(), tfEnv,
+                java.util.Optional.of(new TerraformCli(runner(views.terraform(plansDir())), settings.terraformCommand(), tfEnv,
                         java.time.Duration.ofSeconds(60))), tfEnv);
     }
 
@@ -163,14 +209,20 @@ public final class Toolbox {
 
     /** {@code run_terraform} whose plans are recorded by, and whose applies need the approval of, {@code gate}. */
     public Tool runTerraform(PlanGate gate) {
-        return finish(new RunTerraformTool(terraform(), fullAccess(), new ProviderCheck(moduleChecks()), gate));
+        return finishProcessTool(new RunTerraformTool(terraform(), fullAccess(), new ProviderCheck(moduleChecks()),
+                gate));
     }
 
     /** The terraform engine (plans kept in {@code <workspace>/.minilab/plans}, outside every agent root). */
     public Terraform terraform() {
-        return new Terraform(runner, settings.terraformCommand(),
+        Path plans = plansDir();
+        return new Terraform(runner(views.terraform(plans)), settings.terraformCommand(),
                 ChildEnvironment.forTerraform(settings.env(), settings.extraSecretNames()), settings.timeouts().terraform(),
-                new PlanStore(settings.workspace().resolve(".minilab/plans")));
+                new PlanStore(plans));
+    }
+
+    private Path plansDir() {
+        return settings.workspace().resolve(".minilab/plans");
     }
 
     /** {@code run_ssh(host, command)} with SSH_USER, SSH_KEY_PATH, SSH_ALLOWED_HOSTS and SSH_KNOWN_HOSTS. */
@@ -181,9 +233,9 @@ public final class Toolbox {
     /** {@code run_ansible(playbook, inventory, limit, extra_vars, check, diff)}, same SSH rules as run_ssh. */
     public Tool runAnsible() {
         Path configDir = settings.workspace().resolve(RunAnsibleTool.CONFIG_ROOT);
-        return finish(new RunAnsibleTool(new Ansible(runner, settings.ansibleCommand(), childEnv, settings.ssh(),
-                settings.timeouts().ansible(), configDir, settings.workspace().resolve(".minilab/ansible")),
-                fullAccess()));
+        return finishProcessTool(new RunAnsibleTool(new Ansible(runner(views.ansible()), settings.ansibleCommand(),
+                childEnv, settings.ssh(), settings.timeouts().ansible(), configDir,
+                settings.workspace().resolve(".minilab/ansible")), fullAccess()));
     }
 
     // ---- other tools ----
@@ -195,10 +247,24 @@ public final class Toolbox {
 
     /** {@code fetch_webpage(url)}: http(s) GET, HTML as text, wrapped as untrusted content. */
     public Tool fetchWebpage() {
-        return finish(new FetchWebpageTool(new WebFetcher(settings.timeouts().web(), WebFetcher.DEFAULT_MAX_BYTES)));
+        return finish(new FetchWebpageTool(new WebFetcher(settings.timeouts().web(), WebFetcher.DEFAULT_MAX_BYTES,
+                targets)));
+    }
+
+    /** A runner under this toolbox's isolation with {@code view}; unconfined only on MINILAB_SANDBOX=none. */
+    private ProcessRunner runner(dev.minilab.runtime.sandbox.SandboxView view) {
+        return ProcessRunner.confined(sandbox().isolation(), view);
     }
 
     private Tool finish(Tool tool) {
         return new FinishedTool(tool, redactor, settings.outputCap());
+    }
+
+    /** A tool that starts processes: refused on every call when isolation is required but unavailable. */
+    private Tool finishProcessTool(Tool tool) {
+        if (sandbox() instanceof SandboxStatus.Unavailable unavailable) {
+            return finish(new RefusedTool(tool, SandboxStatus.refusal(unavailable.reason())));
+        }
+        return finish(tool);
     }
 }

@@ -66,6 +66,8 @@ public record ToolboxSettings(Path workspace, Map<String, String> env, SshSettin
             throw ConfigException.invalid("TOOL_OUTPUT_CAP", String.valueOf(cap), "a number of characters >= 200");
         }
         List<String> extra = Redactor.extraNames(env);
+        dev.minilab.runtime.sandbox.SandboxStatus.validate(env);
+        dev.minilab.runtime.tools.web.NetworkTargets.fromEnv(env, ssh.allowlist()); // fails on a bad WEB_ALLOWED_HOSTS
         return new ToolboxSettings(ws, env, ssh, timeouts, new OutputCap(cap),
                 value(env, "TERRAFORM_BIN", "terraform"), value(env, "ANSIBLE_PLAYBOOK_BIN", "ansible-playbook"), extra);
     }

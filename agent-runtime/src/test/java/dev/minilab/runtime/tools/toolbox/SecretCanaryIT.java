@@ -93,6 +93,7 @@ class SecretCanaryIT {
             Map<String, String> env = new HashMap<>(Map.of("PATH", System.getenv("PATH"),
                     "HOME", workspace.resolve("tmp/home").toString(), "CANARY_API_TOKEN", token,
                     "REDIS_PASSWORD", redisPassword, "PM_TOKEN_SECRET", token));
+            env.put("WEB_ALLOWED_HOSTS", "127.0.0.1:" + web.getAddress().getPort());
             SshSettings ssh = new SshSettings(sshd.user(), sshd.clientKey(), HostAllowlist.parse("127.0.0.1"),
                     workspace.resolve("docs/known_hosts"), Duration.ofSeconds(5), Duration.ofSeconds(30));
             ToolboxSettings settings = ToolboxSettings.fromEnv(workspace, env).withSsh(ssh)

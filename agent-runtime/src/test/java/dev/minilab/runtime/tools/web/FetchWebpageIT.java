@@ -35,6 +35,8 @@ class FetchWebpageIT {
     HttpServer server;
     String base;
     Tool fetch;
+    Listener listener;
+    Map<String, String> env;
 
     @BeforeEach
     void start() throws IOException {
@@ -63,7 +65,13 @@ class FetchWebpageIT {
         server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.start();
         base = "http://127.0.0.1:" + server.getAddress().getPort();
-        ToolboxSettings settings = ToolboxSettings.fromEnv(workspace, Map.of()).withTimeouts(new ToolTimeouts(
+        listener = Listener.start();
+        server.createContext("/to-listener", ex -> redirect(ex, "http://127.0.0.1:" + listener.port() + "/"));
+        server.createContext("/to-mapped", ex -> redirect(ex, "http://[::ffff:127.0.0.1]:" + listener.port() + "/"));
+        server.createContext("/to-metadata", ex -> redirect(ex, "http://169.254.169.254/latest/meta-data/"));
+        // Loopback is reachable only as an exact 127.0.0.1:PORT entry of WEB_ALLOWED_HOSTS: this server's port.
+        env = Map.of("WEB_ALLOWED_HOSTS", "127.0.0.1:" + server.getAddress().getPort());
+        ToolboxSettings settings = ToolboxSettings.fromEnv(workspace, env).withTimeouts(new ToolTimeouts(
                 Duration.ofSeconds(60), Duration.ofSeconds(600), Duration.ofSeconds(900), Duration.ofSeconds(60),
                 Duration.ofSeconds(2)));
         fetch = new Toolbox(settings, Redactor.none()).fetchWebpage();
@@ -72,6 +80,7 @@ class FetchWebpageIT {
     @AfterEach
     void stop() {
         server.stop(0);
+        listener.close();
     }
 
     private static void respond(HttpExchange ex, int status, String type, String body) throws IOException {
@@ -127,6 +136,40 @@ class FetchWebpageIT {
     }
 
     @Test
+    void ssrfTargetsAreRefusedAndTheLoopbackListenerReceivesNothing() throws Exception {
+        int port = listener.port();
+        for (String url : java.util.List.of(
+                "http://127.0.0.1:" + port + "/", "http://localhost:" + port + "/", "http://[::1]:" + port + "/",
+                "http://0.0.0.0:" + port + "/", "http://[::]:" + port + "/", "http://[::ffff:127.0.0.1]:" + port + "/",
+                "http://[::ffff:7f00:1]:" + port + "/", "http://[::127.0.0.1]:" + port + "/",
+                "http://127.1:" + port + "/", "http://2130706433:" + port + "/", "http://127.0.0.2:" + port + "/",
+                "http://[fd00:ec2::254]/", "http://100.100.100.200/", "http://168.63.129.16/",
+                "http://[fe80::1]:" + port + "/", "http://10.1.2.3/", "http://192.168.1.1/", "http://172.16.0.1/",
+                "http://100.64.0.1/", "http://[fd12::1]/", "http://127.0.0.1:6379/",
+                base + "/to-listener", base + "/to-mapped", base + "/to-metadata")) {
+            ToolResult result = get(url);
+            assertThat(result.isError()).as(url + " -> " + result.output()).isTrue();
+            assertThat(result.output()).as(url).containsAnyOf("loopback", "unspecified", "link-local",
+                    "private-network", "team's own", "metadata", "has no host");
+        }
+        assertThat(listener.connections()).as("connections that reached the loopback listener").isZero();
+    }
+
+    @Test
+    void theTeamsRedisAndLlmEndpointsAreRefusedEvenWhenListed() {
+        ToolboxSettings settings = ToolboxSettings.fromEnv(workspace, Map.of("WEB_ALLOWED_HOSTS",
+                "127.0.0.1:" + listener.port(), "REDIS_HOST", "127.0.0.1", "REDIS_PORT",
+                String.valueOf(listener.port())));
+        Tool guarded = new Toolbox(settings, Redactor.none()).fetchWebpage();
+
+        ToolResult result = guarded.execute(ToolArguments.of(Map.of("url", "http://127.0.0.1:" + listener.port()
+                + "/")), ToolContext.of("QA_Tester"));
+
+        assertThat(result.output()).contains("team's own Redis");
+        assertThat(listener.connections()).isZero();
+    }
+
+    @Test
     void errorsStatusesAndNonTextAreErrors() {
         ToolResult missing = get(base + "/missing");
         assertThat(missing.isError()).isTrue();
@@ -147,7 +190,7 @@ class FetchWebpageIT {
 
     @Test
     void stopAbortsAFetchWithinOneSecond() throws Exception {
-        ToolboxSettings settings = ToolboxSettings.fromEnv(workspace, Map.of());
+        ToolboxSettings settings = ToolboxSettings.fromEnv(workspace, env);
         Tool patient = new Toolbox(settings, Redactor.none()).fetchWebpage();
         Cancellation stop = Cancellation.create();
         CompletableFuture<ToolResult> call = CompletableFuture.supplyAsync(() -> patient.execute(
