@@ -1,6 +1,6 @@
 # ---- connection (set through the environment, see provider.tf) ----
 variable "pm_api_url" {
-  description = "Proxmox VE API URL, https://host:8006 or https://host:8006/api2/json (TF_VAR_pm_api_url from PM_API_URL)."
+  description = "Proxmox VE API endpoint as bpg/proxmox takes it, https://host:8006/ (TF_VAR_pm_api_url, which MiniLab sets from PM_API_URL in either form)."
   type        = string
 }
 

@@ -2,7 +2,6 @@ package dev.minilab.agents;
 
 import dev.langchain4j.model.chat.ChatModel;
 import dev.minilab.provisioning.ports.ApprovalGate;
-import dev.minilab.provisioning.ports.InventorySource;
 import dev.minilab.provisioning.tool.AgentProvisioning;
 import dev.minilab.runtime.agent.AgentSpec;
 import dev.minilab.runtime.approval.PlanReviews;
@@ -67,10 +66,10 @@ public final class AgentAssembly {
         PlanReviews reviews = new PlanReviews(name, guardrails.approver(), bus, redactor::redact);
         ExecutionLog log = new ExecutionLog(name, config.workspace().resolve("docs"), redactor::redact);
         UsageMeter usage = new UsageMeter(bus, name);
-        // provision(spec): until the approval gate and the Proxmox inventory land, the spec is the approval and the
-        // diagnosis sees no live inventory on the real target (AgentProvisioning names both integration points).
+        // provision(spec): until the approval gate lands the spec is the approval (AgentProvisioning names the
+        // integration point); the real target uses this toolbox's Proxmox client and run_terraform's checks.
         Tool provision = AgentProvisioning.tool(config, name, bus, log, usage, model, modelName,
-                ApprovalGate.specIsApproval(), InventorySource.none());
+                ApprovalGate.specIsApproval(), toolbox);
         ReActLoop loop = new ReActLoop(name, new GuardedChatModel(model, modelName, discipline), modelName,
                 RoleTools.forRole(role, toolbox, new RoleTools.Guardrails(guardrails.mode(), discipline, reviews),
                         provision),

@@ -6,9 +6,10 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
- * An attribute's expression, as far as the checks need to understand it. Anything that cannot be known without
- * running terraform (function calls, operators, conditionals, for expressions, index access) is {@link Other}:
- * the checks skip it rather than guess.
+ * An attribute's expression, as far as the checks need to understand it: literals, references, templates, objects,
+ * lists, and the operators and conditionals between them (so {@code var.vm_id + count.index} can be evaluated per
+ * instance). Anything else (function calls, for expressions, index access, unary operators) is {@link Other}: the
+ * checks skip it rather than guess.
  */
 public sealed interface HclExpr {
 
@@ -60,6 +61,34 @@ public sealed interface HclExpr {
     record TupleExpr(List<HclExpr> items) implements HclExpr {
         public TupleExpr {
             items = List.copyOf(items);
+        }
+    }
+
+    /** {@code left operator right}; operator is one of {@code || && == != < <= > >= + - * / %}. */
+    record Binary(String operator, HclExpr left, HclExpr right) implements HclExpr {
+        public Binary {
+            Objects.requireNonNull(operator, "operator");
+            Objects.requireNonNull(left, "left");
+            Objects.requireNonNull(right, "right");
+        }
+
+        @Override
+        public String toString() {
+            return "(" + left + " " + operator + " " + right + ")";
+        }
+    }
+
+    /** {@code condition ? whenTrue : whenFalse}. */
+    record Conditional(HclExpr condition, HclExpr whenTrue, HclExpr whenFalse) implements HclExpr {
+        public Conditional {
+            Objects.requireNonNull(condition, "condition");
+            Objects.requireNonNull(whenTrue, "whenTrue");
+            Objects.requireNonNull(whenFalse, "whenFalse");
+        }
+
+        @Override
+        public String toString() {
+            return "(" + condition + " ? " + whenTrue + " : " + whenFalse + ")";
         }
     }
 

@@ -6,6 +6,7 @@ import com.bertramlabs.plugins.hcl4j.symbols.HCLBlock;
 import com.bertramlabs.plugins.hcl4j.symbols.HCLMap;
 import com.bertramlabs.plugins.hcl4j.symbols.HCLValue;
 import com.bertramlabs.plugins.hcl4j.symbols.Symbol;
+import com.bertramlabs.plugins.hcl4j.RuntimeSymbols.GroupedExpression;
 import com.bertramlabs.plugins.hcl4j.RuntimeSymbols.Operator;
 import com.bertramlabs.plugins.hcl4j.RuntimeSymbols.StringInterpolatedExpression;
 import com.bertramlabs.plugins.hcl4j.RuntimeSymbols.Variable;
@@ -265,14 +266,74 @@ public final class HclParser {
                     + attribute.getName() + "\" has no value", null);
         }
         if (children.size() > 1) {
-            return new HclExpr.Other("expression");
+            return operation(file, children);
         }
         return expr(file, children.getFirst());
+    }
+
+    /** Binary operators by precedence, as terraform ranks them (higher binds tighter). */
+    private static final Map<String, Integer> PRECEDENCE = Map.ofEntries(Map.entry("||", 1), Map.entry("&&", 2),
+            Map.entry("==", 3), Map.entry("!=", 3), Map.entry("<", 4), Map.entry("<=", 4), Map.entry(">", 4),
+            Map.entry(">=", 4), Map.entry("+", 5), Map.entry("-", 5), Map.entry("*", 6), Map.entry("/", 6),
+            Map.entry("%", 6));
+
+    /**
+     * hcl4j's lexer gives an expression with operators as a flat list: operand, operator, operand, ... This builds
+     * the tree (binary operators by precedence, {@code ? :} lowest and right-associative); any other shape (unary
+     * operators, unknown operators) is {@link HclExpr.Other}.
+     */
+    private static HclExpr operation(Path file, List<Symbol> items) {
+        int[] at = {0};
+        try {
+            HclExpr e = conditional(file, items, at);
+            return at[0] == items.size() ? e : new HclExpr.Other("expression");
+        } catch (IllegalStateException e) {
+            return new HclExpr.Other("expression");
+        }
+    }
+
+    private static HclExpr conditional(Path file, List<Symbol> items, int[] at) {
+        HclExpr condition = binary(file, items, at, 1);
+        if (!isOperator(items, at[0], "?")) {
+            return condition;
+        }
+        at[0]++;
+        HclExpr whenTrue = conditional(file, items, at);
+        if (!isOperator(items, at[0], ":")) {
+            throw new IllegalStateException("conditional without ':'");
+        }
+        at[0]++;
+        return new HclExpr.Conditional(condition, whenTrue, conditional(file, items, at));
+    }
+
+    private static HclExpr binary(Path file, List<Symbol> items, int[] at, int minPrecedence) {
+        HclExpr left = operand(file, items, at);
+        while (at[0] < items.size() && items.get(at[0]) instanceof Operator op
+                && PRECEDENCE.getOrDefault(op.getName(), 0) >= minPrecedence) {
+            at[0]++;
+            left = new HclExpr.Binary(op.getName(), left, binary(file, items, at, PRECEDENCE.get(op.getName()) + 1));
+        }
+        return left;
+    }
+
+    private static HclExpr operand(Path file, List<Symbol> items, int[] at) {
+        if (at[0] >= items.size() || items.get(at[0]) instanceof Operator) {
+            throw new IllegalStateException("operand expected");
+        }
+        return expr(file, items.get(at[0]++));
+    }
+
+    private static boolean isOperator(List<Symbol> items, int index, String name) {
+        return index < items.size() && items.get(index) instanceof Operator op && name.equals(op.getName());
     }
 
     private static HclExpr expr(Path file, Symbol symbol) {
         if (symbol instanceof HCLValue value) {
             return literal(value);
+        }
+        if (symbol instanceof GroupedExpression group) {
+            List<Symbol> inner = children(group);
+            return inner.size() == 1 ? expr(file, inner.getFirst()) : operation(file, inner);
         }
         if (symbol instanceof VariableTree tree) {
             List<String> path = new ArrayList<>();

@@ -10,18 +10,22 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Checks the values a bpg/proxmox resource names against the live cluster, before {@code plan}: {@code node_name}
  * (exists, online), every {@code datastore_id} (exists on that node, active, holds the right content — the provider's
  * default {@code local-lvm}/{@code local} counts when none is set), the clone source VMID (an existing VM
  * template, on a node the clone may be made from), a container's {@code template_file_id} (on that node) and
- * {@code vm_id} (no other guest holds it). Values terraform only knows at plan time are skipped, not guessed.
+ * {@code vm_id} (no other guest holds it; with a known {@code count}, each instance's, e.g.
+ * {@code var.vm_id + count.index}). Values terraform only knows at plan time are skipped, not guessed.
  */
 final class InventoryRules {
 
     static final String VM = "proxmox_virtual_environment_vm";
     static final String CT = "proxmox_virtual_environment_container";
+    /** More instances than this are not expanded for the VMID check (no homelab module makes that many). */
+    private static final int MAX_COUNT = 1000;
 
     private InventoryRules() {
     }
@@ -77,14 +81,28 @@ final class InventoryRules {
                             what + " clone", file, clone.line(), scope, out);
                 }
             }
-            Optional<Integer> vmid = body.expr("vm_id").flatMap(scope::integer);
-            if (vmid.isPresent() && body.expr("count").isEmpty() && body.expr("for_each").isEmpty()) {
-                Optional<String> name = body.expr(vm ? "name" : "hostname").flatMap(scope::string)
+            Optional<HclExpr> count = body.expr("count");
+            List<Scope> instances = body.expr("for_each").isPresent() ? List.of()
+                    : count.isEmpty() ? List.of(scope) : counted(scope, count.get());
+            for (int i = 0; i < instances.size(); i++) {
+                Scope instance = instances.get(i);
+                Optional<Integer> vmid = body.expr("vm_id").flatMap(instance::integer);
+                if (vmid.isEmpty()) {
+                    continue;
+                }
+                Optional<String> name = body.expr(vm ? "name" : "hostname").flatMap(instance::string)
                         .or(() -> body.nested("initialization").stream().findFirst()
-                                .flatMap(i -> i.body().expr("hostname").flatMap(scope::string)));
-                checkVmid(inventory, vmid.get(), name, node, managedVmids, what, file, line(body, "vm_id", b), out);
+                                .flatMap(n -> n.body().expr("hostname").flatMap(instance::string)));
+                checkVmid(inventory, vmid.get(), name, node, managedVmids, count.isEmpty() ? what
+                        : what + " [" + i + "]", file, line(body, "vm_id", b), out);
             }
         }
+    }
+
+    /** One scope per instance when {@code count} is known (and sane), none when it is not. */
+    private static List<Scope> counted(Scope scope, HclExpr count) {
+        return scope.integer(count).filter(n -> n >= 0 && n <= MAX_COUNT).map(n -> IntStream.range(0, n)
+                .mapToObj(scope::withCountIndex).toList()).orElse(List.of());
     }
 
     private static boolean checkNode(Inventory inventory, String node, String what, String file, int line,

@@ -11,9 +11,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Evaluates the expressions the checks need, strictly: literals, {@code var.x}, {@code local.x}, templates of those,
- * objects and lists. Anything else (function calls, operators, {@code count.index}, resource or data references) is
- * {@link #UNKNOWN}, and a check skips an unknown value instead of guessing.
+ * Evaluates the expressions the checks need, strictly: literals, {@code var.x}, {@code local.x}, {@code count.index}
+ * (in a scope made for one instance, {@link #withCountIndex}), templates of those, objects and lists, arithmetic
+ * ({@code + - *}) on numbers, comparisons, {@code && ||} and {@code ? :}. Anything else (function calls, division,
+ * resource or data references, comparisons whose operand types terraform would convert) is {@link #UNKNOWN}, and a
+ * check skips an unknown value instead of guessing.
  */
 public final class Scope {
 
@@ -28,14 +30,25 @@ public final class Scope {
     private final Map<String, Object> variables;
     private final Map<String, HclExpr> locals;
     private final Set<String> evaluating = new HashSet<>();
+    private final BigDecimal countIndex;
 
     /**
      * @param variables the module's input variable values (already evaluated; may hold {@link #UNKNOWN})
      * @param locals    the module's locals, unevaluated
      */
     public Scope(Map<String, Object> variables, Map<String, HclExpr> locals) {
+        this(variables, locals, null);
+    }
+
+    private Scope(Map<String, Object> variables, Map<String, HclExpr> locals, BigDecimal countIndex) {
         this.variables = new LinkedHashMap<>(variables);
         this.locals = new LinkedHashMap<>(locals);
+        this.countIndex = countIndex;
+    }
+
+    /** This scope for instance {@code index} of a resource with {@code count}: {@code count.index} is known. */
+    public Scope withCountIndex(int index) {
+        return new Scope(variables, locals, BigDecimal.valueOf(index));
     }
 
     public static Scope empty() {
@@ -58,8 +71,74 @@ public final class Scope {
                 t.items().forEach(i -> out.add(eval(i)));
                 yield out;
             }
+            case HclExpr.Binary b -> binary(b.operator(), eval(b.left()), eval(b.right()));
+            case HclExpr.Conditional c -> {
+                Object condition = eval(c.condition());
+                yield condition instanceof Boolean chosen ? eval(chosen ? c.whenTrue() : c.whenFalse()) : UNKNOWN;
+            }
             case HclExpr.Other o -> UNKNOWN;
         };
+    }
+
+    /** Terraform's result of {@code left op right}, or {@link #UNKNOWN} when it cannot be known exactly here. */
+    private static Object binary(String op, Object left, Object right) {
+        if (left == UNKNOWN || right == UNKNOWN) {
+            return UNKNOWN;
+        }
+        switch (op) {
+            case "==", "!=" -> {
+                Object same = same(left, right);
+                return same == UNKNOWN ? UNKNOWN : op.equals("==") == (Boolean) same;
+            }
+            case "&&", "||" -> {
+                if (left instanceof Boolean a && right instanceof Boolean b) {
+                    return op.equals("&&") ? a && b : a || b;
+                }
+                return UNKNOWN;
+            }
+            default -> {
+                BigDecimal a = number(left);
+                BigDecimal b = number(right);
+                if (a == null || b == null) {
+                    return UNKNOWN;
+                }
+                return switch (op) {
+                    case "+" -> a.add(b);
+                    case "-" -> a.subtract(b);
+                    case "*" -> a.multiply(b);
+                    case "<" -> a.compareTo(b) < 0;
+                    case "<=" -> a.compareTo(b) <= 0;
+                    case ">" -> a.compareTo(b) > 0;
+                    case ">=" -> a.compareTo(b) >= 0;
+                    default -> UNKNOWN; // division and modulo: terraform's float rules, not needed by any check
+                };
+            }
+        }
+    }
+
+    /** Terraform's equality of two known values; {@link #UNKNOWN} where terraform's type conversion would decide. */
+    private static Object same(Object left, Object right) {
+        if (left == null || right == null) {
+            return left == right;
+        }
+        if (left instanceof BigDecimal a && right instanceof BigDecimal b) {
+            return a.compareTo(b) == 0;
+        }
+        if ((left instanceof String || left instanceof Boolean) && left.getClass() == right.getClass()) {
+            return left.equals(right);
+        }
+        return UNKNOWN;
+    }
+
+    /** A number, or a string terraform converts to one; null otherwise. */
+    private static BigDecimal number(Object value) {
+        if (value instanceof BigDecimal d) {
+            return d;
+        }
+        if (value instanceof String s && s.strip().matches("-?\\d+(\\.\\d+)?")) {
+            return new BigDecimal(s.strip());
+        }
+        return null;
     }
 
     /** The value as a string, when it is a known scalar. */
@@ -90,6 +169,9 @@ public final class Scope {
             return UNKNOWN;
         }
         Object value;
+        if (path.equals(List.of("count", "index"))) {
+            return countIndex == null ? UNKNOWN : countIndex;
+        }
         if (path.getFirst().equals("var")) {
             value = variables.getOrDefault(path.get(1), UNKNOWN);
         } else if (path.getFirst().equals("local")) {

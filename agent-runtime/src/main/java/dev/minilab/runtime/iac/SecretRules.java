@@ -95,6 +95,9 @@ final class SecretRules {
             case HclExpr.Template t -> t.parts().stream().anyMatch(SecretRules::containsToken);
             case HclExpr.ObjectExpr o -> o.entries().values().stream().anyMatch(SecretRules::containsToken);
             case HclExpr.TupleExpr t -> t.items().stream().anyMatch(SecretRules::containsToken);
+            case HclExpr.Binary b -> containsToken(b.left()) || containsToken(b.right());
+            case HclExpr.Conditional c -> containsToken(c.condition()) || containsToken(c.whenTrue())
+                    || containsToken(c.whenFalse());
             default -> false;
         };
     }

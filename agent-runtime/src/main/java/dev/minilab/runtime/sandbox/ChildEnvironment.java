@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
  * <p>Dropped: every variable whose name contains KEY, SECRET, PASSWORD, PASSWD, TOKEN or CREDENTIAL, the configured
  * extra secret names, {@code OPENAI_*}, {@code REDIS_*}, {@code PM_*}, {@code MINILAB_PRIVATE_KEY}, the SSH agent
  * socket, {@code LD_PRELOAD}/{@code LD_LIBRARY_PATH}, and any value carrying a password inside a URL. Proxmox
- * credentials reach terraform only, as {@code TF_VAR_pm_api_url}, {@code TF_VAR_pm_token_id},
- * {@code TF_VAR_pm_token_secret}, {@code TF_VAR_pm_ca_file}.
+ * credentials reach terraform only, as {@code TF_VAR_pm_api_url} (the provider's form, see
+ * {@link #terraformEndpoint}), {@code TF_VAR_pm_token_id}, {@code TF_VAR_pm_token_secret}, {@code TF_VAR_pm_ca_file}
+ * and {@code TF_VAR_pm_tls_insecure} (when PM_TLS_INSECURE is true).
  */
 public final class ChildEnvironment {
 
@@ -48,19 +49,38 @@ public final class ChildEnvironment {
         return out;
     }
 
-    /** The scrubbed env plus the Proxmox credentials as TF_VAR_pm_* and terraform's no-network-checks settings. */
+    /**
+     * The scrubbed env plus the Proxmox settings as TF_VAR_pm_* and terraform's no-network-checks settings: the one
+     * place both {@code run_terraform} and the provisioning pipeline get terraform's env from.
+     */
     public static Map<String, String> forTerraform(Map<String, String> env, Collection<String> extraSecretNames) {
         Map<String, String> out = scrubbed(env, extraSecretNames);
         PROXMOX_TO_TERRAFORM.forEach((from, to) -> {
             String value = env.get(from);
             if (value != null && !value.isBlank()) {
-                out.put(to, value);
+                out.put(to, from.equals("PM_API_URL") ? terraformEndpoint(value) : value);
             }
         });
+        if (Set.of("true", "1", "yes").contains(env.getOrDefault("PM_TLS_INSECURE", "").strip()
+                .toLowerCase(Locale.ROOT))) {
+            out.put("TF_VAR_pm_tls_insecure", "true");
+        }
         out.put("CHECKPOINT_DISABLE", "1");
         out.put("TF_IN_AUTOMATION", "1");
         out.put("TF_INPUT", "0");
         return out;
+    }
+
+    /**
+     * PM_API_URL as bpg/proxmox's {@code endpoint} wants it: {@code https://host:8006/}. PM_API_URL may also be given
+     * as {@code https://host:8006/api2/json} (the API's base, which the provider refuses), with or without a slash.
+     */
+    public static String terraformEndpoint(String pmApiUrl) {
+        String url = pmApiUrl.strip().replaceAll("/+$", "");
+        if (url.endsWith("/api2/json")) {
+            url = url.substring(0, url.length() - "/api2/json".length()).replaceAll("/+$", "");
+        }
+        return url + "/";
     }
 
     private static boolean keep(String name, String value, Set<String> extra) {

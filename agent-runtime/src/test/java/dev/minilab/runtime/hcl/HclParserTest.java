@@ -3,9 +3,11 @@ package dev.minilab.runtime.hcl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.minilab.runtime.iac.Scope;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Native and JSON syntax parse into one model; what cannot be known without terraform stays unknown. */
@@ -65,7 +67,9 @@ class HclParserTest {
             assertThat(body.expr("node_name")).contains(new HclExpr.Reference(List.of("var", "node")));
             assertThat(body.expr("name")).contains(new HclExpr.Template(List.of(new HclExpr.Literal("web-"),
                     new HclExpr.Reference(List.of("var", "env")))));
-            assertThat(body.expr("vm_id").orElseThrow()).isInstanceOf(HclExpr.Other.class);
+            // Unknown without an instance either way: an operator tree in native syntax, an unparsed interpolation in
+            // JSON syntax (whose ${...} expressions are not parsed beyond plain references).
+            assertThat(Scope.empty().eval(body.expr("vm_id").orElseThrow())).isSameAs(Scope.UNKNOWN);
             assertThat(body.expr("tags")).contains(new HclExpr.TupleExpr(List.of(new HclExpr.Literal("web"),
                     new HclExpr.Literal("prod"))));
             assertThat(body.nested("clone").getFirst().body().expr("vm_id"))
@@ -73,6 +77,49 @@ class HclParserTest {
             assertThat(body.nested("disk").getFirst().body().expr("datastore_id"))
                     .contains(new HclExpr.Reference(List.of("local", "ds")));
         }
+    }
+
+    @Test
+    void operatorsAndConditionalsBecomeATreeByTerraformsPrecedence() {
+        HclBody body = HclParser.parseNative(Path.of("main.tf"), """
+                a = var.vm_id == null ? null : var.vm_id + count.index
+                b = (var.x + 1) * 2
+                c = var.x + 1 * 2
+                d = !var.enabled
+                e = var.a ? var.b ? 1 : 2 : 3
+                """).body();
+        HclExpr vmId = new HclExpr.Reference(List.of("var", "vm_id"));
+        HclExpr x = new HclExpr.Reference(List.of("var", "x"));
+        HclExpr one = new HclExpr.Literal(new BigDecimal("1"));
+        HclExpr two = new HclExpr.Literal(new BigDecimal("2"));
+
+        assertThat(body.expr("a")).contains(new HclExpr.Conditional(
+                new HclExpr.Binary("==", vmId, new HclExpr.Literal(null)), new HclExpr.Literal(null),
+                new HclExpr.Binary("+", vmId, new HclExpr.Reference(List.of("count", "index")))));
+        assertThat(body.expr("b")).contains(new HclExpr.Binary("*", new HclExpr.Binary("+", x, one), two));
+        assertThat(body.expr("c")).contains(new HclExpr.Binary("+", x, new HclExpr.Binary("*", one, two)));
+        assertThat(body.expr("d").orElseThrow()).isInstanceOf(HclExpr.Other.class);
+        assertThat(body.expr("e")).contains(new HclExpr.Conditional(new HclExpr.Reference(List.of("var", "a")),
+                new HclExpr.Conditional(new HclExpr.Reference(List.of("var", "b")), one, two),
+                new HclExpr.Literal(new BigDecimal("3"))));
+    }
+
+    @Test
+    void anExpressionIsEvaluatedPerInstanceOnlyWhereTerraformWouldGiveTheSameValue() {
+        HclExpr vmId = HclParser.parseNative(Path.of("main.tf"),
+                "a = var.vm_id == null ? null : var.vm_id + count.index\n").body().expr("a").orElseThrow();
+        Map<String, Object> set = Map.of("vm_id", new BigDecimal("200"));
+        Map<String, Object> unset = new java.util.HashMap<>();
+        unset.put("vm_id", null);
+
+        assertThat(new Scope(set, Map.of()).withCountIndex(2).integer(vmId)).contains(202);
+        assertThat(new Scope(set, Map.of()).eval(vmId)).as("count.index unknown").isSameAs(Scope.UNKNOWN);
+        assertThat(new Scope(unset, Map.of()).withCountIndex(0).eval(vmId)).isNull();
+        assertThat(Scope.empty().withCountIndex(0).eval(vmId)).as("vm_id unknown").isSameAs(Scope.UNKNOWN);
+        HclExpr typed = HclParser.parseNative(Path.of("main.tf"), "a = var.n == 200\n").body().expr("a").orElseThrow();
+        assertThat(new Scope(Map.of("n", "200"), Map.of()).eval(typed))
+                .as("string vs number: terraform converts by the variable's type, which is not known here")
+                .isSameAs(Scope.UNKNOWN);
     }
 
     @Test

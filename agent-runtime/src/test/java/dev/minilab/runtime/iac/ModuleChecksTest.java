@@ -378,6 +378,45 @@ class ModuleChecksTest {
     }
 
     @Test
+    void eachInstanceOfACountedResourceHasItsVmidChecked() throws IOException {
+        // The shipped modules' form: vm_id counts up from var.vm_id, or Proxmox picks when it is null.
+        String module = vm("""
+                  count     = var.instance_count
+                  node_name = "pve2"
+                  vm_id     = var.vm_id == null ? null : var.vm_id + count.index
+                  name      = local.names[count.index]
+                """) + """
+                variable "instance_count" {
+                  default = 3
+                }
+                variable "vm_id" {
+                  default = null
+                }
+                locals {
+                  names = [for i in range(var.instance_count) : "web-${i + 1}"]
+                }
+                """;
+        Path dir = module("web", "main.tf", module);
+        Files.writeString(dir.resolve("terraform.tfvars.json"), "{\"vm_id\": 103}");
+        Path free = module("free", "main.tf", module);
+        Files.writeString(free.resolve("terraform.tfvars.json"), "{\"vm_id\": 200}");
+        Path picked = module("picked", "main.tf", module);
+
+        assertThat(errors(check(dir))).containsExactly(
+                "main.tf line 13: resource \"proxmox_virtual_environment_vm\" \"web\" [0]: vm_id 103 is already used "
+                        + "by CT 103 \"proxy\" on pve2; the next free VMID is 109 (or leave vm_id out and let Proxmox "
+                        + "choose)",
+                "main.tf line 13: resource \"proxmox_virtual_environment_vm\" \"web\" [1]: vm_id 104 is already used "
+                        + "by VM 104 \"gitlab\" on pve2; the next free VMID is 109 (or leave vm_id out and let Proxmox "
+                        + "choose)",
+                "main.tf line 13: resource \"proxmox_virtual_environment_vm\" \"web\" [2]: vm_id 105 is already used "
+                        + "by VM 105 \"old-test\" on pve2; the next free VMID is 109 (or leave vm_id out and let "
+                        + "Proxmox choose)");
+        assertThat(check(free).passed()).as(check(free).render()).isTrue();
+        assertThat(check(picked).passed()).as(check(picked).render()).isTrue();
+    }
+
+    @Test
     void tfvarsTfVarEnvAndVarArgumentsSetRootVariables() throws IOException {
         Path dir = module("web", "main.tf", vm("  node_name = var.node") + "variable \"node\" {\n  default = \"pve2\"\n}\n");
         Files.writeString(dir.resolve("terraform.tfvars"), "node = \"pve8\"\n");

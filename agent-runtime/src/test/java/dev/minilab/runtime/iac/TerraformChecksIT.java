@@ -163,4 +163,20 @@ class TerraformChecksIT {
         assertThat(plan.output()).contains("plan_id: ");
         assertThat(List.copyOf(pve.requests())).isEmpty();
     }
+
+    @Test
+    void pmApiUrlWithApi2JsonReachesTerraformAsTheBpgEndpoint() throws IOException {
+        assumeTrue(TerraformStandIn.realTerraform().isPresent(), "needs a real terraform");
+        // The user wrote the API base; bpg/proxmox's endpoint refuses /api2/json. One normalisation serves
+        // run_terraform and the provisioning pipeline (ChildEnvironment.forTerraform).
+        Tool tf = runTerraform("real", Map.of("PM_API_URL", pve.url() + "/api2/json/"));
+        String module = module("endpoint", "variable \"pm_api_url\" {\n  type = string\n}\n\n"
+                + "output \"endpoint\" {\n  value = var.pm_api_url\n}\n");
+        assertThat(call(tf, Map.of("module_dir", module, "command", "init")).isError()).isFalse();
+
+        ToolResult plan = call(tf, Map.of("module_dir", module, "command", "plan"));
+
+        assertThat(plan.isError()).as(plan.output()).isFalse();
+        assertThat(plan.output()).contains("+ endpoint = \"" + pve.url() + "/\"").doesNotContain("api2/json");
+    }
 }

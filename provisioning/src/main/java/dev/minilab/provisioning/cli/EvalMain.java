@@ -9,7 +9,6 @@ import dev.minilab.provisioning.eval.Scenario;
 import dev.minilab.provisioning.pipeline.Pipeline;
 import dev.minilab.provisioning.pipeline.PipelineSettings;
 import dev.minilab.provisioning.ports.ApprovalGate;
-import dev.minilab.provisioning.ports.InventorySource;
 import dev.minilab.provisioning.ports.UsageSink;
 import dev.minilab.provisioning.spec.GuestKind;
 import dev.minilab.provisioning.spec.ProvisionSpec;
@@ -112,7 +111,7 @@ public final class EvalMain {
         EvalHarness harness = new EvalHarness((model, scenario) -> {
             ChatModel chat = setup.chatModel(model);
             Pipeline.Parts parts = real
-                    ? setup.terraform(chat, model, ApprovalGate.specIsApproval(), InventorySource.none(), UsageSink.none())
+                    ? setup.terraform(chat, model, ApprovalGate.specIsApproval(), UsageSink.none())
                     : setup.simulated(chat, model, UsageSink.none());
             current.set(parts);
             return new Pipeline(parts);

@@ -7,7 +7,6 @@ import dev.minilab.provisioning.pipeline.ProvisionListener;
 import dev.minilab.provisioning.pipeline.RunReport;
 import dev.minilab.provisioning.pipeline.TransitionRecord;
 import dev.minilab.provisioning.ports.ApprovalGate;
-import dev.minilab.provisioning.ports.InventorySource;
 import dev.minilab.provisioning.ports.UsageSink;
 import dev.minilab.provisioning.spec.ProvisionSpec;
 import dev.minilab.provisioning.spec.SpecReader;
@@ -76,7 +75,7 @@ public final class ProvisionMain {
         String model = setup.diagnosisModel("DevOps_Builder");
         ChatModel chat = setup.chatModel(model);
         Pipeline.Parts parts = target == ProvisioningSetup.Target.REAL
-                ? setup.terraform(chat, model, ApprovalGate.specIsApproval(), InventorySource.none(), UsageSink.none())
+                ? setup.terraform(chat, model, ApprovalGate.specIsApproval(), UsageSink.none())
                 : setup.simulated(chat, model, UsageSink.none());
         ExecutionLog log = new ExecutionLog("provision", setup.config().workspace().resolve("docs"),
                 setup.redactor()::redact);

@@ -7,7 +7,6 @@ import dev.minilab.provisioning.pipeline.Pipeline;
 import dev.minilab.provisioning.pipeline.PipelineSettings;
 import dev.minilab.provisioning.ports.ApprovalGate;
 import dev.minilab.provisioning.ports.CostMeter;
-import dev.minilab.provisioning.ports.InventorySource;
 import dev.minilab.provisioning.ports.PriceList;
 import dev.minilab.provisioning.ports.UsageSink;
 import dev.minilab.provisioning.simulated.AddressPlan;
@@ -20,7 +19,10 @@ import dev.minilab.provisioning.validate.Validator;
 import dev.minilab.runtime.config.MiniLabConfig;
 import dev.minilab.runtime.llm.ChatModels;
 import dev.minilab.runtime.llm.LlmSettings;
+import dev.minilab.runtime.sandbox.ChildEnvironment;
 import dev.minilab.runtime.sandbox.Redactor;
+import dev.minilab.runtime.tools.terraform.ProviderCheck;
+import dev.minilab.runtime.tools.toolbox.Toolbox;
 import dev.minilab.runtime.tools.toolbox.ToolboxSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,16 +50,30 @@ public final class ProvisioningSetup {
     }
 
     private final MiniLabConfig config;
+    private final Toolbox toolbox;
     private final ToolboxSettings tools;
     private final Redactor redactor;
     private final PipelineSettings settings;
     private final CostMeter prices;
     private final ModuleCatalog modules;
 
+    /** For the CLI: a toolbox of its own, built from the same settings an agent's is. */
     public ProvisioningSetup(MiniLabConfig config) {
+        this(config, new Toolbox(ToolboxSettings.fromEnv(config.workspace(), config.env()),
+                Redactor.fromEnv(config.env())));
+    }
+
+    /**
+     * @param toolbox the process's toolbox: the Terraform target takes its Proxmox client (one inventory cache with
+     *                {@code proxmox_inventory}) and run_terraform's checks from it
+     * @throws dev.minilab.runtime.config.ConfigException for a malformed setting, PM_* included
+     */
+    public ProvisioningSetup(MiniLabConfig config, Toolbox toolbox) {
         this.config = Objects.requireNonNull(config, "config");
-        this.tools = ToolboxSettings.fromEnv(config.workspace(), config.env());
-        this.redactor = Redactor.fromEnv(config.env()).withKeyFile(tools.ssh().keyPath());
+        this.toolbox = Objects.requireNonNull(toolbox, "toolbox");
+        this.tools = toolbox.settings();
+        this.redactor = toolbox.redactor();
+        toolbox.proxmox(); // PM_* and the sizing rules are validated at start, as the agents do
         this.settings = PipelineSettings.fromEnv(config.env());
         this.prices = PriceList.fromEnv(config.env());
         List<Path> roots = new ArrayList<>(List.of(config.workspace()));
@@ -96,15 +112,18 @@ public final class ProvisioningSetup {
         return config.get("PROVISION_MODEL").orElseGet(() -> config.modelFor(role));
     }
 
-    /** Real terraform on Proxmox, validation over SSH with the team's SSH settings. */
-    public Pipeline.Parts terraform(ChatModel model, String modelName, ApprovalGate gate, InventorySource inventory,
-                                    UsageSink usage) {
+    /**
+     * Real terraform on Proxmox, validation over SSH with the team's SSH settings. With PM_API_URL set, the live
+     * inventory (through the Proxmox API client) is checked against before terraform runs and given to the diagnosis.
+     */
+    public Pipeline.Parts terraform(ChatModel model, String modelName, ApprovalGate gate, UsageSink usage) {
         TerraformBackend backend = new TerraformBackend(new TerraformBackend.Settings(config.workspace(), modules,
-                tools.terraformCommand(), TerraformBackend.environment(config.env(), tools.extraSecretNames()),
-                tools.timeouts().terraform(), inventory));
+                tools.terraformCommand(), ChildEnvironment.forTerraform(config.env(), tools.extraSecretNames()),
+                tools.timeouts().terraform(), toolbox.proxmox().inventorySource(),
+                new ProviderCheck(toolbox.moduleChecks())));
         return new Pipeline.Parts(backend, new Validator(new SshHostProbe(tools.ssh()), settings.sshWait()),
-                new LlmDiagnosis(model, modelName, redactor::redact), gate, inventory, spec -> modules.variables(spec.kind()),
-                prices, usage, settings);
+                new LlmDiagnosis(model, modelName, redactor::redact), gate, backend.inventory(),
+                spec -> modules.variables(spec.kind()), prices, usage, settings);
     }
 
     /** The simulated cluster and simulated hosts (nothing leaves the machine but the diagnosis calls). */

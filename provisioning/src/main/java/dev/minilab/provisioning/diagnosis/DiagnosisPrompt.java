@@ -43,7 +43,7 @@ public final class DiagnosisPrompt {
                 .append("\n\n");
         if (request.failure().isPresent()) {
             StepFailure failure = request.failure().get();
-            text.append("Failing step: terraform ").append(failure.stage().word()).append(" (exit code ")
+            text.append("Failing step: ").append(failure.stage().step()).append(" (exit code ")
                     .append(failure.exitCode()).append("). Its error output:\n")
                     .append(Excerpts.headAndTail(redactor.apply(failure.output()), OUTPUT_CHARS)).append("\n\n");
         } else {

@@ -5,6 +5,7 @@ import dev.minilab.provisioning.backend.Guest;
 import dev.minilab.provisioning.backend.Plan;
 import dev.minilab.provisioning.backend.PlanResult;
 import dev.minilab.provisioning.backend.ProvisioningBackend;
+import dev.minilab.provisioning.backend.Stage;
 import dev.minilab.provisioning.backend.StepFailure;
 import dev.minilab.provisioning.diagnosis.Diagnosis;
 import dev.minilab.provisioning.diagnosis.DiagnosisOutcome;
@@ -193,8 +194,10 @@ public final class Pipeline {
         private void failedStep(StepFailure step) {
             failure = Optional.of(step);
             findings = List.of();
-            move(Event.APPLY_FAILED, "terraform " + step.stage().word() + " failed (exit " + step.exitCode() + "): "
-                    + firstErrorLine(step.output()));
+            String first = step.stage() == Stage.CHECKS
+                    ? step.output().lines().filter(l -> l.startsWith("- ")).findFirst().orElse(step.output())
+                    : firstErrorLine(step.output());
+            move(Event.APPLY_FAILED, step.stage().step() + " failed (exit " + step.exitCode() + "): " + first);
         }
 
         private void diagnosing() {

@@ -58,7 +58,7 @@ public final class SimulatedBackend implements ProvisioningBackend {
 
     @Override
     public InventorySource inventory() {
-        return () -> Optional.of(cluster.inventoryText());
+        return InventorySource.of(cluster::inventory);
     }
 
     @Override

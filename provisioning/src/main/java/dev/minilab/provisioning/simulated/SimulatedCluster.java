@@ -1,5 +1,7 @@
 package dev.minilab.provisioning.simulated;
 
+import dev.minilab.runtime.proxmox.Inventory;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +17,8 @@ import java.util.TreeMap;
  * thread-confined to one run.
  */
 public final class SimulatedCluster {
+
+    private static final long GIB = 1024L * 1024 * 1024;
 
     /** A node and the bridges it has. */
     public record Node(String name, Set<String> bridges) {
@@ -142,33 +146,36 @@ public final class SimulatedCluster {
         return List.copyOf(guests.values());
     }
 
-    /** The inventory as the diagnosis sees it: the same facts as {@code proxmox_inventory}, compact. */
-    public String inventoryText() {
-        StringBuilder text = new StringBuilder("Proxmox VE cluster (simulated)\n");
-        for (Node node : nodes.values()) {
-            text.append("node ").append(node.name()).append(": online, bridges ")
-                    .append(String.join(", ", new java.util.TreeSet<>(node.bridges()))).append('\n');
-        }
+    /**
+     * The cluster as the Proxmox API client reports a real one, so the diagnosis sees it rendered exactly like a live
+     * inventory ({@code InventoryText}). Load figures are fixed (every node 8 CPUs at 10 %, 8 of 32 GiB memory used;
+     * dir storages 80 of 100 GiB free, others 300 of 400 GiB): the simulation models names and content types, not
+     * capacity. Bridges are not part of an inventory (the API client does not read the network), here as on a real
+     * cluster.
+     */
+    public Inventory inventory() {
+        List<Inventory.Node> apiNodes = nodes.values().stream().map(n -> new Inventory.Node(n.name(), "online", 8,
+                0.10, 8 * GIB, 32 * GIB, 10 * GIB, 64 * GIB, 8, 1, "simulated")).toList();
+        List<Inventory.Storage> apiStorages = new ArrayList<>();
         for (Storage s : storages.values()) {
-            text.append("storage ").append(s.id()).append(" (").append(s.type()).append(", content ")
-                    .append(String.join(",", new java.util.TreeSet<>(s.content()))).append(s.shared() ? ", shared" : "")
-                    .append(") on ").append(String.join(", ", new java.util.TreeSet<>(s.nodes()))).append('\n');
+            long total = (s.type().equals("dir") ? 100 : 400) * GIB;
+            long avail = (s.type().equals("dir") ? 80 : 300) * GIB;
+            s.nodes().forEach(node -> apiStorages.add(new Inventory.Storage(node, s.id(), s.type(), s.content(),
+                    s.shared(), true, true, total, total - avail, avail)));
         }
+        List<Inventory.Guest> apiGuests = new ArrayList<>();
+        guests.values().forEach(g -> apiGuests.add(new Inventory.Guest(g.vmid(), g.type(), g.name(), g.node(),
+                g.running() ? "running" : "stopped", false, 1, GIB, 8 * GIB, List.of())));
+        vmTemplates.values().forEach(t -> apiGuests.add(new Inventory.Guest(t.vmid(), "qemu", t.name(), t.node(),
+                "stopped", true, 2, 2 * GIB, 10 * GIB, List.of())));
+        List<Inventory.CtTemplate> apiCtTemplates = new ArrayList<>();
         for (String volid : ctTemplates.keySet()) {
-            text.append("CT template ").append(volid).append('\n');
+            findStorage(volid.substring(0, Math.max(0, volid.indexOf(':')))).ifPresent(s -> s.nodes().stream()
+                    .sorted().forEach(node -> apiCtTemplates.add(new Inventory.CtTemplate(node, s.id(), volid,
+                            130_000_000L, s.shared()))));
         }
-        for (VmTemplate t : vmTemplates.values()) {
-            text.append("VM template ").append(t.vmid()).append(" '").append(t.name()).append("' on ")
-                    .append(t.node()).append('\n');
-        }
-        List<String> used = new ArrayList<>();
-        for (Guest g : guests.values()) {
-            used.add(g.vmid() + " " + g.type() + " '" + g.name() + "' on " + g.node() + " ("
-                    + (g.running() ? "running" : "stopped") + ")");
-        }
-        text.append("VMIDs in use: ").append(used.isEmpty() ? "none" : String.join("; ", used)).append('\n');
-        text.append("next free VMID: ").append(nextId()).append('\n');
-        return text.toString();
+        return new Inventory("8.3.0", "simulated", apiNodes, apiStorages, apiGuests, apiCtTemplates, nextId(),
+                List.of(), false, Instant.now());
     }
 
     @Override

@@ -15,9 +15,12 @@ import dev.minilab.provisioning.spec.Variables;
 import dev.minilab.runtime.MiniLabException;
 import dev.minilab.runtime.control.Cancellation;
 import dev.minilab.runtime.control.CancelledException;
-import dev.minilab.runtime.sandbox.ChildEnvironment;
+import dev.minilab.runtime.proxmox.Inventory;
+import dev.minilab.runtime.proxmox.ProxmoxException;
 import dev.minilab.runtime.sandbox.ExecResult;
 import dev.minilab.runtime.sandbox.ProcessRunner;
+import dev.minilab.runtime.tools.terraform.ProviderCheck;
+import dev.minilab.runtime.tools.terraform.RunTerraformTool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,12 +28,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,28 +42,33 @@ import java.util.regex.Pattern;
  * The real target: terraform (TERRAFORM_BIN) on the deployment's root module ({@link DeploymentDir}) with the
  * bpg/proxmox provider. RUNNING is {@code init}, {@code plan -out} (the plan file kept under
  * {@code .minilab/provision/}, outside every agent root, since it carries variable values), then {@code apply} of
- * exactly that file, which is used up by the attempt whatever its outcome. Proxmox credentials reach terraform only
- * as {@code TF_VAR_pm_*} (see {@link #environment}).
+ * exactly that file, which is used up by the attempt whatever its outcome. Before terraform runs at all, the
+ * deployment passes run_terraform's own checks before {@code plan} ({@link ProviderCheck}: HCL parse, module sources,
+ * bpg/proxmox allowlist, secrets, node/storage/template/VMID against the live inventory when PM_API_URL is set,
+ * {@code terraform validate}); a refusal is a failed step the diagnosis sees, with the valid names. Proxmox
+ * credentials reach terraform only as {@code TF_VAR_pm_*} ({@code ChildEnvironment.forTerraform}).
  */
 public final class TerraformBackend implements ProvisioningBackend {
 
     /**
-     * @param workspace   the MiniLab workspace
-     * @param modules     where each kind's module is
-     * @param executable  terraform (TERRAFORM_BIN)
-     * @param env         the child environment for terraform ({@link #environment})
-     * @param timeout     per terraform command (TERRAFORM_TIMEOUT_SECONDS)
-     * @param inventory   the live inventory for the diagnosis
+     * @param workspace  the MiniLab workspace
+     * @param modules    where each kind's module is
+     * @param executable terraform (TERRAFORM_BIN)
+     * @param env        the child environment for terraform ({@code ChildEnvironment.forTerraform})
+     * @param timeout    per terraform command (TERRAFORM_TIMEOUT_SECONDS)
+     * @param cluster    the live cluster through the Proxmox API client; empty when PM_API_URL is not set
+     * @param checks     run_terraform's checks, with the same inventory ({@code Toolbox.moduleChecks()})
      */
     public record Settings(Path workspace, ModuleCatalog modules, String executable, Map<String, String> env,
-                           Duration timeout, InventorySource inventory) {
+                           Duration timeout, Optional<Supplier<Inventory>> cluster, ProviderCheck checks) {
         public Settings {
             Objects.requireNonNull(workspace, "workspace");
             Objects.requireNonNull(modules, "modules");
             Objects.requireNonNull(executable, "executable");
             env = Map.copyOf(env);
             Objects.requireNonNull(timeout, "timeout");
-            Objects.requireNonNull(inventory, "inventory");
+            Objects.requireNonNull(cluster, "cluster");
+            Objects.requireNonNull(checks, "checks");
         }
     }
 
@@ -80,18 +89,6 @@ public final class TerraformBackend implements ProvisioningBackend {
         this.cli = new TerraformCli(runner, settings.executable(), settings.env(), settings.timeout());
     }
 
-    /**
-     * The env terraform gets: the scrubbed child env plus {@code TF_VAR_pm_api_url}, {@code TF_VAR_pm_token_id},
-     * {@code TF_VAR_pm_token_secret} (from PM_*) and {@code TF_VAR_pm_tls_insecure} when PM_TLS_INSECURE=true.
-     */
-    public static Map<String, String> environment(Map<String, String> env, Collection<String> extraSecretNames) {
-        Map<String, String> out = new java.util.TreeMap<>(ChildEnvironment.forTerraform(env, extraSecretNames));
-        if ("true".equalsIgnoreCase(env.getOrDefault("PM_TLS_INSECURE", "").strip())) {
-            out.put("TF_VAR_pm_tls_insecure", "true");
-        }
-        return out;
-    }
-
     @Override
     public String target() {
         return "terraform";
@@ -99,7 +96,7 @@ public final class TerraformBackend implements ProvisioningBackend {
 
     @Override
     public InventorySource inventory() {
-        return settings.inventory();
+        return settings.cluster().map(InventorySource::of).orElseGet(InventorySource::none);
     }
 
     @Override
@@ -121,6 +118,10 @@ public final class TerraformBackend implements ProvisioningBackend {
                 spec.name());
         try {
             dir.prepare(module, variables);
+            Optional<PlanResult> refused = refused(dir, cancellation);
+            if (refused.isPresent()) {
+                return refused.get();
+            }
             List<String> initArgs = new ArrayList<>();
             if (dir.remoteState()) {
                 initArgs.add("-backend-config=key=minilab/" + spec.name() + "/terraform.tfstate");
@@ -218,6 +219,28 @@ public final class TerraformBackend implements ProvisioningBackend {
         } catch (MiniLabException | IOException e) {
             return new DestroyResult(false, "destroy could not run: " + e.getMessage());
         }
+    }
+
+    /**
+     * The checks before terraform runs: run_terraform's pre-plan checks on the deployment root, made before
+     * {@code init} so a value the cluster contradicts is reported before terraform starts. What no variable can fix
+     * (the module itself fails the static checks, the cluster cannot be read) is BROKEN; the rest is a failed step.
+     */
+    private Optional<PlanResult> refused(DeploymentDir dir, Cancellation cancellation) {
+        Optional<String> module = ProviderCheck.problem(dir.path(), settings.workspace().resolve(
+                RunTerraformTool.INFRA_ROOT));
+        if (module.isPresent()) {
+            return Optional.of(new PlanResult.Broken("the module fails MiniLab's Terraform checks, which no "
+                    + "variable can fix: " + module.get()));
+        }
+        try {
+            settings.cluster().ifPresent(Supplier::get);
+        } catch (ProxmoxException e) {
+            return Optional.of(new PlanResult.Broken("cannot check the variables against the Proxmox cluster: "
+                    + e.getMessage()));
+        }
+        return settings.checks().problem(dir.path(), "plan", List.of(), cancellation)
+                .map(problem -> new PlanResult.Failed(new StepFailure(Stage.CHECKS, 1, problem)));
     }
 
     private Path planFile(String deployment) {

@@ -7,11 +7,11 @@ import dev.minilab.provisioning.pipeline.ExecutionLogListener;
 import dev.minilab.provisioning.pipeline.Pipeline;
 import dev.minilab.provisioning.pipeline.ProvisionListener;
 import dev.minilab.provisioning.ports.ApprovalGate;
-import dev.minilab.provisioning.ports.InventorySource;
 import dev.minilab.runtime.bus.TeamBus;
 import dev.minilab.runtime.config.MiniLabConfig;
 import dev.minilab.runtime.llm.UsageMeter;
 import dev.minilab.runtime.log.ExecutionLog;
+import dev.minilab.runtime.tools.toolbox.Toolbox;
 import java.util.List;
 
 /**
@@ -19,9 +19,9 @@ import java.util.List;
  * its execution log, diagnosis usage in the agent's {@link UsageMeter} (so {@code /cost} shows it), the agent's model
  * unless {@code PROVISION_MODEL} names another.
  *
- * <p>Integration points (wired when those land): {@code gate} is the team's approval gate (issue "Team discipline";
- * until then the spec is the approval), {@code inventory} the Proxmox API client's inventory (issue "Grounded in the
- * real cluster"; until then none on the real target).
+ * <p>{@code toolbox} is the agent's own: on the real target the pipeline shares its Proxmox client and inventory cache
+ * with {@code proxmox_inventory} and runs {@code run_terraform}'s checks. Integration point still open (wired when
+ * it lands): {@code gate} is the team's approval gate (issue "Team discipline"; until then the spec is the approval).
  */
 public final class AgentProvisioning {
 
@@ -30,15 +30,15 @@ public final class AgentProvisioning {
 
     public static ProvisionTool tool(MiniLabConfig config, String agentName, TeamBus bus, ExecutionLog log,
                                      UsageMeter usage, ChatModel agentModel, String agentModelName,
-                                     ApprovalGate gate, InventorySource inventory) {
-        ProvisioningSetup setup = new ProvisioningSetup(config);
+                                     ApprovalGate gate, Toolbox toolbox) {
+        ProvisioningSetup setup = new ProvisioningSetup(config, toolbox);
         boolean own = config.get("PROVISION_MODEL").isPresent();
         String modelName = own ? setup.diagnosisModel(agentName) : agentModelName;
         ChatModel model = own ? setup.chatModel(modelName) : agentModel;
         ProvisionListener listener = ProvisionListener.all(List.of(
                 new BusStatusListener(bus, agentName, setup.redactor()::redact), new ExecutionLogListener(log)));
         return new ProvisionTool(target -> new Pipeline(target == ProvisioningSetup.Target.REAL
-                ? setup.terraform(model, modelName, gate, inventory, usage::record)
+                ? setup.terraform(model, modelName, gate, usage::record)
                 : setup.simulated(model, modelName, usage::record)), listener);
     }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.minilab.provisioning.TestRepo;
 import dev.minilab.provisioning.spec.GuestKind;
+import dev.minilab.runtime.iac.CheckReport;
+import dev.minilab.runtime.iac.ModuleChecks;
 import dev.minilab.testkit.TerraformStandIn;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,5 +51,18 @@ class ShippedModulesIT {
         }
         assertThat(Files.readString(modules.resolve("proxmox-vm/main.tf"))).contains("clone {")
                 .contains("agent {").contains("user_account {");
+    }
+
+    @Test
+    void eachModulePassesMiniLabsTerraformChecksWithoutASingleFinding() {
+        // issue 10's checks as run_terraform runs them before init: HCL parse, module sources, bpg/proxmox
+        // allowlist, secrets (the deployment roots the Terraform backend writes are checked in LiveClusterIT).
+        ModuleChecks checks = ModuleChecks.offline(modules.getParent());
+        for (GuestKind kind : GuestKind.values()) {
+            CheckReport report = checks.check(ModuleChecks.Request.staticOnly(modules.resolve(kind.module())));
+
+            assertThat(report.findings()).as(kind + ": " + report.render()).isEmpty();
+            assertThat(report.checked()).containsExactly("HCL parse", "module sources", "providers", "secrets");
+        }
     }
 }

@@ -106,7 +106,10 @@ class PipelineIT {
         assertThat(asked.lastMessage().content())
                 .contains("│ Error: error creating container: the requested resource does not exist")
                 .contains("Reason: storage 'local-zfs' does not exist")
-                .contains("storage local-lvm (lvmthin, content images,rootdir)")
+                // the simulated cluster rendered as the live inventory is (InventoryText)
+                .contains("Cluster inventory:\nProxmox VE 8.3.0, cluster \"simulated\", 2 node(s), 2 online")
+                .contains("    local-lvm  lvmthin [images,rootdir]  300.0 / 400.0 GiB free")
+                .contains("  local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst  on pve1,pve2")
                 .contains("\"datastore_id\" : \"local-zfs\"");
         assertThat(llm.unmatchedRequests()).isEmpty();
     }

@@ -11,6 +11,7 @@ import dev.minilab.provisioning.spec.ChangeSet;
 import dev.minilab.provisioning.spec.GuestKind;
 import dev.minilab.provisioning.spec.ProvisionSpec;
 import dev.minilab.runtime.control.Cancellation;
+import dev.minilab.runtime.proxmox.InventoryText;
 import java.util.List;
 import java.util.Map;
 import java.util.Map.Entry;
@@ -25,6 +26,23 @@ class SimulatedBackendTest {
     private final SimulatedCluster cluster = SimulatedCluster.standard();
     private final SimulatedBackend backend = new SimulatedBackend(cluster, AddressPlan.dhcp(),
             ModuleCatalog.standard(List.of(TestRepo.root())));
+
+    @Test
+    void theDiagnosisSeesTheSimulatedClusterRenderedLikeALiveInventory() {
+        String text = backend.inventory().snapshot().orElseThrow();
+
+        assertThat(text).startsWith("Proxmox VE 8.3.0, cluster \"simulated\", 2 node(s), 2 online (read ")
+                .contains("  pve1  online  8 CPUs (1x8 cores)  cpu 10%  memory 8.0 / 32.0 GiB used (25%)")
+                .contains("  pve2:\n    local  dir [backup,iso,vztmpl]  80.0 / 100.0 GiB free\n"
+                        + "    local-lvm  lvmthin [images,rootdir]  300.0 / 400.0 GiB free\n")
+                .contains("VM templates (clone { vm_id }):\n  9000  ubuntu-2404-cloudinit  on pve1\n")
+                .contains("  local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst  on pve1,pve2\n")
+                .contains("  100  vm  gateway  pve1  running\n  101  ct  dns  pve2  running\n")
+                .endsWith("next free VMID: 102\n");
+        // The same renderer as proxmox_inventory and ./minilab inventory (issue 10), not a second format.
+        assertThat(text.substring(text.indexOf('\n')))
+                .isEqualTo(InventoryText.render(cluster.inventory()).substring(text.indexOf('\n')));
+    }
 
     @Test
     void missingRootfsStorageIsTheSynchronousCreateErrorWithTheDoesNotExistSentinel() {

@@ -32,6 +32,11 @@ import dev.minilab.provisioning.spec.SpecReader;
 import dev.minilab.provisioning.validate.SshHostProbe;
 import dev.minilab.provisioning.validate.Validator;
 import dev.minilab.runtime.control.Cancellation;
+import dev.minilab.runtime.sandbox.ChildEnvironment;
+import dev.minilab.runtime.sandbox.Redactor;
+import dev.minilab.runtime.tools.terraform.ProviderCheck;
+import dev.minilab.runtime.tools.toolbox.Toolbox;
+import dev.minilab.runtime.tools.toolbox.ToolboxSettings;
 import dev.minilab.runtime.tools.ssh.HostAllowlist;
 import dev.minilab.runtime.tools.ssh.SshSettings;
 import dev.minilab.testkit.Reply;
@@ -45,6 +50,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -220,10 +226,11 @@ class TerraformBackendIT {
 
     @Test
     void theShippedProxmoxModuleIsNotRunWithoutCredentials() {
+        Map<String, String> env = Map.of("PATH", System.getenv("PATH"));
         TerraformBackend backend = new TerraformBackend(new TerraformBackend.Settings(workspace,
                 ModuleCatalog.standard(List.of(TestRepo.root())), "terraform",
-                TerraformBackend.environment(Map.of("PATH", System.getenv("PATH")), List.of()), Duration.ofMinutes(2),
-                InventorySource.none()));
+                ChildEnvironment.forTerraform(env, List.of()), Duration.ofMinutes(2), Optional.empty(),
+                checks("terraform", env)));
         ProvisionSpec spec = BaseSpecs.lxc();
 
         PlanResult planned = backend.plan(spec, spec.variables(), Cancellation.create());
@@ -235,11 +242,11 @@ class TerraformBackendIT {
 
     @Test
     void proxmoxCredentialsReachTerraformOnlyAsTfVars() {
-        Map<String, String> env = TerraformBackend.environment(Map.of("PATH", "/usr/bin", "PM_API_URL",
+        Map<String, String> env = ChildEnvironment.forTerraform(Map.of("PATH", "/usr/bin", "PM_API_URL",
                 "https://pve1:8006/api2/json", "PM_TOKEN_ID", "t@pve!x", "PM_TOKEN_SECRET", "s3cr3t-value",
                 "PM_TLS_INSECURE", "true", "OPENAI_API_KEY", "sk-" + "abc"), List.of());
 
-        assertThat(env).containsEntry("TF_VAR_pm_api_url", "https://pve1:8006/api2/json")
+        assertThat(env).containsEntry("TF_VAR_pm_api_url", "https://pve1:8006/")
                 .containsEntry("TF_VAR_pm_token_secret", "s3cr3t-value").containsEntry("TF_VAR_pm_tls_insecure", "true")
                 .doesNotContainKeys("PM_TOKEN_SECRET", "PM_API_URL", "OPENAI_API_KEY");
     }
@@ -253,7 +260,14 @@ class TerraformBackendIT {
         }
         env.putAll(extraEnv);
         return new TerraformBackend(new TerraformBackend.Settings(workspace, catalog(), executable,
-                TerraformBackend.environment(env, List.of()), Duration.ofMinutes(3), InventorySource.none()));
+                ChildEnvironment.forTerraform(env, List.of()), Duration.ofMinutes(3), Optional.empty(),
+                checks(executable, env)));
+    }
+
+    /** run_terraform's checks as an agent's toolbox makes them (no Proxmox configured here). */
+    private ProviderCheck checks(String executable, Map<String, String> env) {
+        return new ProviderCheck(new Toolbox(ToolboxSettings.fromEnv(workspace, env).withTerraformCommand(executable),
+                Redactor.fromEnv(env)).moduleChecks());
     }
 
     private ModuleCatalog catalog() {
