@@ -10,7 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each child starts in its own session and process group (through {@code setsid} when present), with stdin from
  * {@code /dev/null} and exactly the env of the request. On timeout or cancellation the whole group is killed with
- * SIGKILL and every descendant found by the JVM is killed too; background children still alive when the main process
+ * SIGKILL and every descendant found by the JVM is killed too; a request with an
+ * {@link ExecRequest#interruptGrace() interrupt grace} first gets one SIGINT and that long to end by itself; background children still alive when the main process
  * ends are killed the same way, so nothing a tool started outlives the call. {@link #run} never throws for a failing
  * command; it throws {@link MiniLabException} only when the executable cannot be started.
  */
@@ -64,20 +68,35 @@ public final class ProcessRunner {
         Thread outPump = out.fillFrom(process.getInputStream());
         Thread errPump = err.fillFrom(process.getErrorStream());
         AtomicBoolean cancelled = new AtomicBoolean();
+        CompletableFuture<Void> stopRequested = new CompletableFuture<>();
         boolean timedOut = false;
+        boolean interrupted = false;
         try (Cancellation.Registration ignored = cancellation.onCancel(() -> {
             cancelled.set(true);
-            killTree(process);
-        })) {
-            if (!process.waitFor(request.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
-                timedOut = true;
-                killTree(process);
-                process.waitFor(5, TimeUnit.SECONDS);
+            stopRequested.complete(null);
+            if (request.interruptGrace().isZero()) {
+                killTree(process); // at once, on the STOP thread: STOP ends such a tool within milliseconds
             }
-        } catch (InterruptedException e) {
-            killTree(process);
+        })) {
+            try {
+                CompletableFuture.anyOf(process.onExit(), stopRequested)
+                        .get(request.timeout().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                timedOut = true;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("waiting for " + command.getFirst() + " failed", e);
+            } catch (InterruptedException e) {
+                interrupted = true;
+                cancelled.set(true);
+            }
+            if (process.isAlive()) {
+                interruptThenWait(process, request.interruptGrace());
+                killTree(process);
+                waitQuietly(process, Duration.ofSeconds(5));
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
-            cancelled.set(true);
         }
         killTree(process); // background children left behind would hold the pipes open and outlive the call
         if (!join(outPump) | !join(errPump)) {
@@ -88,27 +107,67 @@ public final class ProcessRunner {
         return new ExecResult(exit, out.toString(), err.toString(), duration, timedOut, cancelled.get());
     }
 
-    /** Kills the process group of {@code process} and every descendant the JVM can see. */
-    private void killTree(Process process) {
-        List<ProcessHandle> descendants = process.descendants().toList();
-        if (setsid != null) {
-            try {
-                // The child called setsid, so its pid is its process group id; kill the whole group at once.
-                new ProcessBuilder("kill", "-KILL", "--", "-" + process.pid())
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
-                        .waitFor(2, TimeUnit.SECONDS);
-            } catch (IOException e) {
-                LOG.warn("Could not run kill for process group {}; killing processes one by one", process.pid(), e);
-            } catch (InterruptedException e) {
+    /**
+     * Gives a process that must not die mid-write (terraform: state, lock) one SIGINT, as Ctrl-C in a terminal would,
+     * and waits up to {@code grace} for it to end by itself. Only one interrupt is sent: terraform treats a second one
+     * as "exit immediately, data loss may occur". Nothing happens when {@code grace} is zero.
+     */
+    private void interruptThenWait(Process process, Duration grace) {
+        if (grace.isZero() || !process.isAlive()) {
+            return;
+        }
+        signalGroup(process, "INT");
+        if (!waitQuietly(process, grace)) {
+            LOG.warn("{} (pid {}) did not end within {} after SIGINT; killing its process tree. Check what it was "
+                    + "doing (for terraform: the state file and a left-over lock)", process.info().command()
+                    .orElse("process"), process.pid(), grace);
+        }
+    }
+
+    /** Waits for {@code process} to end, keeping the thread's interrupt status; true when it ended. */
+    private static boolean waitQuietly(Process process, Duration limit) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            long deadline = System.nanoTime() + limit.toNanos();
+            while (true) {
+                try {
+                    return process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true; // the grace is what keeps terraform's state intact: finish waiting
+                }
+            }
+        } finally {
+            if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** Kills the process group of {@code process} and every descendant the JVM can see. */
+    private void killTree(Process process) {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        signalGroup(process, "KILL");
         // Kill through the handle: Process.destroyForcibly() would also close our ends of the pipes and lose output
         // that is written but not yet read.
         process.toHandle().destroyForcibly();
         descendants.forEach(ProcessHandle::destroyForcibly);
     }
 
+
+    /** Sends {@code signal} to the process group of {@code process} (its pid: the child called setsid). */
+    private void signalGroup(Process process, String signal) {
+        String target = setsid != null ? "-" + process.pid() : Long.toString(process.pid());
+        try {
+            new ProcessBuilder("kill", "-" + signal, "--", target)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+                    .waitFor(2, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            LOG.warn("Could not run kill -{} for process group {}; falling back to the JVM's process handles",
+                    signal, process.pid(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 
     /** Waits for a pump to reach end of stream; false when it did not within {@link #DRAIN_AFTER_EXIT}. */
     private static boolean join(Thread thread) {
