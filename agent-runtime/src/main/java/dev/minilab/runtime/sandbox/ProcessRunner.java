@@ -10,10 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +29,8 @@ public final class ProcessRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessRunner.class);
     private static final Duration DRAIN_AFTER_EXIT = Duration.ofSeconds(2);
+    /** How often a waiting call looks at STOP when the process has an interrupt grace (STOP then acts here). */
+    private static final Duration STOP_POLL = Duration.ofMillis(50);
 
     private final String setsid;
 
@@ -68,23 +67,24 @@ public final class ProcessRunner {
         Thread outPump = out.fillFrom(process.getInputStream());
         Thread errPump = err.fillFrom(process.getErrorStream());
         AtomicBoolean cancelled = new AtomicBoolean();
-        CompletableFuture<Void> stopRequested = new CompletableFuture<>();
         boolean timedOut = false;
         boolean interrupted = false;
         try (Cancellation.Registration ignored = cancellation.onCancel(() -> {
             cancelled.set(true);
-            stopRequested.complete(null);
             if (request.interruptGrace().isZero()) {
                 killTree(process); // at once, on the STOP thread: STOP ends such a tool within milliseconds
             }
         })) {
+            long deadline = System.nanoTime() + request.timeout().toNanos();
             try {
-                CompletableFuture.anyOf(process.onExit(), stopRequested)
-                        .get(request.timeout().toNanos(), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                timedOut = true;
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("waiting for " + command.getFirst() + " failed", e);
+                // Process.onExit() completes on the common pool, which a busy caller can starve: wait here instead.
+                while (!process.waitFor(Math.min(STOP_POLL.toNanos(), Math.max(1, deadline - System.nanoTime())),
+                        TimeUnit.NANOSECONDS) && !cancelled.get()) {
+                    if (System.nanoTime() - deadline >= 0) {
+                        timedOut = true;
+                        break;
+                    }
+                }
             } catch (InterruptedException e) {
                 interrupted = true;
                 cancelled.set(true);

@@ -42,6 +42,11 @@ class ProcessRunnerInterruptIT {
         return run;
     }
 
+    /** True while a process runs {@code command} (Java shows the executable's full path: /usr/bin/sleep 42). */
+    private static boolean running(String command) {
+        return ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().orElse("").endsWith(command));
+    }
+
     @Test
     void stopInterruptsFirstSoTheProcessCanCleanUp() throws Exception {
         Cancellation stop = Cancellation.create();
@@ -76,6 +81,7 @@ class ProcessRunnerInterruptIT {
         Cancellation stop = Cancellation.create();
         Duration grace = Duration.ofSeconds(2);
         CompletableFuture<ExecResult> run = start(request(IGNORES_INT, Duration.ofSeconds(60), grace), stop);
+        await().atMost(Duration.ofSeconds(20)).until(() -> running("sleep 42"));
 
         long stoppedAt = System.nanoTime();
         stop.cancel();
@@ -85,8 +91,7 @@ class ProcessRunnerInterruptIT {
         assertThat(took).isGreaterThanOrEqualTo(grace).isLessThan(grace.plusSeconds(15));
         assertThat(result.exitCode()).isEqualTo(137);
         assertThat(result.cancelled()).isTrue();
-        assertThat(ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().orElse("").equals("sleep 42")))
-                .as("the tree is gone").isFalse();
+        assertThat(running("sleep 42")).as("the tree is gone").isFalse();
     }
 
     @Test
