@@ -39,7 +39,10 @@ public final class ProcessRunner {
         this.setsid = findOn("setsid", "/usr/bin:/bin");
     }
 
-    /** Runs {@code request}; a cancelled {@code cancellation} kills the tree within milliseconds. */
+    /**
+     * Runs {@code request}; a cancelled {@code cancellation} kills the tree within milliseconds, or, when the request
+     * has an interrupt grace, interrupts it and kills it when the grace is over.
+     */
     public ExecResult run(ExecRequest request, Cancellation cancellation) {
         List<String> command = new ArrayList<>(request.command());
         command.set(0, resolveExecutable(command.getFirst(), request.env()));
