@@ -57,7 +57,7 @@ public final class PlanStore {
      * Takes the plan terraform wrote to {@code pendingFile} into the store: its bytes, the module digest taken around
      * the plan and what the plan does make the record, the hash of which is the plan id.
      */
-    StoredPlan register(Path pendingFile, Path moduleDir, ModuleDigest digest, PlanChanges changes,
+    StoredPlan register(Path pendingFile, Path moduleDir, ModuleDigest digest, PlanActions changes,
                         boolean destroyPlan, String plannedBy) {
         byte[] bytes;
         try {
@@ -182,7 +182,7 @@ public final class PlanStore {
         }
     }
 
-    private static Properties fields(Path moduleDir, String planSha, ModuleDigest digest, PlanChanges changes,
+    private static Properties fields(Path moduleDir, String planSha, ModuleDigest digest, PlanActions changes,
                                      boolean destroyPlan, String plannedBy, Instant at, String nonce) {
         Properties p = new Properties();
         p.setProperty("format", FORMAT);

@@ -53,11 +53,18 @@ public final class RunTerraformTool implements Tool {
     private final Terraform terraform;
     private final PathPolicy infraPolicy;
     private final Path infraRoot;
+    private final PlanGate gate;
 
     /**
      * @param policy the role's path policy; module dirs are additionally restricted to generated_iac/infra
      */
     public RunTerraformTool(Terraform terraform, PathPolicy policy) {
+        this(terraform, policy, PlanGate.OPEN);
+    }
+
+    /** As above, with every plan recorded by {@code gate} and every apply and force-unlock let through by it first. */
+    public RunTerraformTool(Terraform terraform, PathPolicy policy, PlanGate gate) {
+        this.gate = java.util.Objects.requireNonNull(gate, "gate");
         this.terraform = terraform;
         this.infraPolicy = policy.restrictedTo(List.of(INFRA_ROOT));
         this.infraRoot = infraPolicy.workspace().resolve(INFRA_ROOT);
@@ -130,18 +137,25 @@ public final class RunTerraformTool implements Tool {
                 case "output" -> done(terraform.output(moduleDir, args, context.cancellation()));
                 case "show" -> done(terraform.show(moduleDir, planId, args, context.cancellation()));
                 case "plan" -> planned(terraform.plan(moduleDir, args, false, caller, context.cancellation()),
-                        moduleDir);
+                        moduleDir, caller);
                 case "destroy" -> {
                     if (!confirmDestroy) {
                         yield ToolResult.error("destroy needs confirm_destroy=true; it makes a destroy plan, which you "
                                 + "then apply with its plan_id. Destroy only when the user or the task asked for it");
                     }
-                    yield planned(terraform.plan(moduleDir, args, true, caller, context.cancellation()), moduleDir);
+                    yield planned(terraform.plan(moduleDir, args, true, caller, context.cancellation()), moduleDir,
+                            caller);
                 }
                 case "apply" -> {
                     if (planId == null) {
                         yield ToolResult.error("apply needs plan_id: run command=plan first and pass the plan_id it "
                                 + "returns (there is no -auto-approve)");
+                    }
+                    terraform.planRecord(moduleDir, planId); // unknown, used, foreign or tampered: said before the gate
+                    Optional<String> refused = gate.refuseApply(planId.value(), relative(moduleDir));
+                    if (refused.isPresent()) {
+                        yield ToolResult.error("apply refused by the approval gate: " + refused.get() + " (the plan "
+                                + "is still valid)");
                     }
                     yield done(terraform.apply(moduleDir, planId, confirmDestroy, caller, context.cancellation()));
                 }
@@ -151,7 +165,11 @@ public final class RunTerraformTool implements Tool {
                         yield ToolResult.error("force-unlock needs lock_id: the lock ID a terraform result named "
                                 + "(letters, digits, - . _ :). Use it only for a lock left by a killed run");
                     }
-                    yield done(terraform.forceUnlock(moduleDir, lockId, caller, context.cancellation()));
+                    Optional<String> refused = gate.refuseForceUnlock(lockId, relative(moduleDir));
+                    if (refused.isPresent()) {
+                        yield ToolResult.error("force-unlock refused by the approval gate: " + refused.get());
+                    }
+                    yield done(terraform.forceUnlock(moduleDir, lockId, context.cancellation()));
                 }
                 default -> throw new IllegalStateException(command);
             };
@@ -188,12 +206,18 @@ public final class RunTerraformTool implements Tool {
         return result;
     }
 
-    private ToolResult planned(Terraform.Outcome outcome, Path moduleDir) {
+    private String relative(Path moduleDir) {
+        return infraPolicy.workspace().relativize(moduleDir).toString().replace('\\', '/');
+    }
+
+    private ToolResult planned(Terraform.Outcome outcome, Path moduleDir, String caller) {
         if (!outcome.saved()) {
             return done(outcome);
         }
         PlanRecord plan = outcome.plan();
-        String module = infraPolicy.workspace().relativize(moduleDir).toString().replace('\\', '/');
+        String module = relative(moduleDir);
+        String review = gate.planned(new PlanGate.Plan(plan.id().value(), module, plan.toAdd(), plan.toChange(),
+                plan.toDestroy(), plan.destroyPlan(), caller));
         String note = "\n\nplan_id: " + plan.id() + (plan.destroys() ? " (a DESTROY plan)" : "")
                 + "\nsummary: " + plan.summary()
                 + "\nTo apply exactly this plan: run_terraform(module_dir=\"" + module + "\", command=\"apply\", "
@@ -201,7 +225,7 @@ public final class RunTerraformTool implements Tool {
                 + (plan.destroys() ? " It DELETES resources: apply it only if the user or the task asked for that."
                 : "")
                 + " Review it with command=show and this plan_id. The plan_id is used up by the first apply attempt "
-                + "and refused if any file of the module changes before.";
+                + "and refused if any file of the module changes before." + (review.isBlank() ? "" : "\n" + review);
         return done(outcome, outcome.exec().combinedOutput().stripTrailing() + note);
     }
 

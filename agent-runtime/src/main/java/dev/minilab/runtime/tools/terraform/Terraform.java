@@ -59,30 +59,27 @@ public final class Terraform {
     private final Duration timeout;
     private final Duration interruptGrace;
     private final PlanStore plans;
-    private final TerraformGate gate;
     private final Map<Path, Integer> running = new ConcurrentHashMap<>();
 
-    /** An engine with the {@link #DEFAULT_INTERRUPT_GRACE} and no approval gate. */
+    /** An engine with the {@link #DEFAULT_INTERRUPT_GRACE}. */
     public Terraform(ProcessRunner runner, String executable, Map<String, String> env, Duration timeout,
                      PlanStore plans) {
-        this(runner, executable, env, timeout, DEFAULT_INTERRUPT_GRACE, plans, TerraformGate.OPEN);
+        this(runner, executable, env, timeout, DEFAULT_INTERRUPT_GRACE, plans);
     }
 
     /**
      * @param executable     terraform's name on the env's PATH or its path (tests pass the stand-in)
      * @param env            the child env for terraform (scrubbed, with TF_VAR_pm_* and CHECKPOINT_DISABLE=1)
      * @param interruptGrace time terraform gets after SIGINT (STOP, time-out) before its tree is killed
-     * @param gate           asked before an apply and a force-unlock
      */
     public Terraform(ProcessRunner runner, String executable, Map<String, String> env, Duration timeout,
-                     Duration interruptGrace, PlanStore plans, TerraformGate gate) {
+                     Duration interruptGrace, PlanStore plans) {
         this.runner = Objects.requireNonNull(runner, "runner");
         this.executable = Objects.requireNonNull(executable, "executable");
         this.env = Map.copyOf(env);
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.interruptGrace = Objects.requireNonNull(interruptGrace, "interruptGrace");
         this.plans = Objects.requireNonNull(plans, "plans");
-        this.gate = Objects.requireNonNull(gate, "gate");
     }
 
     public Duration timeout() {
@@ -155,14 +152,13 @@ public final class Terraform {
                         + shown.exitCode() + "), so what it would destroy is unknown; it was not saved:\n"
                         + shown.combinedOutput());
             }
-            PlanChanges changes = PlanChanges.parse(shown.stdout());
+            PlanActions changes = PlanActions.parse(shown.stdout());
             ModuleDigest after = ModuleDigest.of(moduleDir);
             if (!after.sha256().equals(before.sha256())) {
                 throw new MiniLabException("the module folder changed while terraform was planning ("
                         + String.join(", ", after.changesSince(before, 10)) + "); the plan was not saved. Plan again");
             }
             PlanStore.StoredPlan saved = plans.register(pending, moduleDir, after, changes, destroy, plannedBy);
-            gate.planned(saved.record());
             return new Outcome(exec, List.of(), saved.record());
         } finally {
             plans.discard(pending);
@@ -171,11 +167,11 @@ public final class Terraform {
 
     /**
      * Applies the saved plan {@code id} of this module. The plan is used up before terraform starts, whatever
-     * happens next: a second attempt needs a new plan (and a new review).
+     * happens next: a second attempt needs a new plan (and a new review). Callers ask the approval gate first.
      *
      * @throws MiniLabException when the id is unknown or used, belongs to another module, its files or the module
      *                          folder changed since planning, it deletes something without {@code confirmDestroy},
-     *                          the gate refuses, or the state file is empty
+     *                          or the state file is empty; the plan stays valid then
      */
     public Outcome apply(Path moduleDir, PlanId id, boolean confirmDestroy, String caller,
                          Cancellation cancellation) {
@@ -193,10 +189,6 @@ public final class Terraform {
                     + String.join(", ", now.changesSince(saved.moduleDigest(), 10)) + "); terraform and its "
                     + "provisioners would not run what was reviewed. Nothing ran. Run plan again and have the new "
                     + "plan_id reviewed");
-        }
-        Optional<String> refusal = gate.applyRefusal(record, caller);
-        if (refusal.isPresent()) {
-            throw new MiniLabException("apply of plan " + id + " refused: " + refusal.get());
         }
         plans.useUp(saved, "plan " + id + " was used by an apply attempt at " + Instant.now() + " (by " + caller
                 + "); a plan is applied at most once. Run plan again to see what is left to do");
@@ -216,13 +208,13 @@ public final class Terraform {
     }
 
     /**
-     * Releases the state lock {@code lockId} of this module ({@code terraform force-unlock -force}); only through an
-     * explicit call that the gate approves, never by MiniLab itself.
+     * Releases the state lock {@code lockId} of this module ({@code terraform force-unlock -force}); only on an
+     * explicit request that the approval gate let through, never by MiniLab itself.
      *
-     * @throws MiniLabException when a terraform of this engine is running in the module, the local lock has another
-     *                          id, or the gate refuses
+     * @throws MiniLabException when a terraform of this engine is running in the module or the local lock has
+     *                          another id
      */
-    public Outcome forceUnlock(Path moduleDir, String lockId, String caller, Cancellation cancellation) {
+    public Outcome forceUnlock(Path moduleDir, String lockId, Cancellation cancellation) {
         if (running.containsKey(moduleDir.toAbsolutePath().normalize())) {
             throw new MiniLabException("terraform is running in this module right now; its lock is in use, not "
                     + "left behind. Wait for it to end");
@@ -231,10 +223,6 @@ public final class Terraform {
         if (local.isPresent() && !local.get().id().equals(lockId)) {
             throw new MiniLabException("the module's lock has ID " + local.get().id() + ", not " + lockId + " ("
                     + local.get().operation() + " by " + local.get().who() + " at " + local.get().created() + ")");
-        }
-        Optional<String> refusal = gate.forceUnlockRefusal(moduleDir, lockId, caller);
-        if (refusal.isPresent()) {
-            throw new MiniLabException("force-unlock of " + lockId + " refused: " + refusal.get());
         }
         ExecResult exec = run(moduleDir, "force-unlock", List.of("-force"), List.of(lockId), cancellation);
         return new Outcome(exec, List.of(), null);

@@ -17,10 +17,10 @@ import dev.minilab.runtime.tools.ssh.RunSshTool;
 import dev.minilab.runtime.tools.ssh.Ssh;
 import dev.minilab.runtime.tools.web.FetchWebpageTool;
 import dev.minilab.runtime.tools.web.WebFetcher;
+import dev.minilab.runtime.tools.terraform.PlanGate;
 import dev.minilab.runtime.tools.terraform.PlanStore;
 import dev.minilab.runtime.tools.terraform.RunTerraformTool;
 import dev.minilab.runtime.tools.terraform.Terraform;
-import dev.minilab.runtime.tools.terraform.TerraformGate;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -115,26 +115,21 @@ public final class Toolbox {
                 effective));
     }
 
-    /** {@code run_terraform(module_dir, command, args, plan_id, confirm_destroy, lock_id)}, full workspace access. */
+    /** {@code run_terraform(module_dir, command, args, plan_id, confirm_destroy)} with full workspace access. */
     public Tool runTerraform() {
-        return runTerraform(TerraformGate.OPEN);
+        return finish(new RunTerraformTool(terraform(), fullAccess()));
     }
 
-    /** {@code run_terraform} whose applies and force-unlocks {@code gate} must allow (the approval gate). */
-    public Tool runTerraform(TerraformGate gate) {
-        return finish(new RunTerraformTool(terraform(gate), fullAccess()));
+    /** {@code run_terraform} whose plans are recorded by, and whose applies need the approval of, {@code gate}. */
+    public Tool runTerraform(PlanGate gate) {
+        return finish(new RunTerraformTool(terraform(), fullAccess(), gate));
     }
 
     /** The terraform engine (plans kept in {@code <workspace>/.minilab/plans}, outside every agent root). */
     public Terraform terraform() {
-        return terraform(TerraformGate.OPEN);
-    }
-
-    /** The terraform engine asking {@code gate} before every apply and force-unlock. */
-    public Terraform terraform(TerraformGate gate) {
         return new Terraform(runner, settings.terraformCommand(),
                 ChildEnvironment.forTerraform(settings.env(), settings.extraSecretNames()), settings.timeouts().terraform(),
-                Terraform.DEFAULT_INTERRUPT_GRACE, new PlanStore(settings.workspace().resolve(".minilab/plans")), gate);
+                new PlanStore(settings.workspace().resolve(".minilab/plans")));
     }
 
     /** {@code run_ssh(host, command)} with SSH_USER, SSH_KEY_PATH, SSH_ALLOWED_HOSTS and SSH_KNOWN_HOSTS. */

@@ -42,17 +42,17 @@ final class RealTerraform {
         return TerraformStandIn.realTerraform().isPresent();
     }
 
-    /** The tool over an engine with this time-out, interrupt grace and gate. */
-    Tool tool(Duration timeout, Duration interruptGrace, TerraformGate gate) {
+    /** The tool over an engine with this time-out and interrupt grace, behind {@code gate}. */
+    Tool tool(Duration timeout, Duration interruptGrace, PlanGate gate) {
         Map<String, String> env = ChildEnvironment.forTerraform(Map.of("PATH", System.getenv("PATH"),
                 "HOME", workspace.resolve(".home").toString()), List.of());
         Terraform engine = new Terraform(new ProcessRunner(), TerraformStandIn.realTerraform().orElseThrow().toString(),
-                env, timeout, interruptGrace, new PlanStore(workspace.resolve(".minilab/plans")), gate);
-        return new RunTerraformTool(engine, PathPolicy.fullAccess(workspace, List.of()));
+                env, timeout, interruptGrace, new PlanStore(workspace.resolve(".minilab/plans")));
+        return new RunTerraformTool(engine, PathPolicy.fullAccess(workspace, List.of()), gate);
     }
 
     Tool tool() {
-        return tool(Duration.ofSeconds(300), Terraform.DEFAULT_INTERRUPT_GRACE, TerraformGate.OPEN);
+        return tool(Duration.ofSeconds(300), Terraform.DEFAULT_INTERRUPT_GRACE, PlanGate.OPEN);
     }
 
     /** A module whose one resource runs {@code command} (a shell line) when it is created. */

@@ -93,7 +93,7 @@ class TerraformInterruptIT {
         init(planner, module);
         String id = plan(planner, module);
         Tool shortTimeout = terraform.tool(Duration.ofSeconds(15), Terraform.DEFAULT_INTERRUPT_GRACE,
-                TerraformGate.OPEN);
+                PlanGate.OPEN);
 
         ToolResult timedOut = call(shortTimeout, Map.of("module_dir", module, "command", "apply", "plan_id", id));
 
@@ -108,7 +108,7 @@ class TerraformInterruptIT {
     @Test
     void aRunKilledAnywayIsReportedAndAnEmptyStateStopsTheNextPlan() throws Exception {
         // No grace: the kill that a terraform stuck past its grace gets (and what STOP did before issue 19).
-        Tool noGrace = terraform.tool(Duration.ofSeconds(300), Duration.ZERO, TerraformGate.OPEN);
+        Tool noGrace = terraform.tool(Duration.ofSeconds(300), Duration.ZERO, PlanGate.OPEN);
         String module = slowModule("killed");
         init(noGrace, module);
         String id = plan(noGrace, module);
@@ -132,7 +132,7 @@ class TerraformInterruptIT {
     @Test
     void aRemoteLockLeftByAKilledRunIsNamedWithItsRecoveryAndReleasedOnlyOnRequest() throws Exception {
         try (HttpStateBackend backend = new HttpStateBackend()) {
-            Tool noGrace = terraform.tool(Duration.ofSeconds(300), Duration.ZERO, TerraformGate.OPEN);
+            Tool noGrace = terraform.tool(Duration.ofSeconds(300), Duration.ZERO, PlanGate.OPEN);
             String module = terraform.moduleWith("remote", backend.terraformBlock(),
                     terraform.mark("remote") + "; sleep 120");
             init(noGrace, module);

@@ -214,36 +214,52 @@ class TerraformPlanIntegrityIT {
     // ---- the approval gate's view ----
 
     @Test
-    void theGateSeesEachPlanRecordAndARefusedApplyLeavesThePlanUsable() throws Exception {
-        List<PlanRecord> planned = new ArrayList<>();
+    void theGateSeesEachPlanAndARefusedApplyLeavesThePlanUsable() throws Exception {
+        List<PlanGate.Plan> planned = new ArrayList<>();
         List<String> refusals = new ArrayList<>(List.of("not approved yet"));
-        Tool gated = terraform.tool(Duration.ofSeconds(300), Terraform.DEFAULT_INTERRUPT_GRACE, new TerraformGate() {
+        Tool gated = terraform.tool(Duration.ofSeconds(300), Terraform.DEFAULT_INTERRUPT_GRACE, new PlanGate() {
             @Override
-            public void planned(PlanRecord plan) {
+            public String planned(PlanGate.Plan plan) {
                 planned.add(plan);
+                return "Security_Sentinel must approve it";
             }
 
             @Override
-            public Optional<String> applyRefusal(PlanRecord plan, String caller) {
+            public Optional<String> refuseApply(String planId, String module) {
                 return refusals.isEmpty() ? Optional.empty() : Optional.of(refusals.removeFirst());
             }
         });
         String module = terraform.module("gate", terraform.mark("gate"));
         init(gated, module);
-        String id = plan(gated, module);
+        ToolResult planResult = call(gated, Map.of("module_dir", module, "command", "plan"));
+        String id = planId(planResult);
 
         ToolResult refused = call(gated, Map.of("module_dir", module, "command", "apply", "plan_id", id));
         ToolResult approved = call(gated, Map.of("module_dir", module, "command", "apply", "plan_id", id));
 
-        assertThat(planned).singleElement().satisfies(record -> {
-            assertThat(record.id().value()).isEqualTo(id);
-            assertThat(record.moduleDir()).isEqualTo(terraform.dir(module).toAbsolutePath().normalize());
-            assertThat(record.counts()).isEqualTo("1 to add, 0 to change, 0 to destroy");
-            assertThat(record.destroys()).isFalse();
-            assertThat(record.plannedBy()).isEqualTo("DevOps_Builder");
-        });
-        assertThat(refused.output()).contains("apply of plan " + id + " refused: not approved yet");
+        assertThat(planned).containsExactly(new PlanGate.Plan(id, module, 1, 0, 0, false, "DevOps_Builder"));
+        assertThat(planResult.output()).contains("Security_Sentinel must approve it");
+        assertThat(refused.output()).contains("apply refused by the approval gate: not approved yet",
+                "still valid");
         assertThat(approved.status()).as(approved.output()).isEqualTo(ToolResult.Status.OK);
         assertThat(terraform.runs("gate")).isEqualTo(1);
+    }
+
+    @Test
+    void theEnginesRecordOfAPlanIsVerifiedAgainstItsId() throws Exception {
+        String module = terraform.module("rec", terraform.mark("rec"));
+        init(tf, module);
+        String id = plan(tf, module);
+        Terraform engine = new Terraform(new dev.minilab.runtime.sandbox.ProcessRunner(), "terraform", Map.of(),
+                Duration.ofSeconds(60), new PlanStore(workspace.resolve(".minilab/plans")));
+
+        PlanRecord record = engine.planRecord(terraform.dir(module), new PlanId(id));
+
+        assertThat(record.id().value()).isEqualTo(id);
+        assertThat(record.moduleDir()).isEqualTo(terraform.dir(module).toAbsolutePath().normalize());
+        assertThat(record.counts()).isEqualTo("1 to add, 0 to change, 0 to destroy");
+        assertThat(record.destroys()).isFalse();
+        assertThat(record.plannedBy()).isEqualTo("DevOps_Builder");
+        assertThat(record.summary()).isEqualTo("1 to add, 0 to change, 0 to destroy");
     }
 }

@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.minilab.runtime.MiniLabException;
 import org.junit.jupiter.api.Test;
 
-class PlanChangesTest {
+class PlanActionsTest {
 
     @Test
     void everyDeleteCountsAReplacementBothWaysAndNoOpsNotAtAll() {
-        PlanChanges changes = PlanChanges.parse("""
+        PlanActions changes = PlanActions.parse("""
                 {"format_version":"1.2","resource_changes":[
                   {"address":"a.new","change":{"actions":["create"]}},
                   {"address":"a.same","change":{"actions":["no-op"]}},
@@ -30,13 +30,13 @@ class PlanChangesTest {
 
     @Test
     void aPlanWithoutResourceChangesChangesNothing() {
-        assertThat(PlanChanges.parse("{\"format_version\":\"1.2\"}")).isEqualTo(new PlanChanges(0, 0, 0,
+        assertThat(PlanActions.parse("{\"format_version\":\"1.2\"}")).isEqualTo(new PlanActions(0, 0, 0,
                 java.util.List.of()));
     }
 
     @Test
     void textThatIsNotAJsonPlanIsRefused() {
-        assertThatThrownBy(() -> PlanChanges.parse("Error: zip: not a valid zip file"))
+        assertThatThrownBy(() -> PlanActions.parse("Error: zip: not a valid zip file"))
                 .isInstanceOf(MiniLabException.class).hasMessageContaining("did not print a JSON plan");
     }
 }

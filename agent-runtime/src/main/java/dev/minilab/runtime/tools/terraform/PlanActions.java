@@ -17,16 +17,16 @@ import java.util.List;
  * @param toDestroy deletions (replacements included)
  * @param destroyed address of each deleted resource, {@code (replace)} appended for a replacement
  */
-public record PlanChanges(int toAdd, int toChange, int toDestroy, List<String> destroyed) {
+public record PlanActions(int toAdd, int toChange, int toDestroy, List<String> destroyed) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public PlanChanges {
+    public PlanActions {
         destroyed = List.copyOf(destroyed);
     }
 
     /** Parses the JSON plan; throws {@link MiniLabException} when it is not one. */
-    public static PlanChanges parse(String showJson) {
+    public static PlanActions parse(String showJson) {
         JsonNode root;
         try {
             root = JSON.readTree(showJson);
@@ -56,6 +56,6 @@ public record PlanChanges(int toAdd, int toChange, int toDestroy, List<String> d
                 destroyed.add(resource.path("address").asText("?") + (creates ? " (replace)" : ""));
             }
         }
-        return new PlanChanges(add, change, destroy, destroyed);
+        return new PlanActions(add, change, destroy, destroyed);
     }
 }
