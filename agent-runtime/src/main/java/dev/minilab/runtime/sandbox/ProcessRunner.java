@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * <p>Each child starts in its own session and process group (through {@code setsid} when present), with stdin from
  * {@code /dev/null} and exactly the env of the request. On timeout or cancellation the whole group is killed with
  * SIGKILL and every descendant found by the JVM is killed too; a request with an
- * {@link ExecRequest#interruptGrace() interrupt grace} first gets one SIGINT and that long to end by itself; background children still alive when the main process
- * ends are killed the same way, so nothing a tool started outlives the call. {@link #run} never throws for a failing
+ * {@link ExecRequest#interruptGrace() interrupt grace} first gets one SIGINT and that long to end by itself.
+ * Background children still alive when the main process ends are killed the same way, so nothing a tool started
+ * outlives the call. {@link #run} never throws for a failing
  * command; it throws {@link MiniLabException} only when the executable cannot be started.
  */
 public final class ProcessRunner {

@@ -190,8 +190,10 @@ public final class RunTerraformTool implements Tool {
         if (exec.cancelled() || exec.timedOut()) {
             String why = exec.cancelled() ? "stopped by STOP" : "timed out after " + terraform.timeout().toSeconds()
                     + " s";
-            String how = exec.exitCode() == 137 ? "terraform got SIGINT but did not end within "
-                    + terraform.interruptGrace().toSeconds() + " s, so its process tree was KILLED"
+            String how = exec.exitCode() == 137 ? (terraform.interruptGrace().isZero()
+                    ? "terraform's process tree was KILLED at once (no interrupt grace)"
+                    : "terraform got SIGINT but did not end within " + terraform.interruptGrace().toSeconds()
+                    + " s, so its process tree was KILLED")
                     : "terraform got SIGINT and ended by itself (exit code " + exec.exitCode() + "): it saved what it "
                     + "had done to the state and released its lock";
             text = (text.isEmpty() ? "" : text + "\n") + "[" + why + ": " + how + "]";

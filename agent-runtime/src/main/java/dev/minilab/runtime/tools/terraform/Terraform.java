@@ -190,6 +190,10 @@ public final class Terraform {
                     + "provisioners would not run what was reviewed. Nothing ran. Run plan again and have the new "
                     + "plan_id reviewed");
         }
+        if (cancellation.isCancelled()) {
+            throw new MiniLabException("STOP came before apply started; nothing ran and plan " + id
+                    + " is still valid");
+        }
         plans.useUp(saved, "plan " + id + " was used by an apply attempt at " + Instant.now() + " (by " + caller
                 + "); a plan is applied at most once. Run plan again to see what is left to do");
         Path copy = plans.privateCopy(saved);
