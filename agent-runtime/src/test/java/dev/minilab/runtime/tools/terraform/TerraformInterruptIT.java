@@ -122,7 +122,7 @@ class TerraformInterruptIT {
         ToolResult replan = call(noGrace, Map.of("module_dir", module, "command", "plan"));
 
         assertThat(terraform.dir(module).resolve("terraform.tfstate")).as("what SIGKILL leaves").isEmptyFile();
-        assertThat(killed.output()).contains("its process tree was KILLED", "terraform.tfstate is EMPTY",
+        assertThat(killed.output()).contains("process tree was KILLED", "terraform.tfstate is EMPTY",
                 "create everything again", "no terraform.tfstate.backup exists", "local lock file");
         assertThat(replan.isError()).isTrue();
         assertThat(replan.output()).contains("terraform.tfstate is EMPTY").doesNotContain("1 to add");
