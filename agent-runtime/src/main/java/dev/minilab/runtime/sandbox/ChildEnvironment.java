@@ -24,6 +24,7 @@ public final class ChildEnvironment {
 
     private static final Set<String> DROPPED_PREFIXES = Set.of("OPENAI_", "REDIS_", "PM_", "TF_VAR_PM_");
     private static final Set<String> DROPPED_NAMES = Set.of("MINILAB_PRIVATE_KEY", "SSH_AUTH_SOCK", "SSH_AGENT_PID",
+            "SSH_AGENT_SOCK", // MiniLab's agent for the team key: ansible gets it as SSH_AUTH_SOCK, nothing else
             "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "BASH_ENV", "ENV", "PROMPT_COMMAND");
     private static final Pattern URL_WITH_PASSWORD = Pattern.compile("(?i)[a-z][a-z0-9+.-]*://[^/\\s:@]*:[^@\\s/]+@");
     private static final Map<String, String> PROXMOX_TO_TERRAFORM = Map.of(

@@ -16,9 +16,12 @@ import java.util.Objects;
  *                         {@link ChildEnvironment}
  * @param timeout          after this the whole process tree is killed
  * @param outputCapBytes   memory cap per stream; head and tail are kept and the middle counted
+ * @param interruptGrace   on STOP or timeout, how long the process may take to end after SIGINT before the tree is
+ *                         killed; {@link Duration#ZERO} kills at once (terraform needs a grace to write its state and
+ *                         release its lock)
  */
 public record ExecRequest(List<String> command, Path workingDirectory, Map<String, String> env, Duration timeout,
-                          int outputCapBytes) {
+                          int outputCapBytes, Duration interruptGrace) {
 
     /** Per-stream memory cap (the tool result is capped again, smaller, after redaction). */
     public static final int DEFAULT_OUTPUT_CAP_BYTES = 1_000_000;
@@ -37,6 +40,21 @@ public record ExecRequest(List<String> command, Path workingDirectory, Map<Strin
         if (outputCapBytes < 1024) {
             throw new IllegalArgumentException("outputCapBytes below 1024: " + outputCapBytes);
         }
+        Objects.requireNonNull(interruptGrace, "interruptGrace");
+        if (interruptGrace.isNegative()) {
+            throw new IllegalArgumentException("interruptGrace is negative: " + interruptGrace);
+        }
+    }
+
+    /** A request that is killed at once on STOP or timeout (no interrupt grace). */
+    public ExecRequest(List<String> command, Path workingDirectory, Map<String, String> env, Duration timeout,
+                       int outputCapBytes) {
+        this(command, workingDirectory, env, timeout, outputCapBytes, Duration.ZERO);
+    }
+
+    /** A copy that on STOP or timeout first gets SIGINT and {@code grace} to end by itself before the tree is killed. */
+    public ExecRequest withInterruptGrace(Duration grace) {
+        return new ExecRequest(command, workingDirectory, env, timeout, outputCapBytes, grace);
     }
 
     /** A request with the default stream cap. */

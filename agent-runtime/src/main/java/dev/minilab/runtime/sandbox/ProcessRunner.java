@@ -11,10 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,15 +22,19 @@ import org.slf4j.LoggerFactory;
  * <p>Each child runs under the runner's {@link Isolation} with the runner's {@link SandboxView} (what the tool may
  * see), in its own session (through {@code setsid} when present), with stdin from {@code /dev/null} and exactly the
  * env of the request. On timeout or cancellation the whole tree is killed ({@link RunningProcess#kill()}); under
- * bwrap that is the whole PID namespace, so even processes that left the session die. Background children still
- * alive when the main process ends are killed the same way, so nothing a tool started outlives the call. {@link #run}
- * never throws for a failing command; it throws {@link MiniLabException} only when the executable cannot be started.
+ * bwrap that is the whole PID namespace, so even processes that left the session die. A request with an
+ * {@link ExecRequest#interruptGrace() interrupt grace} first gets one SIGINT and that long to end by itself
+ * ({@link RunningProcess#interrupt(Duration)}). Background children still alive when the main process ends are
+ * killed the same way, so nothing a tool started outlives the call. {@link #run} never throws for a failing command;
+ * it throws {@link MiniLabException} only when the executable cannot be started.
  */
 public final class ProcessRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessRunner.class);
     private static final Duration DRAIN_AFTER_EXIT = Duration.ofSeconds(2);
     private static final String SETSID = findOn("setsid", "/usr/bin:/bin");
+    /** How often a waiting call looks at STOP when the process has an interrupt grace (STOP then acts here). */
+    private static final Duration STOP_POLL = Duration.ofMillis(50);
 
     private final Isolation isolation;
     private final SandboxView view;
@@ -102,7 +103,10 @@ public final class ProcessRunner {
         }
     }
 
-    /** Runs {@code request}; a cancelled {@code cancellation} kills the tree within milliseconds. */
+    /**
+     * Runs {@code request}; a cancelled {@code cancellation} kills the tree within milliseconds, or, when the request
+     * has an interrupt grace, interrupts it and kills it when the grace is over.
+     */
     public ExecResult run(ExecRequest request, Cancellation cancellation) {
         if (cancellation.isCancelled()) {
             return new ExecResult(130, "", "", Duration.ZERO, false, true);
@@ -115,25 +119,34 @@ public final class ProcessRunner {
         Thread outPump = out.fillFrom(process.getInputStream());
         Thread errPump = err.fillFrom(process.getErrorStream());
         AtomicBoolean cancelled = new AtomicBoolean();
-        CompletableFuture<Object> stopped = new CompletableFuture<>();
         boolean timedOut = false;
+        boolean interrupted = false;
         try (Cancellation.Registration ignored = cancellation.onCancel(() -> {
             cancelled.set(true);
-            stopped.complete(null); // wakes the wait below at once; the tree is ended on this call's own thread
+            if (request.interruptGrace().isZero()) {
+                running.kill(); // at once, on the STOP thread: STOP ends such a tool within milliseconds
+            }
         })) {
-            CompletableFuture.anyOf(process.onExit(), stopped).get(request.timeout().toNanos(), TimeUnit.NANOSECONDS);
-            if (cancelled.get() && process.isAlive()) {
+            long deadline = System.nanoTime() + request.timeout().toNanos();
+            try {
+                // Process.onExit() completes on the common pool, which a busy caller can starve: wait here instead.
+                while (!process.waitFor(Math.min(STOP_POLL.toNanos(), Math.max(1, deadline - System.nanoTime())),
+                        TimeUnit.NANOSECONDS) && !cancelled.get()) {
+                    if (System.nanoTime() - deadline >= 0) {
+                        timedOut = true;
+                        break;
+                    }
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+                cancelled.set(true);
+            }
+            if (process.isAlive()) {
                 stopEarly(running, request);
             }
-        } catch (TimeoutException e) {
-            timedOut = true;
-            stopEarly(running, request);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("waiting for a process failed", e);
-        } catch (InterruptedException e) {
-            running.kill();
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
-            cancelled.set(true);
         }
         awaitExit(process, Duration.ofSeconds(5));
         running.kill(); // background children left behind would hold the pipes open and outlive the call
@@ -146,12 +159,16 @@ public final class ProcessRunner {
     }
 
     /**
-     * Ends a run that must stop early (STOP or its timeout): the hard stop of the whole tree. The one place where a
-     * request could ask for a gentler end instead ({@link RunningProcess#interrupt(Duration)}: SIGINT to the
-     * command's processes, a grace period, then the kill).
+     * Ends a run that must stop early (STOP or its timeout): a request with an interrupt grace (terraform: state and
+     * lock must be written) gets one SIGINT and that long to end by itself, then the tree is killed; any other
+     * request is killed at once.
      */
     private static void stopEarly(RunningProcess running, ExecRequest request) {
-        running.kill();
+        if (request.interruptGrace().isZero()) {
+            running.kill();
+        } else {
+            running.interrupt(request.interruptGrace());
+        }
     }
 
     private static void awaitExit(Process process, Duration atMost) {

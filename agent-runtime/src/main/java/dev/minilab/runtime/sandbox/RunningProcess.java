@@ -79,19 +79,35 @@ public final class RunningProcess {
         if (!targets.isEmpty()) {
             signal("INT", targets.stream().map(p -> String.valueOf(p.pid())).toList());
         }
-        boolean ended;
-        try {
-            ended = process.waitFor(grace.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            ended = false;
-        }
+        boolean ended = waitThroughInterrupts(grace);
         if (!ended) {
             LOG.warn("Process tree {} did not end within {} s after SIGINT; killing it", process.pid(),
                     grace.toSeconds());
         }
         kill(); // whatever the command left running in the background does not outlive the call
         return ended;
+    }
+
+    /**
+     * Waits up to {@code limit} for the process to end, even when this thread is interrupted meanwhile (the grace is
+     * what keeps terraform's state and lock intact), and keeps the thread's interrupt status.
+     */
+    private boolean waitThroughInterrupts(Duration limit) {
+        boolean interrupted = Thread.interrupted();
+        long deadline = System.nanoTime() + limit.toNanos();
+        try {
+            while (true) {
+                try {
+                    return process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Kills the whole tree at once (SIGKILL); under a PID namespace nothing started inside survives. */

@@ -8,6 +8,7 @@ import dev.minilab.runtime.sandbox.ExecRequest;
 import dev.minilab.runtime.sandbox.ExecResult;
 import dev.minilab.runtime.sandbox.ProcessRunner;
 import dev.minilab.runtime.tools.ssh.HostPort;
+import dev.minilab.runtime.tools.ssh.SshKey;
 import dev.minilab.runtime.tools.ssh.SshSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,13 +34,30 @@ import java.util.Set;
  * which beat every inventory, playbook and ansible.cfg setting: ssh connection, SSH_USER, SSH_KEY_PATH, and ssh args
  * that use SSH_KNOWN_HOSTS with accept-new (a changed host key fails the host as unreachable), BatchMode and no
  * ControlMaster. Hosts the inventory does not list (delegate_to, implicit localhost) are checked by ssh itself through
- * a generated ssh_config ({@code Match !exec} with the allowlist) and refused before any connection. Knows nothing of
- * models.
+ * a generated ssh_config ({@code Match !exec} with the allowlist) and refused before any connection.
+ *
+ * <p>Remote tasks run on a pseudo-terminal ({@code ssh -tt}; pipelining is forced off, since a piped module gets no
+ * terminal): when STOP or the time-out kills ansible-playbook and its ssh clients, sshd hangs the terminal up and the
+ * remote task gets SIGHUP, so nothing keeps running on the host. The key is checked up front ({@link SshKey}); with
+ * SSH_AGENT_SOCK, ssh gets that agent and still offers only SSH_KEY_PATH. Knows nothing of models.
  */
 public final class Ansible {
 
-    /** The outcome: what ansible printed and its recap (absent when no play ran). */
-    public record Outcome(ExecResult exec, Optional<PlayRecap> recap) { }
+    /**
+     * The outcome: what ansible printed, its recap (absent when no play ran) and whether a {@code --limit} applied.
+     */
+    public record Outcome(ExecResult exec, Optional<PlayRecap> recap, boolean limited) {
+
+        /** How many plays matched no host ("skipping: no hosts matched"). */
+        public int playsWithoutHosts() {
+            int count = 0;
+            for (int at = exec.stdout().indexOf("skipping: no hosts matched"); at >= 0;
+                 at = exec.stdout().indexOf("skipping: no hosts matched", at + 1)) {
+                count++;
+            }
+            return count;
+        }
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -70,7 +88,9 @@ public final class Ansible {
         e.put("ANSIBLE_FORCE_COLOR", "0");
         e.put("ANSIBLE_RETRY_FILES_ENABLED", "False");
         e.put("ANSIBLE_PYTHON_INTERPRETER", "auto_silent");
-        e.put("ANSIBLE_PIPELINING", "True");
+        e.put("ANSIBLE_PIPELINING", "False"); // a pty per remote task: STOP hangs it up (see the class comment)
+        e.put("ANSIBLE_SSH_USETTY", "True");
+        ssh.agent().ifPresent(socket -> e.put("SSH_AUTH_SOCK", socket.toString()));
         e.put("PYTHONUNBUFFERED", "1");
         this.env = Map.copyOf(e);
         this.ssh = Objects.requireNonNull(ssh, "ssh");
@@ -95,6 +115,7 @@ public final class Ansible {
                         + "come from SSH_USER, SSH_KEY_PATH and SSH_KNOWN_HOSTS");
             }
         }
+        SshKey.check(ssh);
         checkHosts(request, cancellation);
         ssh.ensureKnownHostsFile();
         writeSshConfig();
@@ -113,7 +134,8 @@ public final class Ansible {
         command.add(extraVarsJson(request.extraVars()));
         command.add(request.playbook().toString());
         ExecResult exec = runner.run(ExecRequest.of(command, workingDirectory, env, timeout), cancellation);
-        return new Outcome(exec, PlayRecap.parse(exec.stdout()));
+        return new Outcome(exec, PlayRecap.parse(exec.stdout()),
+                request.limit() != null && !request.limit().isBlank());
     }
 
     private String extraVarsJson(Map<String, String> userVars) {
@@ -128,6 +150,9 @@ public final class Ansible {
         vars.put("ansible_host_key_checking", true);
         vars.put("ansible_ssh_host_key_checking", true);
         vars.put("ansible_ssh_timeout", (int) ssh.connectTimeout().toSeconds());
+        vars.put("ansible_pipelining", false);
+        vars.put("ansible_ssh_pipelining", false);
+        vars.put("ansible_ssh_use_tty", true);
         try {
             return JSON.writeValueAsString(vars);
         } catch (IOException e) {

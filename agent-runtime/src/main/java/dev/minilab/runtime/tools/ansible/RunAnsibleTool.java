@@ -3,6 +3,7 @@ package dev.minilab.runtime.tools.ansible;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.minilab.runtime.MiniLabException;
+import dev.minilab.runtime.sandbox.ExecResult;
 import dev.minilab.runtime.sandbox.PathPolicy;
 import dev.minilab.runtime.tools.Tool;
 import dev.minilab.runtime.tools.ToolArguments;
@@ -90,18 +91,39 @@ public final class RunAnsibleTool implements Tool {
     }
 
     private ToolResult toResult(Ansible.Outcome outcome) {
-        ToolResult base = ProcessToolResults.of(outcome.exec(), ansible.timeout());
+        ExecResult exec = outcome.exec();
+        if (exec.cancelled() || exec.timedOut()) {
+            String why = exec.cancelled() ? "stopped by STOP" : "timed out after " + ansible.timeout().toSeconds()
+                    + " s";
+            String text = exec.combinedOutput().stripTrailing();
+            text = (text.isEmpty() ? "" : text + "\n") + "[" + why + ": ansible-playbook and its ssh connections "
+                    + "were ended; the remote tasks ran on a terminal that was hung up, so they were ended too. Tasks "
+                    + "that finished before made their changes: check the hosts (check=true shows what is left) "
+                    + "before running it again]";
+            return new ToolResult(ToolResult.Status.ERROR, exec.cancelled() ? ProcessToolResults.STOPPED_EXIT
+                    : ProcessToolResults.TIMEOUT_EXIT, exec.duration(), text);
+        }
+        ToolResult base = ProcessToolResults.of(exec, ansible.timeout());
         Optional<PlayRecap> recap = outcome.recap();
         String text = base.output().stripTrailing();
-        if (recap.isEmpty()) {
-            return base.withOutput(text + "\n\nrecap: none (no play ran; check the hosts pattern and the inventory)");
+        if (recap.isEmpty() || recap.get().hosts().isEmpty()) {
+            if (base.isError()) {
+                return base.withOutput(text + "\n\nrecap: none (ansible-playbook failed before any play ran)");
+            }
+            return new ToolResult(ToolResult.Status.ERROR, base.exitCode(), base.duration(), text + "\n\nrecap: "
+                    + "hosts=0\nERROR: no host matched: the plays' hosts: patterns" + (outcome.limited() ? " and "
+                    + "the limit" : "") + " matched nothing in the inventory, so nothing ran. Check the group names "
+                    + "against the inventory");
         }
         PlayRecap r = recap.get();
         text += "\n\nrecap: " + r.summary();
+        if (outcome.playsWithoutHosts() > 0) {
+            text += "\nWARNING: " + outcome.playsWithoutHosts() + " play(s) matched no host and did nothing";
+        }
         if (r.hasProblems()) {
             text += "\nERROR: " + (r.failed() > 0 ? r.failed() + " failed task(s) " : "")
                     + (r.unreachable() > 0 ? r.unreachable() + " unreachable host(s) " : "")
-                    + "(exit code " + outcome.exec().exitCode() + ")";
+                    + "(exit code " + exec.exitCode() + ")";
             return new ToolResult(ToolResult.Status.ERROR, base.exitCode(), base.duration(), text);
         }
         return base.withOutput(text);

@@ -11,14 +11,14 @@ import dev.minilab.runtime.sandbox.CappedBuffer;
 import dev.minilab.runtime.sandbox.ExecRequest;
 import dev.minilab.runtime.sandbox.ExecResult;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Runs one command on an allowlisted host over SSH (JSch) with the configured key and user; known_hosts works as
- * OpenSSH's accept-new (first contact recorded, changed key refused). The command runs on a "dumb" pty, so stdout
+ * Runs one command on an allowlisted host over SSH (JSch) with the configured key (or the ssh-agent serving it) and
+ * user; known_hosts works as OpenSSH's accept-new, stricter ({@link PinnedHostKeys}: a recorded key of any type that
+ * does not match is a changed key; first contact appended under a lock). The command runs on a "dumb" pty, so stdout
  * and stderr arrive merged; on timeout or STOP the remote command gets SIGKILL (when the server honours signal
  * requests) and the channel is closed, which hangs up the pty and kills the remote process group. Knows nothing of
  * models.
@@ -48,12 +48,9 @@ public final class Ssh {
         if (refusal != null) {
             throw new MiniLabException("SSH to " + target.host() + " refused: " + refusal);
         }
-        if (!Files.isReadable(settings.keyPath())) {
-            throw new MiniLabException("the SSH key " + settings.keyPath() + " (SSH_KEY_PATH) does not exist or is not "
-                    + "readable; ask the user to provide it (and to install its public key on the host)");
-        }
+        SshKey key = SshKey.check(settings);
         long start = System.nanoTime();
-        Session session = connect(target);
+        Session session = connect(target, key);
         AtomicBoolean cancelled = new AtomicBoolean();
         boolean timedOut = false;
         ChannelExec channel = null;
@@ -107,13 +104,17 @@ public final class Ssh {
         }
     }
 
-    private Session connect(HostPort target) {
+    private Session connect(HostPort target, SshKey key) {
         settings.ensureKnownHostsFile();
         JSch jsch = new JSch();
+        PinnedHostKeys pins = new PinnedHostKeys(settings.knownHosts());
         try {
-            jsch.addIdentity(settings.keyPath().toString());
-            jsch.setKnownHosts(settings.knownHosts().toString());
-            jsch.setHostKeyRepository(new AcceptNewHostKeys(jsch.getHostKeyRepository()));
+            if (key.useAgent()) {
+                jsch.setIdentityRepository(AgentKey.repository(settings.agent().orElseThrow(), key));
+            } else {
+                jsch.addIdentity(settings.keyPath().toString());
+            }
+            jsch.setHostKeyRepository(pins);
             Session session = jsch.getSession(settings.user(), target.host(), target.port());
             session.setConfig("StrictHostKeyChecking", "yes");
             session.setConfig("PreferredAuthentications", "publickey");
@@ -121,25 +122,32 @@ public final class Ssh {
             session.connect((int) settings.connectTimeout().toMillis());
             return session;
         } catch (JSchChangedHostKeyException e) {
-            throw new MiniLabException("SSH to " + target + " refused: the host key is NOT the one recorded in "
-                    + settings.knownHosts() + " (SSH_KNOWN_HOSTS). This may be an attack or a reinstalled machine; "
-                    + "nothing was run. If the machine was reinstalled, ask the user to remove its line ("
-                    + target.knownHostsName() + ") from that file");
+            throw new MiniLabException("SSH to " + target + " refused: host key CHANGED. The server presented a "
+                    + PinnedHostKeys.typeOf(pins.lastPresented()) + " key, but " + settings.knownHosts()
+                    + " (SSH_KNOWN_HOSTS) records for " + target.knownHostsName() + ": "
+                    + String.join("; ", pins.recordedKeys(target.knownHostsName())) + ". Any recorded key that does "
+                    + "not match counts, whatever its type. This may be an attack or a reinstalled machine; nothing "
+                    + "was run. If the machine was reinstalled, ask the user to remove the line(s) of "
+                    + target.knownHostsName() + " from that file (MiniLab never rewrites it)");
         } catch (JSchException e) {
             String message = String.valueOf(e.getMessage());
             if (message.contains("Auth fail") || message.contains("Auth cancel")) {
                 throw new MiniLabException("SSH login to " + target + " as " + settings.user() + " failed with the key "
-                        + settings.keyPath().getFileName() + ": make sure its public key is in ~" + settings.user()
+                        + settings.keyPath().getFileName() + (key.useAgent() ? " (signed by the ssh-agent at "
+                        + "SSH_AGENT_SOCK)" : "") + ": make sure its public key is in ~" + settings.user()
                         + "/.ssh/authorized_keys on the host (SSH_USER, SSH_KEY_PATH)");
             }
-            if (message.contains("invalid privatekey") || message.contains("not a valid key")) {
-                throw new MiniLabException("the SSH key " + settings.keyPath() + " (SSH_KEY_PATH) cannot be read as a "
-                        + "private key: " + message);
+            if (message.contains("UnknownHostKey") || message.contains("reject HostKey")) {
+                throw new MiniLabException("SSH to " + target + " refused: its host key could not be recorded in "
+                        + settings.knownHosts() + " (SSH_KNOWN_HOSTS); check that the file is writable. Nothing was run");
             }
             throw new MiniLabException("SSH connection to " + target + " failed (" + message + "); check that the host "
                     + "is up and sshd listens on port " + target.port() + " (connect timeout "
                     + settings.connectTimeout().toSeconds() + " s)");
         } catch (RuntimeException e) {
+            if (e instanceof MiniLabException m) {
+                throw m;
+            }
             throw new MiniLabException("SSH connection to " + target + " failed: " + e);
         }
     }

@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param knownHosts     known_hosts file (SSH_KNOWN_HOSTS), absolute; first contact recorded, changed keys refused
  * @param connectTimeout TCP + SSH handshake timeout
  * @param commandTimeout how long one remote command may run
+ * @param agentSocket    the ssh-agent that signs with the key (SSH_AGENT_SOCK), or null: the key file is used
  */
 public record SshSettings(String user, Path keyPath, HostAllowlist allowlist, Path knownHosts,
-                          Duration connectTimeout, Duration commandTimeout) {
+                          Duration connectTimeout, Duration commandTimeout, Path agentSocket) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(60);
@@ -33,6 +34,22 @@ public record SshSettings(String user, Path keyPath, HostAllowlist allowlist, Pa
         if (user.isBlank()) {
             throw new IllegalArgumentException("SSH user is blank");
         }
+    }
+
+    /** Settings that use the key file itself (no ssh-agent). */
+    public SshSettings(String user, Path keyPath, HostAllowlist allowlist, Path knownHosts, Duration connectTimeout,
+                       Duration commandTimeout) {
+        this(user, keyPath, allowlist, knownHosts, connectTimeout, commandTimeout, null);
+    }
+
+    /** The ssh-agent socket that signs with the key, when one is configured. */
+    public java.util.Optional<Path> agent() {
+        return java.util.Optional.ofNullable(agentSocket);
+    }
+
+    /** A copy whose key signatures come from the ssh-agent at {@code socket}. */
+    public SshSettings withAgentSocket(Path socket) {
+        return new SshSettings(user, keyPath, allowlist, knownHosts, connectTimeout, commandTimeout, socket);
     }
 
     /**

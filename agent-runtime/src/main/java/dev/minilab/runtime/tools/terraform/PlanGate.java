@@ -47,4 +47,12 @@ public interface PlanGate {
 
     /** Returns why {@code planId} of {@code module} may not be applied, or empty when it may. */
     Optional<String> refuseApply(String planId, String module);
+
+    /**
+     * Returns why the state lock {@code lockId} of {@code module} may not be force-unlocked, or empty when it may
+     * (issue 19: only ever on an explicit request, never by MiniLab itself).
+     */
+    default Optional<String> refuseForceUnlock(String lockId, String module) {
+        return Optional.empty();
+    }
 }

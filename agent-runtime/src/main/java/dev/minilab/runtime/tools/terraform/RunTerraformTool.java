@@ -20,11 +20,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * {@code run_terraform(module_dir, command, args, plan_id, confirm_destroy)}: checks the module path (under
+ * {@code run_terraform(module_dir, command, args, plan_id, confirm_destroy, lock_id)}: checks the module path (under
  * {@code generated_iac/infra}), the command, every extra argument (allowlist per command) and the provider sources,
- * then calls the {@link Terraform} engine.
+ * then calls the {@link Terraform} engine. A plan's result carries its id and summary (with a DESTROYS label when it
+ * deletes anything); STOP and time-outs say whether terraform ended by itself after SIGINT or had to be killed.
  */
 public final class RunTerraformTool implements Tool {
 
@@ -32,7 +34,8 @@ public final class RunTerraformTool implements Tool {
     public static final Path INFRA_ROOT = Path.of("generated_iac/infra");
 
     private static final List<String> COMMANDS = List.of("init", "validate", "fmt", "plan", "show", "output", "apply",
-            "destroy");
+            "destroy", "force-unlock");
+    private static final Pattern LOCK_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Set<String> TWO_WORD_FLAGS = Set.of("-var", "-var-file", "-target", "-replace");
     private static final Map<String, List<String>> ALLOWED_ARGS = Map.of(
             "init", List.of("-upgrade", "-reconfigure", "-backend=", "-get=", "-lockfile=readonly"),
@@ -44,7 +47,8 @@ public final class RunTerraformTool implements Tool {
                     "-lock-timeout="),
             "show", List.of("-json"),
             "output", List.of("-json", "-raw"),
-            "apply", List.of());
+            "apply", List.of(),
+            "force-unlock", List.of());
 
     private final Terraform terraform;
     private final PathPolicy infraPolicy;
@@ -61,7 +65,7 @@ public final class RunTerraformTool implements Tool {
 
     /**
      * @param providerCheck the checks before terraform runs (null: the static ones only)
-     * @param gate          records every plan and lets an apply through only when it approves
+     * @param gate          records every plan and lets every apply and force-unlock through only when it approves
      */
     public RunTerraformTool(Terraform terraform, PathPolicy policy, ProviderCheck providerCheck, PlanGate gate) {
         this.gate = java.util.Objects.requireNonNull(gate, "gate");
@@ -76,8 +80,11 @@ public final class RunTerraformTool implements Tool {
         return Specs.of("run_terraform", "Run terraform in a module folder under generated_iac/infra (always "
                 + "-input=false -no-color, timeout " + terraform.timeout().toSeconds() + " s). command=plan saves the "
                 + "plan and returns its plan_id; command=apply applies ONLY a saved plan: pass plan_id (no "
-                + "-auto-approve exists here). command=destroy needs confirm_destroy=true and makes a destroy plan "
-                + "whose plan_id you then apply. Only the bpg/proxmox provider is accepted for Proxmox.",
+                + "-auto-approve exists here); each plan_id can be applied once. A plan that deletes or replaces "
+                + "anything is labelled DESTROYS and needs confirm_destroy=true to apply. command=destroy needs "
+                + "confirm_destroy=true and makes a destroy plan whose plan_id you then apply. command=force-unlock "
+                + "with lock_id releases a state lock left by a killed run (only when a result told you to). Only "
+                + "the bpg/proxmox provider is accepted for Proxmox.",
                 JsonObjectSchema.builder()
                         .addStringProperty("module_dir", "module folder, e.g. generated_iac/infra/web")
                         .addEnumProperty("command", COMMANDS)
@@ -85,7 +92,9 @@ public final class RunTerraformTool implements Tool {
                                 .description("extra flags, e.g. [\"-var=count=2\"] for plan, [\"-check\"] for fmt")
                                 .build())
                         .addStringProperty("plan_id", "for apply (required) and show (optional): the id plan returned")
-                        .addBooleanProperty("confirm_destroy", "must be true for command=destroy")
+                        .addBooleanProperty("confirm_destroy", "must be true for command=destroy and to apply a plan "
+                                + "labelled DESTROYS")
+                        .addStringProperty("lock_id", "for command=force-unlock: the lock ID a result named")
                         .required("module_dir", "command")
                         .build());
     }
@@ -123,6 +132,8 @@ public final class RunTerraformTool implements Tool {
         if (planIdText != null && !planIdText.isBlank() && planId == null) {
             return ToolResult.error("plan_id '" + planIdText + "' is not a plan id (16 hex digits as returned by plan)");
         }
+        boolean confirmDestroy = arguments.optionalBoolean("confirm_destroy", false);
+        String caller = context.agentName();
         try {
             return switch (command) {
                 case "init" -> done(terraform.init(moduleDir, args, context.cancellation()));
@@ -130,26 +141,40 @@ public final class RunTerraformTool implements Tool {
                 case "fmt" -> done(terraform.fmt(moduleDir, args, context.cancellation()));
                 case "output" -> done(terraform.output(moduleDir, args, context.cancellation()));
                 case "show" -> done(terraform.show(moduleDir, planId, args, context.cancellation()));
-                case "plan" -> planned(terraform.plan(moduleDir, args, false, context.cancellation()), moduleDir,
-                        context);
+                case "plan" -> planned(terraform.plan(moduleDir, args, false, caller, context.cancellation()),
+                        moduleDir, caller);
                 case "destroy" -> {
-                    if (!arguments.optionalBoolean("confirm_destroy", false)) {
+                    if (!confirmDestroy) {
                         yield ToolResult.error("destroy needs confirm_destroy=true; it makes a destroy plan, which you "
                                 + "then apply with its plan_id. Destroy only when the user or the task asked for it");
                     }
-                    yield planned(terraform.plan(moduleDir, args, true, context.cancellation()), moduleDir, context);
+                    yield planned(terraform.plan(moduleDir, args, true, caller, context.cancellation()), moduleDir,
+                            caller);
                 }
                 case "apply" -> {
                     if (planId == null) {
                         yield ToolResult.error("apply needs plan_id: run command=plan first and pass the plan_id it "
                                 + "returns (there is no -auto-approve)");
                     }
-                    terraform.planOf(moduleDir, planId);
+                    terraform.planRecord(moduleDir, planId); // unknown, used, foreign or tampered: said before the gate
                     Optional<String> refused = gate.refuseApply(planId.value(), relative(moduleDir));
                     if (refused.isPresent()) {
-                        yield ToolResult.error("apply refused by the approval gate: " + refused.get());
+                        yield ToolResult.error("apply refused by the approval gate: " + refused.get() + " (the plan "
+                                + "is still valid)");
                     }
-                    yield done(terraform.apply(moduleDir, planId, context.cancellation()));
+                    yield done(terraform.apply(moduleDir, planId, confirmDestroy, caller, context.cancellation()));
+                }
+                case "force-unlock" -> {
+                    String lockId = arguments.optionalString("lock_id").map(String::strip).orElse("");
+                    if (!LOCK_ID.matcher(lockId).matches()) {
+                        yield ToolResult.error("force-unlock needs lock_id: the lock ID a terraform result named "
+                                + "(letters, digits, - . _ :). Use it only for a lock left by a killed run");
+                    }
+                    Optional<String> refused = gate.refuseForceUnlock(lockId, relative(moduleDir));
+                    if (refused.isPresent()) {
+                        yield ToolResult.error("force-unlock refused by the approval gate: " + refused.get());
+                    }
+                    yield done(terraform.forceUnlock(moduleDir, lockId, context.cancellation()));
                 }
                 default -> throw new IllegalStateException(command);
             };
@@ -158,29 +183,57 @@ public final class RunTerraformTool implements Tool {
         }
     }
 
-    private ToolResult done(ExecResult exec) {
-        return ProcessToolResults.of(exec, terraform.timeout());
+    private ToolResult done(Terraform.Outcome outcome) {
+        return done(outcome, outcome.exec().combinedOutput());
+    }
+
+    /** The result: OK/ERROR by exit code, STOP and time-out told as they happened, then MiniLab's notes. */
+    private ToolResult done(Terraform.Outcome outcome, String output) {
+        ExecResult exec = outcome.exec();
+        String text = output.stripTrailing();
+        ToolResult result;
+        if (exec.cancelled() || exec.timedOut()) {
+            String why = exec.cancelled() ? "stopped by STOP" : "timed out after " + terraform.timeout().toSeconds()
+                    + " s";
+            String how = exec.exitCode() == 137 ? (terraform.interruptGrace().isZero()
+                    ? "terraform's process tree was KILLED at once (no interrupt grace)"
+                    : "terraform got SIGINT but did not end within " + terraform.interruptGrace().toSeconds()
+                    + " s, so its process tree was KILLED")
+                    : "terraform got SIGINT and ended by itself (exit code " + exec.exitCode() + "): it saved what it "
+                    + "had done to the state and released its lock";
+            text = (text.isEmpty() ? "" : text + "\n") + "[" + why + ": " + how + "]";
+            result = new ToolResult(ToolResult.Status.ERROR, exec.cancelled() ? ProcessToolResults.STOPPED_EXIT
+                    : ProcessToolResults.TIMEOUT_EXIT, exec.duration(), text);
+        } else {
+            result = ToolResult.ofProcess(exec.exitCode(), exec.duration(), text);
+        }
+        if (!outcome.notes().isEmpty()) {
+            result = result.withOutput(result.output() + "\n\n" + String.join("\n", outcome.notes()));
+        }
+        return result;
     }
 
     private String relative(Path moduleDir) {
         return infraPolicy.workspace().relativize(moduleDir).toString().replace('\\', '/');
     }
 
-    private ToolResult planned(Terraform.PlanOutcome outcome, Path moduleDir, ToolContext context) {
+    private ToolResult planned(Terraform.Outcome outcome, Path moduleDir, String caller) {
         if (!outcome.saved()) {
-            return done(outcome.exec());
+            return done(outcome);
         }
-        PlanStore.SavedPlan plan = outcome.plan();
+        PlanRecord plan = outcome.plan();
         String module = relative(moduleDir);
-        PlanChanges.Counts counts = PlanChanges.parse(outcome.exec().combinedOutput());
-        String review = gate.planned(new PlanGate.Plan(plan.id().value(), module, counts.add(), counts.change(),
-                counts.destroy(), plan.destroy(), context.agentName()));
-        String note = "\n\nplan_id: " + plan.id() + (plan.destroy() ? " (a DESTROY plan)" : "")
+        String review = gate.planned(new PlanGate.Plan(plan.id().value(), module, plan.toAdd(), plan.toChange(),
+                plan.toDestroy(), plan.destroyPlan(), caller));
+        String note = "\n\nplan_id: " + plan.id() + (plan.destroys() ? " (a DESTROY plan)" : "")
+                + "\nsummary: " + plan.summary()
                 + "\nTo apply exactly this plan: run_terraform(module_dir=\"" + module + "\", command=\"apply\", "
-                + "plan_id=\"" + plan.id() + "\"). Review it with command=show and this plan_id."
-                + (review.isBlank() ? "" : "\n" + review);
-        return ProcessToolResults.of(outcome.exec(), terraform.timeout(),
-                outcome.exec().combinedOutput().stripTrailing() + note);
+                + "plan_id=\"" + plan.id() + "\"" + (plan.destroys() ? ", confirm_destroy=true" : "") + ")."
+                + (plan.destroys() ? " It DELETES resources: apply it only if the user or the task asked for that."
+                : "")
+                + " Review it with command=show and this plan_id. The plan_id is used up by the first apply attempt "
+                + "and refused if any file of the module changes before." + (review.isBlank() ? "" : "\n" + review);
+        return done(outcome, outcome.exec().combinedOutput().stripTrailing() + note);
     }
 
     /** Joins two-word flags, then checks each against the command's allowlist. */

@@ -41,7 +41,7 @@ public record ToolboxSettings(Path workspace, Map<String, String> env, SshSettin
 
     /**
      * Reads the settings from the env (DESIGN.md section 3 plus the optional tuning variables in docs/TOOLS.md).
-     * Relative paths (SSH_KEY_PATH, SSH_KNOWN_HOSTS) are resolved against the workspace.
+     * Relative paths (SSH_KEY_PATH, SSH_KNOWN_HOSTS, SSH_AGENT_SOCK) are resolved against the workspace.
      *
      * @throws ConfigException naming the first malformed variable
      */
@@ -55,6 +55,10 @@ public record ToolboxSettings(Path workspace, Map<String, String> env, SshSettin
                 ws.resolve(value(env, "SSH_KNOWN_HOSTS", "docs/known_hosts")).normalize(),
                 seconds(env, "SSH_CONNECT_TIMEOUT_SECONDS", SshSettings.DEFAULT_CONNECT_TIMEOUT),
                 sshTimeout);
+        String agentSocket = value(env, "SSH_AGENT_SOCK", "");
+        if (!agentSocket.isEmpty()) {
+            ssh = ssh.withAgentSocket(ws.resolve(agentSocket).normalize());
+        }
         ToolTimeouts timeouts = new ToolTimeouts(
                 seconds(env, "SHELL_TIMEOUT_SECONDS", ToolTimeouts.DEFAULTS.shell()),
                 seconds(env, "TERRAFORM_TIMEOUT_SECONDS", ToolTimeouts.DEFAULTS.terraform()),

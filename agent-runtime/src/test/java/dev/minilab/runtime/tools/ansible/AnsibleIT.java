@@ -1,7 +1,9 @@
 package dev.minilab.runtime.tools.ansible;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.minilab.runtime.control.Cancellation;
 import dev.minilab.runtime.sandbox.Redactor;
 import dev.minilab.runtime.tools.Tool;
 import dev.minilab.runtime.tools.ToolArguments;
@@ -9,6 +11,7 @@ import dev.minilab.runtime.tools.ToolContext;
 import dev.minilab.runtime.tools.ToolResult;
 import dev.minilab.runtime.tools.ssh.HostAllowlist;
 import dev.minilab.runtime.tools.ssh.SshSettings;
+import dev.minilab.runtime.tools.toolbox.ToolTimeouts;
 import dev.minilab.runtime.tools.toolbox.Toolbox;
 import dev.minilab.runtime.tools.toolbox.ToolboxSettings;
 import dev.minilab.testkit.SshTarget;
@@ -19,6 +22,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,12 +82,23 @@ class AnsibleIT {
     }
 
     private Tool tool(String allowlist) {
+        return tool(allowlist, sshd.clientKey(), Duration.ofSeconds(900));
+    }
+
+    private Tool tool(String allowlist, Path key, Duration timeout) {
         Map<String, String> env = new HashMap<>(Map.of("PATH", System.getenv("PATH"),
                 "HOME", workspace.resolve("tmp/home").toString()));
-        SshSettings ssh = new SshSettings(sshd.user(), sshd.clientKey(), HostAllowlist.parse(allowlist),
+        SshSettings ssh = new SshSettings(sshd.user(), key, HostAllowlist.parse(allowlist),
                 workspace.resolve("docs/known_hosts"), Duration.ofSeconds(5), Duration.ofSeconds(30));
-        ToolboxSettings settings = ToolboxSettings.fromEnv(workspace, env).withSsh(ssh);
+        ToolboxSettings settings = ToolboxSettings.fromEnv(workspace, env).withSsh(ssh)
+                .withTimeouts(new ToolTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(600), timeout,
+                        Duration.ofSeconds(60), Duration.ofSeconds(20)));
         return new Toolbox(settings, Redactor.fromEnv(env)).runAnsible();
+    }
+
+    /** True while a process runs {@code command} (Java shows the executable's full path: /usr/bin/sleep 317). */
+    private static boolean running(String command) {
+        return ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().orElse("").endsWith(command));
     }
 
     private String inventory(String name, String line) throws IOException {
@@ -209,5 +225,82 @@ class AnsibleIT {
         assertThat(result.isError()).isTrue();
         assertThat(result.output()).contains("192.0.2.77 is not in SSH_ALLOWED_HOSTS", "unreachable=1")
                 .doesNotContain("should-never-run\n");
+    }
+
+    // ---- issue 19, findings 9-11 ----
+
+    private static String sleeping(int seconds) {
+        return """
+                - hosts: all
+                  gather_facts: false
+                  tasks:
+                    - name: a long remote task
+                      command: sleep %d
+                """.formatted(seconds);
+    }
+
+    @Test
+    void stopEndsTheRemoteTaskTooAndSaysStopped() throws Exception {
+        String inv = inventory("hosts.ini", "target ansible_host=127.0.0.1 ansible_port=" + sshd.port());
+        String play = playbook("slow.yml", sleeping(317));
+        Cancellation stop = Cancellation.create();
+        CompletableFuture<ToolResult> call = CompletableFuture.supplyAsync(() -> ansible.execute(
+                ToolArguments.of(Map.of("playbook", play, "inventory", inv)),
+                new ToolContext("DevOps_Builder", stop, null)));
+        await().atMost(Duration.ofSeconds(90)).until(() -> running("sleep 317") || call.isDone());
+        assertThat(call).as("the playbook is still running").isNotDone();
+
+        stop.cancel();
+        ToolResult result = call.get(30, TimeUnit.SECONDS);
+
+        assertThat(result.exitCode()).isEqualTo(130);
+        assertThat(result.output()).contains("stopped by STOP", "remote tasks")
+                .doesNotContain("no play ran");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(running("sleep 317")).as("the remote task was ended with the call").isFalse());
+    }
+
+    @Test
+    void aTimeOutEndsTheRemoteTaskToo() throws Exception {
+        String inv = inventory("hosts.ini", "target ansible_host=127.0.0.1 ansible_port=" + sshd.port());
+        String play = playbook("slow.yml", sleeping(318));
+        Tool shortTimeout = tool("127.0.0.1", sshd.clientKey(), Duration.ofSeconds(40));
+
+        ToolResult result = shortTimeout.execute(ToolArguments.of(Map.of("playbook", play, "inventory", inv)),
+                ToolContext.of("DevOps_Builder"));
+
+        assertThat(result.exitCode()).isEqualTo(124);
+        assertThat(result.output()).contains("timed out after 40 s", "remote tasks").doesNotContain("no play ran");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(running("sleep 318")).isFalse());
+    }
+
+    @Test
+    void aPlayWhoseHostsMatchNothingIsAnError() throws IOException {
+        String inv = inventory("hosts.ini", "target ansible_host=127.0.0.1 ansible_port=" + sshd.port());
+        String play = playbook("typo.yml", OK_PLAYBOOK.replace("hosts: all", "hosts: wbe"));
+
+        ToolResult result = run(Map.of("playbook", play, "inventory", inv));
+
+        assertThat(result.isError()).as(result.output()).isTrue();
+        assertThat(result.output()).contains("no host matched", "hosts=0").doesNotContain("hello-from-ansible");
+    }
+
+    @Test
+    void aPassphraseProtectedKeyIsExplainedBeforeAnythingRuns() throws Exception {
+        Path key = workspace.resolve("tmp/locked_key");
+        Files.createDirectories(key.getParent());
+        Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "correct horse", "-f",
+                key.toString()).redirectErrorStream(true).start();
+        assertThat(keygen.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String inv = inventory("hosts.ini", "target ansible_host=127.0.0.1 ansible_port=" + sshd.port());
+        String play = playbook("site.yml", OK_PLAYBOOK);
+
+        ToolResult result = tool("127.0.0.1", key, Duration.ofSeconds(900)).execute(
+                ToolArguments.of(Map.of("playbook", play, "inventory", inv)), ToolContext.of("DevOps_Builder"));
+
+        assertThat(result.isError()).isTrue();
+        assertThat(result.output()).contains("protected by a passphrase", "SSH_AGENT_SOCK")
+                .doesNotContain("unreachable");
+        assertThat(workspace.resolve("docs/known_hosts")).doesNotExist();
     }
 }

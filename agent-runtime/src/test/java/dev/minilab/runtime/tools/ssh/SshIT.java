@@ -102,7 +102,7 @@ class SshIT {
         ToolResult result = call(ssh, sshd.hostAndPort(), "touch " + marker);
 
         assertThat(result.isError()).isTrue();
-        assertThat(result.output()).contains("host key is NOT the one recorded", "[127.0.0.1]:" + sshd.port());
+        assertThat(result.output()).contains("host key CHANGED", "[127.0.0.1]:" + sshd.port());
         assertThat(marker).doesNotExist();
     }
 

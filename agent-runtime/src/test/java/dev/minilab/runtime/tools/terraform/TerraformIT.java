@@ -115,7 +115,7 @@ class TerraformIT {
         assertThat(apply.output()).contains("Apply complete! Resources: 1 added, 0 changed, 0 destroyed.");
         assertThat(output.output().strip()).isEqualTo("hello");
         assertThat(again.isError()).isTrue();
-        assertThat(again.output()).contains("no saved plan with id " + id);
+        assertThat(again.output()).contains("plan " + id + " was used by an apply attempt");
     }
 
     @ParameterizedTest
@@ -144,7 +144,7 @@ class TerraformIT {
         String module = module("web", MODULE);
         call(tf, Map.of("module_dir", module, "command", "init"));
         String id = planId(call(tf, Map.of("module_dir", module, "command", "plan")));
-        Path planFile = workspace.resolve(".minilab/plans/" + id + ".tfplan");
+        Path planFile = workspace.resolve(".minilab/plans/" + id + "/plan.tfplan");
         Files.write(planFile, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
 
         ToolResult apply = call(tf, Map.of("module_dir", module, "command", "apply", "plan_id", id));
@@ -161,8 +161,7 @@ class TerraformIT {
         String module = module("web", MODULE);
         call(tf, Map.of("module_dir", module, "command", "init"));
         String first = planId(call(tf, Map.of("module_dir", module, "command", "plan")));
-        // A different config makes a different plan (identical plans of real terraform hash alike: same id).
-        Files.writeString(workspace.resolve(module).resolve("main.tf"), MODULE + "\noutput \"extra\" {\n  value = \"x\"\n}\n");
+        // Two plans of the same module and state: each gets its own id; applying one makes the other stale.
         String second = planId(call(tf, Map.of("module_dir", module, "command", "plan")));
         assertThat(second).isNotEqualTo(first);
         assertThat(call(tf, Map.of("module_dir", module, "command", "apply", "plan_id", second)).status())
@@ -187,11 +186,16 @@ class TerraformIT {
         ToolResult unconfirmed = call(tf, Map.of("module_dir", module, "command", "destroy"));
         ToolResult destroyPlan = call(tf, Map.of("module_dir", module, "command", "destroy", "confirm_destroy", true));
         String destroyId = planId(destroyPlan);
-        ToolResult destroyed = call(tf, Map.of("module_dir", module, "command", "apply", "plan_id", destroyId));
+        ToolResult unconfirmedApply = call(tf, Map.of("module_dir", module, "command", "apply", "plan_id", destroyId));
+        ToolResult destroyed = call(tf, Map.of("module_dir", module, "command", "apply", "plan_id", destroyId,
+                "confirm_destroy", true));
 
         assertThat(unconfirmed.isError()).isTrue();
         assertThat(unconfirmed.output()).contains("confirm_destroy=true");
-        assertThat(destroyPlan.output()).contains("a DESTROY plan", "will be destroyed");
+        assertThat(destroyPlan.output()).contains("a DESTROY plan", "will be destroyed",
+                "DESTROYS 1 resource(s): terraform_data.example");
+        assertThat(unconfirmedApply.isError()).isTrue();
+        assertThat(unconfirmedApply.output()).contains("confirm_destroy=true");
         assertThat(destroyed.status()).as(destroyed.output()).isEqualTo(ToolResult.Status.OK);
         assertThat(destroyed.output()).contains("1 destroyed");
     }
@@ -306,10 +310,13 @@ class TerraformIT {
         // The checks before plan (ProviderCheck) run terraform validate -json (it takes no -input flag).
         assertThat(lines.removeIf(line -> line.startsWith("validate -json -no-color"))).isTrue();
 
-        assertThat(lines).hasSize(3);
-        assertThat(lines).allSatisfy(line -> assertThat(line).contains("-input=false -no-color"));
+        assertThat(lines).hasSize(4);
+        assertThat(List.of(lines.get(0), lines.get(1), lines.get(3)))
+                .allSatisfy(line -> assertThat(line).contains("-input=false -no-color"));
         assertThat(lines.get(1)).startsWith("plan ").contains("-out=");
-        assertThat(lines.get(2)).startsWith("apply ").endsWith(id + ".tfplan").doesNotContain("-auto-approve");
+        assertThat(lines.get(2)).startsWith("show -json -no-color "); // reads back what the plan deletes
+        assertThat(lines.get(3)).startsWith("apply ").contains("/run/" + id + "-").endsWith(".tfplan")
+                .doesNotContain("-auto-approve");
     }
 
     @ParameterizedTest
