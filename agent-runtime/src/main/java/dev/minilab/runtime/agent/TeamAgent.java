@@ -233,7 +233,8 @@ public final class TeamAgent implements BusListener, AutoCloseable {
             task = "";
             if (command == ControlCommand.CLEAR) {
                 seen.clear();
-                log.reset();
+                // Turn numbers go on after CLEAR: a second "Turn 1" in the same log would be ambiguous.
+                log.note("clear", "conversation cleared by the User's CLEAR");
             }
             agentLog.info("{}: cancelled the running turn and dropped {} queued messages", command, dropped);
         }
