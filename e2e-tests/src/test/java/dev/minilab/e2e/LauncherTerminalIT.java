@@ -61,7 +61,7 @@ class LauncherTerminalIT {
     }
 
     @Test
-    void downFromAnotherTerminalStopsTheTeamAndTheConsoleSaysSo() throws Exception {
+    void aKilledAgentShowsDownAndDownFromAnotherTerminalIsSaidByTheConsole() throws Exception {
         try (ScriptedLlmServer llm = ScriptedLlmServer.start();
              TempWorkspace workspace = TempWorkspace.create("minilab-down")) {
             writeEnv(workspace.root(), llm, FreePort.find());
@@ -71,6 +71,16 @@ class LauncherTerminalIT {
                 try {
                     tty.awaitText("minilab>", START);
                     List<Long> started = pids(workspace.root());
+
+                    // An agent killed outright (no shutdown, no last heartbeat): once its heartbeat is older than
+                    // the 60 s the console allows (agents beat every 15 s), it shows as down, not idle or busy.
+                    long qa = Long.parseLong(Files.readString(workspace.resolve(".minilab/pids/QA_Tester.pid")).strip());
+                    ProcessHandle.of(qa).ifPresent(ProcessHandle::destroyForcibly);
+                    tty.awaitScreen(s -> tty.lastLine().contains("QA down"), Duration.ofSeconds(120));
+                    tty.type("/status");
+                    tty.awaitScreen(s -> s.lines().anyMatch(l -> l.contains("QA_Tester") && l.contains("down")
+                            && l.contains("the agent is not running")), Duration.ofSeconds(10));
+                    assertThat(tty.lastLine()).contains("Architect idle");
 
                     String down = tty.runInOtherTerminal(workspace.root(), env(workspace.root()), List.of(minilab, "down"),
                             Duration.ofSeconds(30));
