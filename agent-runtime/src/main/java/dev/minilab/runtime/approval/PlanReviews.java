@@ -136,6 +136,17 @@ public final class PlanReviews implements PlanGate {
         };
     }
 
+    /**
+     * Whether {@code planId} of {@code module} is its module's newest recorded plan and has no verdict yet: the gate
+     * still waits for its approver (a caller that blocks until the verdict, like the {@code provision} tool, polls
+     * this next to {@link #refuseApply}).
+     */
+    public boolean awaitingVerdict(String planId, String module) {
+        Optional<PlanRecord> record = PlanRecord.fromJson(redis.hget(keys.plans(), planId));
+        return record.isPresent() && record.get().plan().module().equals(module)
+                && planId.equals(redis.hget(keys.currentPlans(), module)) && redis.hget(keys.verdicts(), planId) == null;
+    }
+
     // ---- verdicts ----
 
     /**
