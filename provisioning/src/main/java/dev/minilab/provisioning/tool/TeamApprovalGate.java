@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,18 +41,22 @@ public final class TeamApprovalGate implements ApprovalGate {
     private final TeamBus bus;
     private final Duration timeout;
     private final UnaryOperator<String> redactor;
+    private final Consumer<Message> published;
 
     /**
-     * @param self    the agent that runs the pipeline (it is who planned)
-     * @param timeout how long to wait for the verdict on one plan
+     * @param self      the agent that runs the pipeline (it is who planned)
+     * @param timeout   how long to wait for the verdict on one plan
+     * @param published told of the review request this gate publishes as {@code self}, as the agent's own messages
+     *                  are (the guardrails count it as a hop and in {@code agent_messages_total})
      */
     public TeamApprovalGate(PlanReviews reviews, String self, TeamBus bus, Duration timeout,
-                            UnaryOperator<String> redactor) {
+                            UnaryOperator<String> redactor, Consumer<Message> published) {
         this.reviews = Objects.requireNonNull(reviews, "reviews");
         this.self = Objects.requireNonNull(self, "self");
         this.bus = Objects.requireNonNull(bus, "bus");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.redactor = Objects.requireNonNull(redactor, "redactor");
+        this.published = Objects.requireNonNull(published, "published");
     }
 
     /** {@value #TIMEOUT_VARIABLE} from {@code env} (whole seconds, 1..86400), else {@link #DEFAULT_TIMEOUT}. */
@@ -118,7 +123,9 @@ public final class TeamApprovalGate implements ApprovalGate {
                         + module + "/terraform.tfvars.json, the module's .tf files next to them. Give your verdict "
                         + "with review_plan(plan_id=\"" + plan.planId() + "\", ...); nothing is applied before.";
         try {
-            bus.publish(Message.chatTo(self, redactor.apply(text), List.of(decider)));
+            Message request = Message.chatTo(self, redactor.apply(text), List.of(decider));
+            published.accept(request);
+            bus.publish(request);
         } catch (RuntimeException e) {
             LOG.warn("Could not ask {} to review plan {}: {}", decider, plan.planId(), e.toString());
         }

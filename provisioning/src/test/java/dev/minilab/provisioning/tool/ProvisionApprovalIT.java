@@ -84,6 +84,8 @@ class ProvisionApprovalIT {
     private BusKeys busKeys;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final List<Message> channel = new CopyOnWriteArrayList<>();
+    /** What the gate told the agent's guardrails it published (they count it as a hop). */
+    private final List<Message> announced = new CopyOnWriteArrayList<>();
     private TeamBus devopsBus;
     private PlanReviews security;
 
@@ -132,6 +134,10 @@ class ProvisionApprovalIT {
             assertThat(m.sender()).isEqualTo("DevOps_Builder");
             assertThat(m.to()).containsExactly("Security_Sentinel");
             assertThat(m.content()).startsWith("@Security_Sentinel provision waits for your review of plan");
+        });
+        assertThat(announced).singleElement().satisfies(m -> {
+            assertThat(m.sender()).isEqualTo("DevOps_Builder");
+            assertThat(m.to()).containsExactly("Security_Sentinel");
         });
     }
 
@@ -210,7 +216,8 @@ class ProvisionApprovalIT {
         TerraformBackend backend = new TerraformBackend(new TerraformBackend.Settings(workspace, catalog(), terraform,
                 ChildEnvironment.forTerraform(env, List.of()), Duration.ofMinutes(3), Optional.empty(), checks));
         PlanReviews devops = new PlanReviews("DevOps_Builder", Approver.SECURITY, devopsBus, s -> s);
-        TeamApprovalGate gate = new TeamApprovalGate(devops, "DevOps_Builder", devopsBus, approvalTimeout, s -> s);
+        TeamApprovalGate gate = new TeamApprovalGate(devops, "DevOps_Builder", devopsBus, approvalTimeout, s -> s,
+                announced::add);
         HostProbe unused = (address, user, command, cancellation) -> new HostProbe.Unreachable("not used");
         Pipeline.Parts parts = new Pipeline.Parts(backend, new Validator(unused, Duration.ZERO),
                 (request, usage, cancellation) -> new DiagnosisOutcome.Unavailable("no diagnosis in this test"), gate,
