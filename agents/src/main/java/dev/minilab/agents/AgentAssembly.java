@@ -72,7 +72,7 @@ public final class AgentAssembly {
         // and sandbox.
         Tool provision = AgentProvisioning.tool(config, name, bus, log, usage, model, modelName,
                 new TeamApprovalGate(reviews, name, bus, TeamApprovalGate.timeoutFromEnv(config.env()),
-                        redactor::redact, discipline::publishing), toolbox, discipline);
+                        redactor::redact, discipline::publishing, discipline::haltedFor), toolbox, discipline);
         ReActLoop loop = new ReActLoop(name, new GuardedChatModel(model, modelName, discipline), modelName,
                 RoleTools.forRole(role, toolbox, new RoleTools.Guardrails(guardrails.mode(), discipline, reviews),
                         provision),

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * (Security_Sentinel, or the User with {@code APPROVER=user} or after three rounds of requested changes) is asked on
  * the bus, and the run waits until a signed {@code APPROVED} verdict for that plan id is on record. A
  * {@code CHANGES_REQUESTED} verdict, a verdict that does not count (unsigned, another plan's), a newer plan of the
- * deployment or no verdict within {@code PROVISION_APPROVAL_TIMEOUT_SECONDS} refuses the plan; STOP ends the wait.
+ * deployment, a halt of the team's request (no agent takes a turn then) or no verdict within
+ * {@code PROVISION_APPROVAL_TIMEOUT_SECONDS} refuses the plan; STOP ends the wait.
  */
 public final class TeamApprovalGate implements ApprovalGate {
 
@@ -42,21 +44,25 @@ public final class TeamApprovalGate implements ApprovalGate {
     private final Duration timeout;
     private final UnaryOperator<String> redactor;
     private final Consumer<Message> published;
+    private final Supplier<Optional<String>> halted;
 
     /**
      * @param self      the agent that runs the pipeline (it is who planned)
      * @param timeout   how long to wait for the verdict on one plan
      * @param published told of the review request this gate publishes as {@code self}, as the agent's own messages
      *                  are (the guardrails count it as a hop and in {@code agent_messages_total})
+     * @param halted    why the team's current request is halted, if it is ({@code TeamDiscipline::haltedFor})
      */
     public TeamApprovalGate(PlanReviews reviews, String self, TeamBus bus, Duration timeout,
-                            UnaryOperator<String> redactor, Consumer<Message> published) {
+                            UnaryOperator<String> redactor, Consumer<Message> published,
+                            Supplier<Optional<String>> halted) {
         this.reviews = Objects.requireNonNull(reviews, "reviews");
         this.self = Objects.requireNonNull(self, "self");
         this.bus = Objects.requireNonNull(bus, "bus");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.redactor = Objects.requireNonNull(redactor, "redactor");
         this.published = Objects.requireNonNull(published, "published");
+        this.halted = Objects.requireNonNull(halted, "halted");
     }
 
     /** {@value #TIMEOUT_VARIABLE} from {@code env} (whole seconds, 1..86400), else {@link #DEFAULT_TIMEOUT}. */
@@ -97,6 +103,12 @@ public final class TeamApprovalGate implements ApprovalGate {
             }
             if (!reviews.awaitingVerdict(plan.planId(), module)) {
                 return new Refused(decider, refused.get());
+            }
+            Optional<String> halt = halted.get();
+            if (halt.isPresent()) {
+                return new Refused(decider, "the team halted this request (" + halt.get() + ") while plan "
+                        + plan.planId() + " waited for its verdict, so no verdict can come; nothing was applied. The "
+                        + "User's next message starts a new request");
             }
             if (System.nanoTime() - deadline >= 0) {
                 return new Refused(decider, "no verdict on plan " + plan.planId() + " within " + timeout.toSeconds()

@@ -27,6 +27,9 @@ import dev.minilab.runtime.bus.MessageCodec;
 import dev.minilab.runtime.bus.MessageKind;
 import dev.minilab.runtime.bus.TeamBus;
 import dev.minilab.runtime.discipline.DisciplineKeys;
+import dev.minilab.runtime.discipline.DisciplineSettings;
+import dev.minilab.runtime.discipline.TeamDiscipline;
+import dev.minilab.runtime.metrics.AgentMetrics;
 import dev.minilab.runtime.sandbox.ChildEnvironment;
 import dev.minilab.runtime.sandbox.Redactor;
 import dev.minilab.runtime.security.KeyGenerator;
@@ -188,6 +191,22 @@ class ProvisionApprovalIT {
         assertThat(marker()).doesNotExist();
     }
 
+    @Test
+    void aHaltOfTheTeamEndsTheWaitWithNothingApplied() throws Exception {
+        ProvisionTool tool = tool(Duration.ofSeconds(300));
+        CompletableFuture<ToolResult> run = CompletableFuture.supplyAsync(() -> provision(tool));
+        awaitReviewRequest();
+
+        // what an agent's guardrails write when the request hits MAX_HOPS: no agent takes a turn any more
+        devopsBus.commands().hset(DisciplineKeys.of(busKeys).requestState(), Map.of("halted", "hops",
+                "halted_by", "Architect_Zero"));
+        ToolResult result = run.get(60, TimeUnit.SECONDS);
+
+        assertThat(result.isError()).isTrue();
+        assertThat(result.output()).contains("the team halted this request (hops)").contains("nothing was applied");
+        assertThat(marker()).doesNotExist();
+    }
+
     // ---- helpers ----
 
     private String awaitReviewRequest() {
@@ -216,8 +235,10 @@ class ProvisionApprovalIT {
         TerraformBackend backend = new TerraformBackend(new TerraformBackend.Settings(workspace, catalog(), terraform,
                 ChildEnvironment.forTerraform(env, List.of()), Duration.ofMinutes(3), Optional.empty(), checks));
         PlanReviews devops = new PlanReviews("DevOps_Builder", Approver.SECURITY, devopsBus, s -> s);
+        TeamDiscipline discipline = new TeamDiscipline("DevOps_Builder", "Architect_Zero", SENDERS.subList(0, 4),
+                DisciplineSettings.defaults(), devopsBus, new AgentMetrics("DevOps_Builder"), s -> s);
         TeamApprovalGate gate = new TeamApprovalGate(devops, "DevOps_Builder", devopsBus, approvalTimeout, s -> s,
-                announced::add);
+                announced::add, discipline::haltedFor);
         HostProbe unused = (address, user, command, cancellation) -> new HostProbe.Unreachable("not used");
         Pipeline.Parts parts = new Pipeline.Parts(backend, new Validator(unused, Duration.ZERO),
                 (request, usage, cancellation) -> new DiagnosisOutcome.Unavailable("no diagnosis in this test"), gate,
