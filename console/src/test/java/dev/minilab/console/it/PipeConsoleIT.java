@@ -242,4 +242,17 @@ class PipeConsoleIT {
             assertThat(console.err.getFirst()).startsWith("minilab console: unknown argument '--fast'. Usage:");
         }
     }
+
+    @Test
+    void theFirstLineSaysTheTeamIsInPlanOnlyMode() throws Exception {
+        try (PipeConsole planOnly = PipeConsole.start(workspace, Map.of("REDIS_HOST", redis.host(),
+                "REDIS_PORT", String.valueOf(redis.port()), "MINILAB_MODE", "plan-only")).awaitReady()) {
+            assertThat(planOnly.err).filteredOn(l -> l.contains("connected to Redis")).singleElement().asString()
+                    .contains("mode plan-only");
+        }
+        try (PipeConsole normal = console()) {
+            assertThat(normal.err).filteredOn(l -> l.contains("connected to Redis")).singleElement().asString()
+                    .contains("mode normal").doesNotContain("plan-only");
+        }
+    }
 }
