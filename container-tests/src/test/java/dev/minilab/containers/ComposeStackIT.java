@@ -131,6 +131,7 @@ class ComposeStackIT {
         // The bridge exists now; the scripted LLM listens on its host side only, and .env points the agents at it.
         llm = ScriptedLlmServer.start(InetAddress.getByName(gateway));
         script(llm);
+        SandboxProbe.script(llm);
         dotEnv.put("OPENAI_API_BASE", llm.baseUrl());
         project.writeDotEnv(dotEnv);
         compose = load();
@@ -330,6 +331,27 @@ class ComposeStackIT {
                 .filteredOn(r -> r.lastMessage().content() != null
                         && r.lastMessage().content().contains("please write generated_iac/config/motd.txt"))
                 .hasSize(1);
+    }
+
+    @Test
+    @Order(7)
+    void aToolCallInTheDevOpsContainerRunsInBubblewrapUnderTheCommittedSeccompProfile() throws IOException {
+        awaitAgentsHealthy();
+        SandboxProbe.assertContainersConfined(podman, stack, AGENTS, repo.resolve(ProjectFolder.SECCOMP_PROFILE),
+                project.resolve(ProjectFolder.SECCOMP_PROFILE), compose.service("agent-devops").image(), uid);
+        if (console == null) {
+            console = TmuxTerminal.start(List.of("podman", "attach", stack.container("user-console")),
+                    podman.environment(), 200, 50);
+        }
+
+        console.type(SandboxProbe.REQUEST);
+
+        console.awaitText(SandboxProbe.DONE, TURN);
+        String output = SandboxProbe.toolOutput(llm).orElseThrow(() -> new AssertionError(
+                "no run_shell result with the probe reached the model; requests: " + llm.requestsFor("DevOps_Builder")));
+        Files.writeString(logs.resolve("sandbox-probe.txt"), output, StandardCharsets.UTF_8);
+        SandboxProbe.assertRanConfined(output);
+        assertThat(llm.unmatchedRequests()).isEmpty();
     }
 
     private void awaitAgentsHealthy() {
