@@ -60,6 +60,8 @@ class ComposeStackIT {
     private static final Duration STARTUP = Duration.ofMinutes(4);
     private static final Duration TURN = Duration.ofMinutes(2);
     private static final Duration DOCKER_DEFAULT_GRACE = Duration.ofSeconds(10);
+    /** The console's first line once subscribed: {@code MiniLab console (mode normal): connected to Redis at ...}. */
+    private static final Pattern CONSOLE_CONNECTED = Pattern.compile("MiniLab console \\(mode [a-z-]+\\): connected to Redis at");
 
     private final Path repo = repositoryRoot();
     private final Path work = repo.resolve("container-tests/target/container-test");
@@ -146,7 +148,7 @@ class ComposeStackIT {
             String consoleName = stack.container("user-console");
             await("user-console running and connected to Redis").atMost(STARTUP).pollInterval(Duration.ofSeconds(1))
                     .until(() -> "running".equals(stack.inspect("user-console", "{{.State.Status}}"))
-                            && stack.logsOf(consoleName).contains("MiniLab console: connected to Redis"));
+                            && CONSOLE_CONNECTED.matcher(stack.logsOf(consoleName)).find());
             return null;
         });
         reportRestarts();
