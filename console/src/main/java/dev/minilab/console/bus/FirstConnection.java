@@ -9,11 +9,11 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * The console's first connection to Redis, retried until a deadline counted from the first failure: under Compose the console can start while Redis
- * is still loading its append-only file or the machine is too loaded to answer within the connect timeout. The first
- * failure is reported once, with how long the console keeps trying; a wrong password is not retried (it will not
- * get better); when the deadline passes the last error is thrown with the time and number of attempts added. After
- * this first connection, reconnecting is the bus's own job (auto-reconnect).
+ * The console's first connection to Redis, retried until a deadline counted from the first failure: under Compose
+ * the console can start while Redis is still loading its append-only file or the machine is too loaded to answer
+ * within the connect timeout. The first failure is reported once, with how long the console keeps trying; a wrong
+ * password is not retried (it will not get better); when the deadline passes the last error is thrown with the time
+ * and number of attempts added. After this first connection, reconnecting is the bus's own job (auto-reconnect).
  *
  * @param <T> what a successful attempt returns (the connected bus)
  */
