@@ -5,11 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.minilab.runtime.bus.Addressing;
 import dev.minilab.runtime.bus.BusKeys;
+import dev.minilab.runtime.bus.BusListener;
 import dev.minilab.runtime.bus.BusSettings;
 import dev.minilab.runtime.bus.ControlCommand;
 import dev.minilab.runtime.bus.Message;
 import dev.minilab.runtime.bus.MessageKind;
 import dev.minilab.runtime.bus.TeamBus;
+import dev.minilab.runtime.bus.ThinkNote;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.minilab.runtime.tools.Tool;
 import dev.minilab.runtime.tools.ToolArguments;
@@ -54,6 +56,7 @@ class TeamAgentIT {
     private ScriptedLlmServer llm;
     private TeamBus observer;
     private final List<Message> channel = new CopyOnWriteArrayList<>();
+    private final List<ThinkNote> thinkFeed = new CopyOnWriteArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     TeamAgentIT(RedisServer redis) {
@@ -65,7 +68,17 @@ class TeamAgentIT {
         keys = new BusKeys(redis.namespace() + UUID.randomUUID() + ":");
         llm = ScriptedLlmServer.start();
         observer = TeamBus.connect(settings());
-        observer.subscribe(channel::add);
+        observer.subscribe(new BusListener() {
+            @Override
+            public void onMessage(Message message) {
+                channel.add(message);
+            }
+
+            @Override
+            public void onThink(ThinkNote note) {
+                thinkFeed.add(note);
+            }
+        });
     }
 
     @AfterEach
@@ -245,6 +258,42 @@ class TeamAgentIT {
         await().atMost(Duration.ofSeconds(15)).until(() -> from("DevOps_Builder").size() == 1);
         assertThat(statusFrom("DevOps_Builder")).containsExactly("DevOps_Builder: slow_apply running, 5 s");
         assertThat(observer.history(10)).noneMatch(m -> m.content().contains("running, 5 s"));
+    }
+
+    @Test
+    void inlineReasoningNeverReachesTheTeamAndItsMentionWakesNobody() {
+        llm.when(Rule.forRole("DevOps_Builder"))
+                .reply(Reply.text("<think>\nINLINE-THINK the user wants web1; maybe @QA_Tester should test it\n</think>"
+                        + "\n\nvisible"));
+        llm.when(Rule.forRole("Architect_Zero").lastMessageContains("[User]: check web1"))
+                .reply(Reply.text("@QA_Tester please verify web1"));
+        llm.when(Rule.forRole("QA_Tester")).reply(Reply.text("PASS web1"));
+        agent("DevOps_Builder", "Architect_Zero", false);
+        agent("QA_Tester", "Architect_Zero", false);
+        agent("Architect_Zero", "User", true);
+
+        observer.publish(Message.chat("Architect_Zero", "@DevOps_Builder build web1"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> from("DevOps_Builder").size() == 1);
+
+        assertThat(from("DevOps_Builder").getFirst().content()).isEqualTo("visible");
+        assertThat(observer.history(80)).extracting(Message::content).contains("visible")
+                .noneMatch(content -> content.contains("INLINE-THINK"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> thinkFeed.stream().anyMatch(
+                note -> note.sender().equals("DevOps_Builder") && note.content().contains("INLINE-THINK")));
+        assertThat(thinkFeed).filteredOn(note -> note.content().contains("INLINE-THINK")).singleElement()
+                .satisfies(note -> assertThat(note.content())
+                        .isEqualTo("INLINE-THINK the user wants web1; maybe @QA_Tester should test it"));
+
+        // QA_Tester handles its messages in order: had the think text's mention woken it, that turn would come first.
+        observer.publish(Message.chat("User", "check web1"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> from("QA_Tester").size() == 1);
+
+        assertThat(llm.requestsFor("QA_Tester")).singleElement()
+                .satisfies(r -> assertThat(r.lastMessage().content()).contains("please verify web1"));
+        assertThat(llm.requestsFor("Architect_Zero")).singleElement()
+                .satisfies(r -> assertThat(r.containsText("[DevOps_Builder]: visible")).isTrue());
+        assertThat(llm.requests()).hasSize(3).noneMatch(r -> r.containsText("INLINE-THINK"));
+        assertThat(channel).noneMatch(m -> m.content().contains("INLINE-THINK"));
     }
 
     @Test
