@@ -28,7 +28,7 @@ import java.util.Set;
  *       ({@code ~/.terraformrc}, {@code ~/.terraform.d}, {@code TF_CLI_CONFIG_FILE}) read-only. The Proxmox token
  *       reaches it through its own environment only.</li>
  *   <li>run_ansible: workspace writable, network, the SSH key read-only (the one view that has it), known_hosts
- *       writable, {@code .minilab/} read-only, ansible's settings from the home folder read-only.</li>
+ *       writable, the ssh-agent socket of SSH_AGENT_SOCK when set, {@code .minilab/} read-only, ansible's settings from the home folder read-only.</li>
  * </ul>
  */
 final class SandboxViews {
@@ -87,6 +87,8 @@ final class SandboxViews {
                 .keepingReadOnly(List.of(settings.workspace().resolve(".minilab")))
                 .withReadOnly(concat(List.of(settings.ssh().keyPath()), pathsOf(env, "ANSIBLE_CONFIG")))
                 .withWritable(knownHosts.startsWith(settings.workspace()) ? List.of() : List.of(knownHosts))
+                // ssh reaches a passphrase key's agent (SSH_AGENT_SOCK) through its socket; no other view has it
+                .withWritable(settings.ssh().agent().map(List::of).orElse(List.of()))
                 .withHomeFiles(List.of(".ansible.cfg", ".ansible/collections", ".ansible/roles", ".local/lib"));
     }
 
