@@ -235,7 +235,7 @@ public final class ProcessRunner {
         }
         if (!works) {
             LOG.warn("This process was started with SIGINT ignored and env --default-signal is missing (coreutils "
-                    + "8.31+): on STOP, commands that clean up on SIGINT (shell traps, ansible) are killed after "
+                    + "8.31+): on STOP, commands that clean up on SIGINT (a shell's trap) are killed after "
                     + "their grace instead. Start MiniLab from a terminal, or install GNU coreutils");
             return List.of();
         }
