@@ -31,6 +31,14 @@ public record BusKeys(String prefix) {
         return prefix + "chat_seq";
     }
 
+    /**
+     * The seq of the last message published (issue 16): a publish whose reserved seq is not above it is refused as
+     * stale, so no message ever lands in the history or on the channel after one with a higher seq.
+     */
+    public String publishedSequence() {
+        return prefix + "chat_published_seq";
+    }
+
     public String status() {
         return prefix + "agent_status";
     }

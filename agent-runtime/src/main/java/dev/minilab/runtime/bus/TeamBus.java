@@ -6,7 +6,6 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TransactionResult;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -26,17 +25,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The team's shared channel and history on Redis (DESIGN.md section 4), built on Lettuce.
  *
- * <p>Publishing assigns the message its {@code seq} ({@code INCR chat_seq}), appends chat and control messages to
- * {@code chat_history} trimmed to the window (and User requests to {@code user_requirements}), then publishes it on
- * {@code agent_channel}. Receiving decodes tolerantly: malformed payloads and messages the {@link MessageGuard}
+ * <p>Publishing assigns the message its {@code seq}, appends chat and control messages to {@code chat_history}
+ * trimmed to the window (and User requests to {@code user_requirements}) and publishes it on {@code agent_channel},
+ * all in one server-side script ({@link Publisher}). Receiving decodes tolerantly: malformed payloads and messages the {@link MessageGuard}
  * rejects are logged and skipped. Lettuce reconnects and resubscribes on its own after a broker restart.
  */
 public final class TeamBus implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TeamBus.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Pinned user requests kept (each agent's prompt gets them all, within a size budget). */
-    private static final int MAX_PINNED = 200;
     /**
      * Reconnect attempts start after 50 ms and back off to at most one per second, so a restarted broker is found
      * again within about a second (Lettuce's default backs off to 30 s).
@@ -49,16 +46,20 @@ public final class TeamBus implements AutoCloseable {
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
     private final RedisCommands<String, String> redis;
-    /** A connection of its own for MULTI/EXEC, so other threads' commands never land inside a transaction. */
+    /** The publishing client: its connection fails fast while disconnected instead of queueing (issue 16). */
+    private final RedisClient publishClient;
     private final StatefulRedisConnection<String, String> publishConnection;
+    private final Publisher publisher;
     private final Delivery delivery;
     private StatefulRedisPubSubConnection<String, String> pubSub;
 
     private TeamBus(BusSettings settings, MessageGuard guard, RedisClient client,
                     StatefulRedisConnection<String, String> connection,
-                    StatefulRedisConnection<String, String> publishConnection) {
+                    RedisClient publishClient, StatefulRedisConnection<String, String> publishConnection) {
         this.settings = settings;
+        this.publishClient = publishClient;
         this.publishConnection = publishConnection;
+        this.publisher = new Publisher(settings, guard, publishConnection);
         this.guard = guard;
         this.client = client;
         this.connection = connection;
@@ -78,20 +79,28 @@ public final class TeamBus implements AutoCloseable {
         uri.setTimeout(settings.commandTimeout());
         ClientResources resources = ClientResources.builder().reconnectDelay(RECONNECT_DELAY).build();
         RedisClient client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .pingBeforeActivateConnection(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(settings.commandTimeout()).build())
-                .build());
+        client.setOptions(options(settings, ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS));
+        // Publishing must never queue a command to run at some later reconnect: its outcome would be unknown.
+        RedisClient publishClient = RedisClient.create(resources, uri);
+        publishClient.setOptions(options(settings, ClientOptions.DisconnectedBehavior.REJECT_COMMANDS));
         try {
             StatefulRedisConnection<String, String> connection = client.connect();
-            return new TeamBus(settings, guard, client, connection, client.connect());
+            return new TeamBus(settings, guard, client, connection, publishClient, publishClient.connect());
         } catch (RuntimeException e) {
             client.shutdown();
+            publishClient.shutdown();
             resources.shutdown();
             throw BusException.unreachable(describe(uri), e);
         }
+    }
+
+    private static ClientOptions options(BusSettings settings, ClientOptions.DisconnectedBehavior disconnected) {
+        return ClientOptions.builder()
+                .autoReconnect(true)
+                .pingBeforeActivateConnection(true)
+                .disconnectedBehavior(disconnected)
+                .socketOptions(SocketOptions.builder().connectTimeout(settings.commandTimeout()).build())
+                .build();
     }
 
     public BusSettings settings() {
@@ -112,49 +121,18 @@ public final class TeamBus implements AutoCloseable {
      *
      * @return the message as sent (with seq and, when signing, signature)
      */
-    public synchronized Message publish(Message message) {
-        BusKeys keys = settings.keys();
-        RedisCommands<String, String> tx = publishConnection.sync();
-        try {
-            Message sealed = guard.seal(message);
-            long seq = redis.incr(keys.sequence());
-            Message sent = sealed.withSeq(seq);
-            String payload = MessageCodec.encode(sent);
-            // Control messages are kept too, so an agent that was disconnected when STOP was sent still sees it
-            // when it catches up from the history (agents never put control messages into a model's context).
-            if (sent.kind() == MessageKind.CHAT || sent.kind() == MessageKind.CONTROL) {
-                tx.multi();
-                tx.rpush(keys.history(), payload);
-                tx.ltrim(keys.history(), -settings.historyWindow(), -1);
-                if (sent.isFromUser() && sent.controlCommand().isEmpty()) {
-                    tx.rpush(keys.requirements(), payload);
-                    tx.ltrim(keys.requirements(), -MAX_PINNED, -1);
-                }
-                tx.publish(keys.channel(), payload);
-                TransactionResult result = tx.exec();
-                if (result.wasDiscarded()) {
-                    throw BusException.commandFailed("MULTI/EXEC publish", null);
-                }
-            } else {
-                redis.publish(keys.channel(), payload);
-            }
-            return sent;
-        } catch (BusException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            discardQuietly(tx);
-            throw BusException.commandFailed("publish", e);
-        }
+    public Message publish(Message message) {
+        return publisher.publish(message);
     }
 
-    private static void discardQuietly(RedisCommands<String, String> tx) {
-        try {
-            if (tx.getStatefulConnection().isMulti()) {
-                tx.discard();
-            }
-        } catch (RuntimeException e) {
-            LOG.debug("DISCARD after a failed publish also failed", e);
-        }
+    /** Test hook: runs before each append attempt of a publish, after the seq is reserved and the message sealed. */
+    void beforeAppend(java.util.function.Consumer<Message> hook) {
+        publisher.beforeAppend(hook);
+    }
+
+    /** The publishing side (tests run its steps one by one). */
+    Publisher publisher() {
+        return publisher;
     }
 
     /** Sends a think note on {@code agent_think} (never on {@code agent_channel}). */
@@ -292,6 +270,7 @@ public final class TeamBus implements AutoCloseable {
             connection.close();
             publishConnection.close();
         } finally {
+            publishClient.shutdown();
             client.shutdown();
             client.getResources().shutdown();
         }

@@ -1,0 +1,32 @@
+-- Appends one sealed message to the conversation and publishes it, in one atomic step (issue 16).
+-- KEYS[1] chat_history, KEYS[2] user_requirements, KEYS[3] chat_published_seq
+-- ARGV[1] channel, ARGV[2] payload, ARGV[3] seq (reserved by INCR chat_seq), ARGV[4] message id,
+-- ARGV[5] history window, ARGV[6] 0 = publish only, 1 = keep in history, 2 = keep in history and pin,
+-- ARGV[7] pinned requests kept
+-- Returns 1 = appended and published, 0 = this id was appended before (an earlier attempt landed),
+-- -1 = stale: a message with a higher seq was published first; reserve a new seq and sign again.
+local seq = tonumber(ARGV[3])
+local last = tonumber(redis.call('GET', KEYS[3]) or '0')
+if seq <= last then
+  if ARGV[6] ~= '0' then
+    local entries = redis.call('LRANGE', KEYS[1], 0, -1)
+    for i = #entries, 1, -1 do
+      local ok, decoded = pcall(cjson.decode, entries[i])
+      if ok and type(decoded) == 'table' and decoded['id'] == ARGV[4] then
+        return 0
+      end
+    end
+  end
+  return -1
+end
+redis.call('INCRBY', KEYS[3], seq - last) -- INCRBY, not SET: the ACL gives agents no SET
+if ARGV[6] ~= '0' then
+  redis.call('RPUSH', KEYS[1], ARGV[2])
+  redis.call('LTRIM', KEYS[1], -tonumber(ARGV[5]), -1)
+  if ARGV[6] == '2' then
+    redis.call('RPUSH', KEYS[2], ARGV[2])
+    redis.call('LTRIM', KEYS[2], -tonumber(ARGV[7]), -1)
+  end
+end
+redis.call('PUBLISH', ARGV[1], ARGV[2])
+return 1
