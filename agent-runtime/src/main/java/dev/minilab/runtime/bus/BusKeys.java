@@ -51,6 +51,11 @@ public record BusKeys(String prefix) {
         return prefix + "user_requirements";
     }
 
+    /** Set of {@code <agent>|<message id>} of the control messages each agent has handled (never cleared). */
+    public String handledControls() {
+        return prefix + "agent_controls";
+    }
+
     /** Hash of the last handled seq per agent (resume after a restart). */
     public String progress() {
         return prefix + "agent_progress";

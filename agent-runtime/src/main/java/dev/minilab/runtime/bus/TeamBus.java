@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -17,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -40,6 +43,16 @@ public final class TeamBus implements AutoCloseable {
      */
     static final Delay RECONNECT_DELAY = Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2,
             TimeUnit.MILLISECONDS);
+
+    /** HSET field value only if value is greater than the field's number (a malformed field counts as -1). */
+    private static final LuaScript SET_IF_GREATER = LuaScript.of("""
+            local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '-1') or -1
+            if tonumber(ARGV[2]) > current then
+              redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+              return 1
+            end
+            return 0
+            """);
 
     private final BusSettings settings;
     private final MessageGuard guard;
@@ -151,6 +164,29 @@ public final class TeamBus implements AutoCloseable {
     /** Starts delivering channel messages and think notes to {@code listener}. */
     public synchronized void subscribe(BusListener listener) {
         delivery.add(listener);
+        ensureSubscribed();
+    }
+
+    /**
+     * Subscribes {@code listener} and runs {@code catchUp} on the delivery thread once the subscription is active,
+     * before any live message reaches {@code listener}: a message published after the subscription arrives live
+     * after the catch-up (and may also be in what the catch-up reads: de-duplicate by id); one published before it
+     * is in the history. Live messages are held, never overtake the catch-up.
+     *
+     * @return completes when {@code catchUp} has run
+     */
+    public synchronized CompletableFuture<Void> subscribe(BusListener listener, Runnable catchUp) {
+        CountDownLatch active = new CountDownLatch(1);
+        CompletableFuture<Void> done = delivery.addAfter(listener, catchUp, active, settings.commandTimeout());
+        try {
+            ensureSubscribed();
+        } finally {
+            active.countDown();
+        }
+        return done;
+    }
+
+    private void ensureSubscribed() {
         if (pubSub == null) {
             pubSub = client.connectPubSub();
             pubSub.addListener(delivery.adapter());
@@ -216,9 +252,27 @@ public final class TeamBus implements AutoCloseable {
         }
     }
 
-    /** Records in hash {@code agent_progress} that {@code agent} has handled everything up to {@code seq}. */
-    public void saveProgress(String agent, long seq) {
-        redis.hset(settings.keys().progress(), agent, Long.toString(seq));
+    /**
+     * Records in hash {@code agent_progress} that {@code agent} has handled everything up to {@code seq}, unless a
+     * higher seq is recorded already (one script: progress never goes backwards, whatever order writes arrive in).
+     *
+     * @return true when the recorded seq was raised
+     */
+    public boolean saveProgress(String agent, long seq) {
+        Long raised = SET_IF_GREATER.run(redis, ScriptOutputType.INTEGER, new String[] {settings.keys().progress()},
+                agent, Long.toString(seq));
+        return raised != null && raised == 1L;
+    }
+
+    /**
+     * Marks control message {@code id} as handled by {@code agent} in set {@code agent_controls} (kept across
+     * restarts; CLEAR does not wipe it).
+     *
+     * @return true the first time, false when it was handled before
+     */
+    public boolean markControlHandled(String agent, String id) {
+        Long added = redis.sadd(settings.keys().handledControls(), agent + "|" + id);
+        return added != null && added == 1L;
     }
 
     /** Writes this agent's heartbeat JSON into hash {@code agent_status}. */

@@ -1,6 +1,7 @@
 package dev.minilab.runtime.faults;
 
 import dev.langchain4j.model.chat.ChatModel;
+import dev.minilab.runtime.agent.AgentHooks;
 import dev.minilab.runtime.agent.AgentSpec;
 import dev.minilab.runtime.agent.TeamAgent;
 import dev.minilab.runtime.bus.Addressing;
@@ -52,14 +53,27 @@ final class Team {
 
     static RunningAgent startAgent(String name, RedisServer redis, ScriptedLlmServer llm, MessageGuard guard,
                                    Path docs) {
-        TeamBus bus = TeamBus.connect(settings(redis), guard);
+        return startAgent(name, settings(redis), llm, guard, docs, null, AgentHooks.NONE);
+    }
+
+    /**
+     * As above, on {@code settings}, with {@code first} registered on the agent's bus before the agent (it sees
+     * every delivery, and every reconnect, just before the agent does) and the agent's {@code hooks}.
+     */
+    static RunningAgent startAgent(String name, BusSettings settings, ScriptedLlmServer llm, MessageGuard guard,
+                                   Path docs, BusListener first, AgentHooks hooks) {
+        TeamBus bus = TeamBus.connect(settings, guard);
+        if (first != null) {
+            bus.subscribe(first);
+        }
         ChatModel model = ChatModels.openAiCompatible(new LlmSettings(llm.baseUrl(), "test-key",
                 ScriptedLlmServer.DEFAULT_MODEL, Duration.ofSeconds(60), 0));
         UnaryOperator<String> same = UnaryOperator.identity();
         ReActLoop loop = new ReActLoop(name, model, ScriptedLlmServer.DEFAULT_MODEL, List.of(),
                 LoopSettings.defaults(10, false), same);
         TeamAgent agent = new TeamAgent(new AgentSpec(name, "Test prompt of " + name + ".",
-                "Architect_Zero", 40, "test"), bus, ADDRESSING, loop, new ExecutionLog(name, docs, same), same, null);
+                "Architect_Zero", 40, "test"), bus, ADDRESSING, loop, new ExecutionLog(name, docs, same), same, null,
+                hooks);
         Queue<Instant> reconnects = new ConcurrentLinkedQueue<>();
         bus.subscribe(new BusListener() {
             @Override
