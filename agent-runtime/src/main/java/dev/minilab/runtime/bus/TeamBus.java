@@ -54,6 +54,12 @@ public final class TeamBus implements AutoCloseable {
             return 0
             """);
 
+    private static final LuaScript ADD_USAGE = LuaScript.of("""
+            redis.call('HINCRBY', KEYS[1], ARGV[1] .. '|input', ARGV[2])
+            redis.call('HINCRBY', KEYS[1], ARGV[1] .. '|output', ARGV[3])
+            return redis.call('HINCRBY', KEYS[1], ARGV[1] .. '|calls', 1)
+            """);
+
     private final BusSettings settings;
     private final MessageGuard guard;
     private final RedisClient client;
@@ -285,14 +291,13 @@ public final class TeamBus implements AutoCloseable {
         return redis.hgetall(settings.keys().status());
     }
 
-    /** Reads one field of hash {@code agent_usage}. */
-    public String usageField(String field) {
-        return redis.hget(settings.keys().usage(), field);
-    }
-
-    /** Writes one field of hash {@code agent_usage}. */
-    public void putUsage(String field, String json) {
-        redis.hset(settings.keys().usage(), field, json);
+    /**
+     * Adds one LLM response to hash {@code agent_usage}: fields {@code <prefix>|input}, {@code <prefix>|output} and
+     * {@code <prefix>|calls} are raised by HINCRBY in one script, so concurrent writers never lose a count.
+     */
+    public void addUsage(String fieldPrefix, long inputTokens, long outputTokens) {
+        ADD_USAGE.run(redis, ScriptOutputType.INTEGER, new String[] {settings.keys().usage()}, fieldPrefix,
+                Long.toString(inputTokens), Long.toString(outputTokens));
     }
 
     /** Every usage record. */

@@ -84,6 +84,29 @@ class TeamBusIT {
     }
 
     @Test
+    void usageFromTwoProcessesOfOneRoleLosesNoCount() throws Exception {
+        // Issue 16 finding 6: UsageMeter read the JSON, added, and wrote it back; concurrent writers lost counts.
+        try (TeamBus otherProcess = TeamBus.connect(new BusSettings(redis.uri(), 5, keys, Duration.ofSeconds(5)))) {
+            var meters = List.of(new dev.minilab.runtime.llm.UsageMeter(bus, "QA_Tester"),
+                    new dev.minilab.runtime.llm.UsageMeter(otherProcess, "QA_Tester"));
+            List<Thread> threads = new java.util.ArrayList<>();
+            for (var meter : meters) {
+                threads.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < 200; i++) {
+                        meter.record("m", new dev.langchain4j.model.output.TokenUsage(3, 2));
+                    }
+                }));
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+        }
+
+        assertThat(bus.usage()).containsEntry("QA_Tester|m|calls", "400").containsEntry("QA_Tester|m|input", "1200")
+                .containsEntry("QA_Tester|m|output", "800");
+    }
+
+    @Test
     void progressIsOnlyEverRaised() {
         assertThat(bus.saveProgress("QA_Tester", 10)).isTrue();
         assertThat(bus.saveProgress("QA_Tester", 5)).isFalse();
