@@ -56,6 +56,11 @@ public record BusKeys(String prefix) {
         return prefix + "agent_controls";
     }
 
+    /** Hash of the role leases: one active process per role, the others wait as hot standby. */
+    public String leases() {
+        return prefix + "agent_leases";
+    }
+
     /** Hash of the last handled seq per agent (resume after a restart). */
     public String progress() {
         return prefix + "agent_progress";

@@ -23,7 +23,7 @@ public final class RedisAcl {
      */
     static final List<String> COMMANDS = List.of("ping", "hello", "auth", "select", "echo",
             "client|setname", "incr", "incrby", "get", "rpush", "ltrim", "lrange", "llen", "publish", "subscribe",
-            "unsubscribe", "hset", "hget", "hgetall", "multi", "exec", "discard", "sadd",
+            "unsubscribe", "hset", "hget", "hgetall", "multi", "exec", "discard", "sadd", "time",
             // the guardrails (issue 9): request_state counters and plan records, partly updated by Lua scripts
             "eval", "evalsha", "hincrby", "hincrbyfloat", "hsetnx", "hexists", "hkeys", "hdel");
 
@@ -50,7 +50,8 @@ public final class RedisAcl {
         StringBuilder line = new StringBuilder("user ").append(username(sender)).append(" on #")
                 .append(sha256(password)).append(" resetkeys resetchannels");
         for (String key : List.of(keys.history(), keys.sequence(), keys.publishedSequence(), keys.requirements(),
-                keys.status(), keys.usage(), keys.progress(), keys.handledControls())) {
+                keys.status(), keys.usage(), keys.progress(), keys.handledControls(),
+                keys.leases())) {
             line.append(" ~").append(key);
         }
         for (String key : extraKeys) {

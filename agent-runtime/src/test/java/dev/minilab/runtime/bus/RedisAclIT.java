@@ -103,6 +103,9 @@ class RedisAclIT {
             assertThat(agentBus.saveProgress("DevOps_Builder", sent.seq())).isTrue();
             assertThat(agentBus.markControlHandled("DevOps_Builder", "some-id")).isTrue();
             agentBus.addUsage("DevOps_Builder|m", 1, 2);
+            RoleLease lease = new RoleLease(agentBus, "DevOps_Builder", Duration.ofSeconds(30));
+            assertThat(lease.tryAcquire()).isTrue();
+            lease.release();
 
             // scripts are ACL-checked command by command: no SET, no DEL for an agent
             assertThatThrownBy(() -> agentBus.commands().eval("return redis.call('SET', KEYS[1], 'x')",
