@@ -6,7 +6,9 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,9 +24,10 @@ import org.slf4j.LoggerFactory;
  * may therefore have gaps, never inversions.
  *
  * <p>The connection fails fast while disconnected (no commands queued for later). A failed append is retried once,
- * with the same id and seq, after the connection is back; the script recognises an attempt that landed but whose
- * answer was lost (the id is already in the history) and does not append it twice. Receivers de-duplicate by id
- * for the rest (status lines, which the history does not keep).
+ * with the same id and seq, after the connection is back. The script never appends an id that is already in the
+ * history window (an attempt that landed but whose answer was lost, or a caller publishing the same message again
+ * after an error): it returns the message as it landed instead. Receivers de-duplicate by id for the rest (status
+ * lines, which the history does not keep).
  */
 final class Publisher {
 
@@ -57,14 +60,16 @@ final class Publisher {
             long seq = retriedOnce("reserve seq", this::reserve);
             Message sent = guard.seal(message.withSeq(seq));
             String payload = MessageCodec.encode(sent);
-            long result = retriedOnce("append and publish", () -> append(sent, payload));
-            if (result == 1) {
+            List<Object> result = retriedOnce("append and publish", () -> append(sent, payload));
+            long code = (Long) result.get(0);
+            if (code == 1) {
                 return sent;
             }
-            if (result == 0) {
-                LOG.info("Message {} (seq {}) had been published by an attempt whose answer was lost; not sent again",
-                        sent.id(), seq);
-                return sent;
+            if (code == 0) {
+                Message landed = landed(String.valueOf(result.get(1)), sent);
+                LOG.info("Message {} had been published (seq {}) by an attempt whose answer was lost; not sent again",
+                        sent.id(), landed.seq());
+                return landed;
             }
             LOG.debug("Seq {} was overtaken by a later publish; reserving a new one for message {}", seq, sent.id());
         }
@@ -79,8 +84,8 @@ final class Publisher {
         return seq;
     }
 
-    /** Runs {@code append.lua} once: 1 = appended and published, 0 = landed before, -1 = stale. */
-    long append(Message sent, String payload) {
+    /** Runs {@code append.lua} once: {1} = appended and published, {0, payload} = landed before, {-1} = stale. */
+    List<Object> append(Message sent, String payload) {
         beforeAppend.accept(sent);
         BusKeys keys = settings.keys();
         String store;
@@ -91,28 +96,28 @@ final class Publisher {
         } else {
             store = "0";
         }
-        Long result = APPEND.run(connection.sync(), ScriptOutputType.INTEGER,
+        return APPEND.run(connection.sync(), ScriptOutputType.MULTI,
                 new String[] {keys.history(), keys.requirements(), keys.publishedSequence()},
                 keys.channel(), payload, Long.toString(sent.seq()), sent.id(),
                 Integer.toString(settings.historyWindow()), store, Integer.toString(MAX_PINNED));
-        return result;
     }
 
-    private interface Step {
-        long run();
+    private static Message landed(String payload, Message fallback) {
+        MessageCodec.Decoded decoded = MessageCodec.decode(payload);
+        return decoded instanceof MessageCodec.Decoded.Valid valid ? valid.message() : fallback;
     }
 
     /** Runs {@code step}; when the connection fails, waits for it to come back and runs it once more. */
-    private long retriedOnce(String what, Step step) {
+    private <T> T retriedOnce(String what, Supplier<T> step) {
         try {
-            return step.run();
+            return step.get();
         } catch (RedisCommandExecutionException e) {
             throw BusException.commandFailed(what, e); // Redis answered with an error: trying again changes nothing
         } catch (RuntimeException first) {
             LOG.info("Could not {} ({}); retrying once when the connection is back", what, first.getMessage());
             awaitAnswering(settings.commandTimeout());
             try {
-                return step.run();
+                return step.get();
             } catch (RuntimeException second) {
                 second.addSuppressed(first);
                 throw BusException.commandFailed(what, second);

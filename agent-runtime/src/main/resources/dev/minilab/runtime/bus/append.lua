@@ -3,21 +3,23 @@
 -- ARGV[1] channel, ARGV[2] payload, ARGV[3] seq (reserved by INCR chat_seq), ARGV[4] message id,
 -- ARGV[5] history window, ARGV[6] 0 = publish only, 1 = keep in history, 2 = keep in history and pin,
 -- ARGV[7] pinned requests kept
--- Returns 1 = appended and published, 0 = this id was appended before (an earlier attempt landed),
--- -1 = stale: a message with a higher seq was published first; reserve a new seq and sign again.
+-- Returns {1} = appended and published, {0, payload} = this id is in the history already (an earlier attempt landed;
+-- the payload as it landed, with its seq), {-1} = stale: a message with a higher seq was published first; reserve a
+-- new seq and sign again.
+if ARGV[6] ~= '0' then
+  -- The encoder writes "id" unescaped; inside a JSON string a quote is always escaped, so content cannot match.
+  local needle = '"id":"' .. ARGV[4] .. '"'
+  local entries = redis.call('LRANGE', KEYS[1], 0, -1)
+  for i = #entries, 1, -1 do
+    if string.find(entries[i], needle, 1, true) then
+      return {0, entries[i]}
+    end
+  end
+end
 local seq = tonumber(ARGV[3])
 local last = tonumber(redis.call('GET', KEYS[3]) or '0')
 if seq <= last then
-  if ARGV[6] ~= '0' then
-    local entries = redis.call('LRANGE', KEYS[1], 0, -1)
-    for i = #entries, 1, -1 do
-      local ok, decoded = pcall(cjson.decode, entries[i])
-      if ok and type(decoded) == 'table' and decoded['id'] == ARGV[4] then
-        return 0
-      end
-    end
-  end
-  return -1
+  return {-1}
 end
 redis.call('INCRBY', KEYS[3], seq - last) -- INCRBY, not SET: the ACL gives agents no SET
 if ARGV[6] ~= '0' then
@@ -29,4 +31,4 @@ if ARGV[6] ~= '0' then
   end
 end
 redis.call('PUBLISH', ARGV[1], ARGV[2])
-return 1
+return {1}
