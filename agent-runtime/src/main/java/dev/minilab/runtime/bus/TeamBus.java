@@ -207,7 +207,7 @@ public final class TeamBus implements AutoCloseable {
 
     /** The last {@code count} chat messages of the history, oldest first (malformed entries skipped). */
     public List<Message> history(int count) {
-        List<String> raw = redis.lrange(settings.keys().history(), -Math.max(1, count), -1);
+        List<String> raw = read(() -> redis.lrange(settings.keys().history(), -Math.max(1, count), -1));
         return decodeAll(raw);
     }
 
@@ -218,7 +218,31 @@ public final class TeamBus implements AutoCloseable {
 
     /** The pinned User requests, oldest first. */
     public List<Message> pinnedRequirements() {
-        return decodeAll(redis.lrange(settings.keys().requirements(), 0, -1));
+        return decodeAll(read(() -> redis.lrange(settings.keys().requirements(), 0, -1)));
+    }
+
+    /**
+     * Runs a read; when the connection was cut under it (CLIENT KILL, a broker restart), waits until the broker
+     * answers again and reads once more, so a turn does not fail (and its message go unhandled) over a blip.
+     */
+    private <T> T read(java.util.function.Supplier<T> command) {
+        try {
+            return command.get();
+        } catch (io.lettuce.core.RedisCommandExecutionException e) {
+            throw e;
+        } catch (RuntimeException first) {
+            long deadline = System.nanoTime() + settings.commandTimeout().toNanos();
+            while (System.nanoTime() < deadline && !ping()) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw first;
+                }
+            }
+            LOG.debug("Reading again after {}", first.toString());
+            return command.get();
+        }
     }
 
     private List<Message> decodeAll(List<String> raw) {
