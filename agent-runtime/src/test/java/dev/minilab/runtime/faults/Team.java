@@ -108,6 +108,18 @@ final class Team {
         }
     }
 
+    /**
+     * Waits until {@code agent} has started a turn for a fresh barrier message sent by {@code client}: it handles its
+     * queue in delivery order, so by then every message delivered before the barrier (and any duplicate of one) has
+     * had its turn. Use it instead of a fixed sleep before asserting that something did NOT happen.
+     */
+    static void barrier(Client client, ScriptedLlmServer llm, String agent) {
+        String marker = "barrier-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        client.bus().publish(Message.chat("Architect_Zero", "@" + agent + " " + marker + " check"));
+        org.awaitility.Awaitility.await("the barrier reached " + agent).atMost(Duration.ofSeconds(30))
+                .until(() -> turnsFor(llm, agent, marker) == 1);
+    }
+
     /** LLM requests that started a turn for the trigger containing {@code marker} (its last message). */
     static long turnsFor(ScriptedLlmServer llm, String agent, String marker) {
         return llm.requestsFor(agent).stream()
