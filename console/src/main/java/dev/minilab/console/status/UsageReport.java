@@ -123,8 +123,9 @@ public final class UsageReport {
             String counter = field.substring(last + 1);
             if (bar > 0 && last > bar && COUNTERS.contains(counter)) {
                 try {
+                    long count = Long.parseLong(value.strip());
                     totals.computeIfAbsent(field.substring(0, last), k -> new long[3])[COUNTERS.indexOf(counter)] +=
-                            Long.parseLong(value.strip());
+                            count;
                 } catch (NumberFormatException e) {
                     bad.add(field);
                 }
