@@ -57,12 +57,6 @@ public final class TeamAgent implements BusListener, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SEEN_IDS = 10_000;
     private static final Duration RESUME_WAIT = Duration.ofSeconds(60);
-    /** A failed catch-up read is retried this many times, waiting twice as long each time up to the maximum. */
-    private static final int CATCH_UP_ATTEMPTS = 10;
-    private static final Duration CATCH_UP_FIRST_BACKOFF = Duration.ofMillis(200);
-    private static final Duration CATCH_UP_MAX_BACKOFF = Duration.ofSeconds(5);
-    /** Heartbeat field saying what is wrong with this agent's bus (empty: nothing). */
-    static final String BUS_STATUS = "bus";
 
     private final AgentSpec spec;
     private final TeamBus bus;
@@ -77,9 +71,14 @@ public final class TeamAgent implements BusListener, AutoCloseable {
     private final Object lock = new Object();
     /** Extra heartbeat fields set by the wiring (e.g. {@code sandbox}: how tool processes are isolated). */
     private final java.util.Map<String, String> statusFields = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Set<String> seen = boundedSet();
-    /** Ids of the control messages handled; CLEAR does not wipe it (the same ids are also kept in Redis). */
-    private final Set<String> controlsHandled = boundedSet();
+    private final Set<String> seen = Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > SEEN_IDS;
+        }
+    });
+    private final ControlLedger controls;
+    private final CatchUpReader catchUpReader;
     private final Thread worker;
     private volatile boolean running = true;
     private Cancellation current = Cancellation.create();
@@ -112,6 +111,9 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         this.contextBuilder = new ContextBuilder(spec.name(), spec.systemPrompt(), redactor);
         this.agentLog = LoggerFactory.getLogger("agent." + spec.name());
         this.progress = new ProgressLedger(bus, spec.name(), agentLog);
+        this.controls = new ControlLedger(bus, spec.name(), agentLog);
+        this.catchUpReader = new CatchUpReader(bus, spec.name(), agentLog, statusFields, this::heartbeat,
+                () -> running);
         this.worker = Thread.ofPlatform().name(spec.name() + "-worker").daemon(false).unstarted(this::work);
     }
 
@@ -223,43 +225,10 @@ public final class TeamAgent implements BusListener, AutoCloseable {
 
     /**
      * Feeds the history entries after {@code after} through {@link #receive}; returns how many were queued. Runs on
-     * the delivery thread, so live messages wait behind it; a failed read is retried with backoff and reported in
-     * the heartbeat's {@value #BUS_STATUS} field meanwhile.
+     * the delivery thread, so live messages wait behind it; a failed read is retried ({@link CatchUpReader}).
      */
     private int catchUp(long after) {
-        List<Message> missed = null;
-        Duration backoff = CATCH_UP_FIRST_BACKOFF;
-        for (int attempt = 1; missed == null; attempt++) {
-            try {
-                missed = bus.historySince(after);
-            } catch (RuntimeException e) {
-                if (!running || attempt >= CATCH_UP_ATTEMPTS) {
-                    agentLog.error("Gave up catching up after seq {} ({} attempts, last: {}); messages sent while "
-                            + "{} was away are not handled: ask the team to repeat them", after, attempt,
-                            e.getMessage(), spec.name());
-                    statusFields.put(BUS_STATUS, "catch-up failed after seq " + after);
-                    heartbeat();
-                    return 0;
-                }
-                agentLog.warn("Could not read {} to catch up after seq {} ({}); retry {} of {} in {} ms",
-                        bus.keys().history(), after, e.getMessage(), attempt, CATCH_UP_ATTEMPTS - 1,
-                        backoff.toMillis());
-                statusFields.put(BUS_STATUS, "catch-up retrying: " + abbreviate(String.valueOf(e.getMessage()), 60));
-                heartbeat();
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return 0;
-                }
-                backoff = backoff.multipliedBy(2).compareTo(CATCH_UP_MAX_BACKOFF) > 0 ? CATCH_UP_MAX_BACKOFF
-                        : backoff.multipliedBy(2);
-            }
-        }
-        if (statusFields.remove(BUS_STATUS) != null) {
-            agentLog.info("Caught up after seq {} ({} message(s) read)", after, missed.size());
-            heartbeat();
-        }
+        List<Message> missed = catchUpReader.read(after).orElse(List.of());
         if (!missed.isEmpty() && missed.get(0).seq() > after + 1 && missed.size() >= spec.historyWindow() - 1) {
             agentLog.warn("Messages between seq {} and {} may have fallen out of the history window ({} messages, "
                     + "HISTORY_WINDOW) while {} was away; ask the team to repeat what is missing", after + 1,
@@ -280,7 +249,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
      */
     private void control(ControlCommand command, Message message) {
         long seq = message.seq();
-        if (!firstTimeControl(message)) {
+        if (!controls.firstTime(message.id())) {
             synchronized (lock) {
                 highestSeq = Math.max(highestSeq, seq);
                 queue.removeIf(queued -> queued.seq() < seq);
@@ -307,21 +276,6 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         progress.save(done); // dropped messages are dealt with: a restart must not bring them back
         publishQuietly(Message.status(spec.name(), command == ControlCommand.CLEAR ? "halted (cleared)" : "halted"));
         heartbeat();
-    }
-
-    private boolean firstTimeControl(Message message) {
-        synchronized (lock) {
-            if (!controlsHandled.add(message.id())) {
-                return false;
-            }
-        }
-        try {
-            return bus.markControlHandled(spec.name(), message.id());
-        } catch (RuntimeException e) {
-            agentLog.warn("Could not record control message {} as handled in {} ({}); handling it anyway",
-                    message.id(), bus.keys().handledControls(), e.getMessage());
-            return true;
-        }
     }
 
     private void work() {
@@ -473,15 +427,6 @@ public final class TeamAgent implements BusListener, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         loop.close();
-    }
-
-    private static Set<String> boundedSet() {
-        return Collections.newSetFromMap(new LinkedHashMap<>() {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                return size() > SEEN_IDS;
-            }
-        });
     }
 
     private static String abbreviate(String text, int max) {
