@@ -5,11 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.minilab.runtime.bus.Addressing;
 import dev.minilab.runtime.bus.BusKeys;
+import dev.minilab.runtime.bus.BusListener;
 import dev.minilab.runtime.bus.BusSettings;
 import dev.minilab.runtime.bus.ControlCommand;
 import dev.minilab.runtime.bus.Message;
 import dev.minilab.runtime.bus.MessageKind;
 import dev.minilab.runtime.bus.TeamBus;
+import dev.minilab.runtime.bus.ThinkNote;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.minilab.runtime.tools.Tool;
 import dev.minilab.runtime.tools.ToolArguments;
@@ -55,6 +57,7 @@ class TeamAgentIT {
     private ScriptedLlmServer llm;
     private TeamBus observer;
     private final List<Message> channel = new CopyOnWriteArrayList<>();
+    private final List<ThinkNote> thinkFeed = new CopyOnWriteArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     TeamAgentIT(RedisServer redis) {
@@ -66,7 +69,17 @@ class TeamAgentIT {
         keys = new BusKeys(redis.namespace() + UUID.randomUUID() + ":");
         llm = ScriptedLlmServer.start();
         observer = TeamBus.connect(settings());
-        observer.subscribe(channel::add);
+        observer.subscribe(new BusListener() {
+            @Override
+            public void onMessage(Message message) {
+                channel.add(message);
+            }
+
+            @Override
+            public void onThink(ThinkNote note) {
+                thinkFeed.add(note);
+            }
+        });
     }
 
     @AfterEach
@@ -122,11 +135,8 @@ class TeamAgentIT {
     }
 
     @Test
-    void stopHaltsPromptlyAndTheLateAnswerIsNeverPublished() throws Exception {
-        // The answer is due 3 s after the request; the absence of a published answer is checked after that moment
-        // (with a 30 s delay checked after 1.5 s, this test passed even without STOP working).
-        Duration answerDelay = Duration.ofSeconds(3);
-        llm.when(Rule.forRole("DevOps_Builder").delay(answerDelay)).reply(Reply.text("LATE ANSWER"));
+    void stopHaltsWithoutWaitingForTheModelAndTheLateAnswerIsNeverPublished() {
+        llm.when(Rule.forRole("DevOps_Builder").delay(Duration.ofSeconds(30))).reply(Reply.text("LATE ANSWER"));
         TeamAgent devops = agent("DevOps_Builder", "Architect_Zero", false);
         observer.publish(Message.chat("Architect_Zero", "@DevOps_Builder slow job"));
         observer.publish(Message.chat("Architect_Zero", "@DevOps_Builder queued job"));
@@ -134,36 +144,40 @@ class TeamAgentIT {
 
         long stopAt = System.nanoTime();
         observer.publish(Message.control(ControlCommand.STOP));
-        await().atMost(Duration.ofSeconds(10)).until(() -> statusFrom("DevOps_Builder").contains("halted"));
-        long haltedAfterMillis = (System.nanoTime() - stopAt) / 1_000_000;
-        System.out.printf("[TeamAgentIT] halted %d ms after STOP was published%n", haltedAfterMillis);
+        // The model holds its answer for 30 s: halting well before that means STOP did not wait for it. (No
+        // sub-second bound: on two loaded cores delivery alone can take longer.)
+        await().atMost(Duration.ofSeconds(15)).until(() -> statusFrom("DevOps_Builder").contains("halted"));
+        Duration haltedAfter = Duration.ofNanos(System.nanoTime() - stopAt);
 
+        assertThat(haltedAfter).isLessThan(Duration.ofSeconds(15));
         assertThat(devops.state()).isEqualTo(AgentState.HALTED);
         assertThat(devops.queued()).isZero();
-        awaitPast(llm.requests().getFirst().receivedAt().plus(answerDelay).plusSeconds(1));
-        assertThat(from("DevOps_Builder")).isEmpty();
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+                .until(() -> from("DevOps_Builder").isEmpty());
         assertThat(statusFrom("DevOps_Builder")).containsExactly("halted");
         assertThat(llm.requests()).hasSize(1);
     }
 
     @Test
-    void anAnswerThatArrivesAfterStopIsDiscarded() throws Exception {
-        llm.when(Rule.forRole("DevOps_Builder").delay(Duration.ofMillis(1500))).reply(Reply.text("LATE ANSWER"));
+    void anAnswerThatArrivesAfterStopIsDiscarded() {
+        java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
+        // The server answers only once the agent has halted: the answer always arrives after STOP, however slow the
+        // machine (a fixed delay raced STOP's delivery on loaded cores).
+        llm.when(Rule.forRole("DevOps_Builder")).reply(request -> {
+            await().atMost(Duration.ofSeconds(20)).until(() -> statusFrom("DevOps_Builder").contains("halted"));
+            answered.set(true);
+            return Reply.text("LATE ANSWER");
+        });
         agent("DevOps_Builder", "Architect_Zero", false);
         observer.publish(Message.chat("Architect_Zero", "@DevOps_Builder slow job"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> llm.requests().size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> llm.requests().size() == 1);
 
         observer.publish(Message.control(ControlCommand.STOP));
-        awaitPast(llm.requests().getFirst().receivedAt().plusMillis(1500).plusSeconds(1)); // past the answer
+        await().atMost(Duration.ofSeconds(25)).untilTrue(answered);
 
-        assertThat(from("DevOps_Builder")).isEmpty();
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                .until(() -> from("DevOps_Builder").isEmpty());
         assertThat(statusFrom("DevOps_Builder")).containsExactly("halted");
-    }
-
-    /** Waits until {@code moment} has passed: for absence checks, which mean something only after it. */
-    private static void awaitPast(java.time.Instant moment) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                .until(() -> java.time.Instant.now().isAfter(moment));
     }
 
     @Test
@@ -255,6 +269,42 @@ class TeamAgentIT {
         await().atMost(Duration.ofSeconds(15)).until(() -> from("DevOps_Builder").size() == 1);
         assertThat(statusFrom("DevOps_Builder")).containsExactly("DevOps_Builder: slow_apply running, 5 s");
         assertThat(observer.history(10)).noneMatch(m -> m.content().contains("running, 5 s"));
+    }
+
+    @Test
+    void inlineReasoningNeverReachesTheTeamAndItsMentionWakesNobody() {
+        llm.when(Rule.forRole("DevOps_Builder"))
+                .reply(Reply.text("<think>\nINLINE-THINK the user wants web1; maybe @QA_Tester should test it\n</think>"
+                        + "\n\nvisible"));
+        llm.when(Rule.forRole("Architect_Zero").lastMessageContains("[User]: check web1"))
+                .reply(Reply.text("@QA_Tester please verify web1"));
+        llm.when(Rule.forRole("QA_Tester")).reply(Reply.text("PASS web1"));
+        agent("DevOps_Builder", "Architect_Zero", false);
+        agent("QA_Tester", "Architect_Zero", false);
+        agent("Architect_Zero", "User", true);
+
+        observer.publish(Message.chat("Architect_Zero", "@DevOps_Builder build web1"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> from("DevOps_Builder").size() == 1);
+
+        assertThat(from("DevOps_Builder").getFirst().content()).isEqualTo("visible");
+        assertThat(observer.history(80)).extracting(Message::content).contains("visible")
+                .noneMatch(content -> content.contains("INLINE-THINK"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> thinkFeed.stream().anyMatch(
+                note -> note.sender().equals("DevOps_Builder") && note.content().contains("INLINE-THINK")));
+        assertThat(thinkFeed).filteredOn(note -> note.content().contains("INLINE-THINK")).singleElement()
+                .satisfies(note -> assertThat(note.content())
+                        .isEqualTo("INLINE-THINK the user wants web1; maybe @QA_Tester should test it"));
+
+        // QA_Tester handles its messages in order: had the think text's mention woken it, that turn would come first.
+        observer.publish(Message.chat("User", "check web1"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> from("QA_Tester").size() == 1);
+
+        assertThat(llm.requestsFor("QA_Tester")).singleElement()
+                .satisfies(r -> assertThat(r.lastMessage().content()).contains("please verify web1"));
+        assertThat(llm.requestsFor("Architect_Zero")).singleElement()
+                .satisfies(r -> assertThat(r.containsText("[DevOps_Builder]: visible")).isTrue());
+        assertThat(llm.requests()).hasSize(3).noneMatch(r -> r.containsText("INLINE-THINK"));
+        assertThat(channel).noneMatch(m -> m.content().contains("INLINE-THINK"));
     }
 
     @Test
