@@ -156,7 +156,11 @@ public final class TeamAgent implements BusListener, AutoCloseable {
 
     @Override
     public void onMessage(Message message) {
-        receive(message);
+        try {
+            receive(message);
+        } catch (Error e) {
+            die("delivery of message " + message.id(), e);
+        }
     }
 
     /** Handles one message from the channel or the history; returns true when it was queued for a turn. */
@@ -203,7 +207,13 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         synchronized (lock) {
             after = highestSeq;
         }
-        int queued = catchUp(after);
+        int queued;
+        try {
+            queued = catchUp(after);
+        } catch (Error e) {
+            die("catch-up after a reconnect", e);
+            return;
+        }
         agentLog.info("Back on the bus after a reconnect: {} missed message(s) after seq {} queued", queued, after);
     }
 
@@ -282,11 +292,24 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         try {
             workLoop();
         } catch (Throwable e) {
-            running = false;
-            agentLog.error("FATAL: {}'s worker died of {}; ending the process so that it is restarted and resumes "
-                    + "from seq {}", spec.name(), e, progress.recorded(), e);
-            fatal.accept(e);
+            die("worker", e);
         }
+    }
+
+    /**
+     * Ends the agent after an {@link Error} in {@code where} (out of memory, stack overflow, a linkage bug leave the
+     * JVM in an unknown state): heartbeat state failed, one FATAL log line, then the fatal handler (by default the
+     * process exits; its supervisor starts it again and the resume hands the unfinished message to the new one).
+     */
+    private void die(String where, Throwable e) {
+        running = false;
+        agentLog.error("FATAL: {}'s {} died of {}; ending the process so that it is restarted and resumes from seq {}",
+                spec.name(), where, e, progress.recorded(), e);
+        synchronized (lock) {
+            state = AgentState.FAILED;
+        }
+        heartbeat();
+        fatal.accept(e);
     }
 
     private void workLoop() {
@@ -317,16 +340,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
                 publishIfCurrent(cancellation, Message.chat(spec.name(), "@" + spec.escalateTo() + " my turn failed "
                         + "with an internal error: " + e + ". Details: " + log.markdownPath()));
             } catch (Throwable e) {
-                // An Error (out of memory, stack overflow, a linkage bug) leaves this JVM in an unknown state: end
-                // the process; its supervisor starts it again and the resume hands the message to the new one.
-                running = false;
-                agentLog.error("FATAL: {}'s worker died of {}; ending the process so that it is restarted and resumes "
-                        + "from seq {}", spec.name(), e, progress.recorded(), e);
-                synchronized (lock) {
-                    state = AgentState.FAILED;
-                }
-                heartbeat();
-                fatal.accept(e);
+                die("worker", e); // before the finally below: running is false, so no progress is recorded
                 return;
             } finally {
                 long done;
