@@ -3,7 +3,6 @@ package dev.minilab.runtime.agent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.data.message.ChatMessage;
-import dev.langchain4j.model.output.TokenUsage;
 import dev.minilab.runtime.bus.Addressing;
 import dev.minilab.runtime.bus.BusListener;
 import dev.minilab.runtime.bus.ControlCommand;
@@ -14,9 +13,7 @@ import dev.minilab.runtime.control.Cancellation;
 import dev.minilab.runtime.llm.UsageMeter;
 import dev.minilab.runtime.log.ExecutionLog;
 import dev.minilab.runtime.loop.ReActLoop;
-import dev.minilab.runtime.loop.TurnListener;
 import dev.minilab.runtime.loop.TurnOutcome;
-import dev.minilab.runtime.tools.ToolResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -371,7 +368,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         log.startTurn(trigger.sender(), trigger.content());
         List<ChatMessage> context = contextBuilder.build(bus.pinnedRequirements(),
                 bus.history(spec.historyWindow()), spec.historyWindow(), trigger);
-        TurnOutcome outcome = loop.run(context, cancellation, new Listener());
+        TurnOutcome outcome = loop.run(context, cancellation, new TurnRouting(spec.name(), bus, log, hooks, usage, redactor, agentLog, this::publishQuietly));
         OutcomeReport.Report report = new OutcomeReport(spec.name(), spec.escalateTo(), log.markdownPath())
                 .of(outcome);
         log.outcome(report.kind(), report.logText());
@@ -446,35 +443,5 @@ public final class TeamAgent implements BusListener, AutoCloseable {
     private static String abbreviate(String text, int max) {
         String oneLine = text.replaceAll("\\s+", " ");
         return oneLine.length() <= max ? oneLine : oneLine.substring(0, max) + "…";
-    }
-
-    /** Routes a turn's side output: think notes, the execution log, progress lines, token usage. */
-    private final class Listener implements TurnListener {
-        @Override
-        public void think(String text) {
-            agentLog.info("[think] {}", text);
-            bus.publishThink(spec.name(), redactor.apply(text));
-        }
-
-        @Override
-        public void toolCalled(String tool, String arguments, ToolResult result) {
-            log.toolCall(tool, arguments, result);
-            hooks.toolCalled(tool, result);
-            agentLog.info("{} → {}{} in {} ms", tool, result.status(),
-                    result.processExitCode().isPresent() ? " (exit " + result.exitCode() + ")" : "",
-                    result.duration().toMillis());
-        }
-
-        @Override
-        public void stillRunning(String tool, long seconds) {
-            publishQuietly(Message.status(spec.name(), spec.name() + ": " + tool + " running, " + seconds + " s"));
-        }
-
-        @Override
-        public void usage(String model, TokenUsage tokens) {
-            if (usage != null) {
-                usage.record(model, tokens);
-            }
-        }
     }
 }
