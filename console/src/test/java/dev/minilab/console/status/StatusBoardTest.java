@@ -120,6 +120,15 @@ class StatusBoardTest {
     }
 
     @Test
+    void aBusProblemInTheHeartbeatIsShownWithTheTask() {
+        board.applyHeartbeats(Map.of("QA_Tester", "{\"role\":\"QA_Tester\",\"state\":\"idle\",\"task\":\"\","
+                + "\"bus\":\"catch-up retrying: NOPERM\",\"updated\":\"" + NOW + "\"}"));
+
+        assertThat(state("QA_Tester").task()).isEqualTo("[bus: catch-up retrying: NOPERM]");
+        assertThat(StatusView.table(board)).anyMatch(l -> l.contains("QA_Tester") && l.contains("catch-up retrying"));
+    }
+
+    @Test
     void haltSeenAfterTheLastHeartbeatWins() {
         board.applyHeartbeats(Map.of("DevOps_Builder",
                 "{\"state\":\"busy\",\"task\":\"apply\",\"updated\":\"" + NOW.minusSeconds(10) + "\"}"));
