@@ -1,6 +1,5 @@
 package dev.minilab.runtime.bus;
 
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -23,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * then raises; a publisher whose seq was overtaken by a later one gets "stale" and reserves and seals again. Seqs
  * may therefore have gaps, never inversions.
  *
- * <p>The connection fails fast while disconnected (no commands queued for later). A failed append is retried once,
- * with the same id and seq, after the connection is back. The script never appends an id that is already in the
+ * <p>The connection fails fast while disconnected (no commands queued for later). A step that failed on the
+ * connection, or was refused because a restarted broker is still loading its data (LOADING), is retried once, with
+ * the same id and seq, after the broker answers again. The script never appends an id that is already in the
  * history window (an attempt that landed but whose answer was lost, or a caller publishing the same message again
  * after an error): it returns the message as it landed instead. Receivers de-duplicate by id for the rest (status
  * lines, which the history does not keep).
@@ -111,9 +111,10 @@ final class Publisher {
     private <T> T retriedOnce(String what, Supplier<T> step) {
         try {
             return step.get();
-        } catch (RedisCommandExecutionException e) {
-            throw BusException.commandFailed(what, e); // Redis answered with an error: trying again changes nothing
         } catch (RuntimeException first) {
+            if (!RedisFailures.isTransient(first)) {
+                throw BusException.commandFailed(what, first); // Redis answered an error: trying again changes nothing
+            }
             LOG.info("Could not {} ({}); retrying once when the connection is back", what, first.getMessage());
             awaitAnswering(settings.commandTimeout());
             try {
