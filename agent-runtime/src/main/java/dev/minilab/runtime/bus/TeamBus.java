@@ -227,12 +227,13 @@ public final class TeamBus implements AutoCloseable {
     /**
      * Runs a read; when it fails for a reason that passes ({@link RedisFailures#isTransient}: the connection was cut
      * by CLIENT KILL or a broker restart, the restarted broker is still LOADING), waits until the broker answers again
-     * and reads once more, up to {@value #READ_ATTEMPTS} attempts, so a turn does not fail (and its message go
-     * unhandled) over a blip or two. A second cut during the first retry and LOADING after a restart both happened in
-     * BusChaosIT.
+     * and reads once more, up to {@value #READ_ATTEMPTS} attempts (only one more after a broker that did not answer
+     * within the command timeout), so a turn does not fail (and its message go unhandled) over a blip or two. A second
+     * cut during the first retry and LOADING after a restart both happened in BusChaosIT.
      */
     private <T> T read(java.util.function.Supplier<T> command) {
         RuntimeException earlier = null;
+        boolean lastChance = false;
         for (int attempt = 1; ; attempt++) {
             try {
                 return command.get();
@@ -240,22 +241,26 @@ public final class TeamBus implements AutoCloseable {
                 if (earlier != null) {
                     e.addSuppressed(earlier);
                 }
-                if (!RedisFailures.isTransient(e) || attempt >= READ_ATTEMPTS) {
+                if (!RedisFailures.isTransient(e) || attempt >= READ_ATTEMPTS || lastChance) {
                     throw e;
                 }
                 earlier = e;
             }
             LOG.debug("Reading again (attempt {} of {}) after {}", attempt + 1, READ_ATTEMPTS, earlier.toString());
-            if (!awaitAnswering()) {
+            if (Thread.currentThread().isInterrupted()) {
                 throw earlier;
             }
+            lastChance = !awaitAnswering();
         }
     }
 
-    /** Waits up to the command timeout until the broker answers PING; false when interrupted. */
+    /** Waits up to the command timeout until the broker answers PING; false when it did not (or interrupted). */
     private boolean awaitAnswering() {
         long deadline = System.nanoTime() + settings.commandTimeout().toNanos();
-        while (System.nanoTime() < deadline && !ping()) {
+        while (System.nanoTime() < deadline) {
+            if (ping()) {
+                return true;
+            }
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
@@ -263,7 +268,7 @@ public final class TeamBus implements AutoCloseable {
                 return false;
             }
         }
-        return true;
+        return false;
     }
 
     private List<Message> decodeAll(List<String> raw) {
