@@ -196,9 +196,22 @@ public final class TeamBus implements AutoCloseable {
         return history(settings.historyWindow()).stream().filter(m -> m.seq() > seq).toList();
     }
 
-    /** The pinned User requests, oldest first. */
+    /**
+     * The pinned User requests, oldest first: only verified chat messages whose sender is the User. Anything else in
+     * {@code user_requirements} (another sender's signed text, a control message) is logged and skipped, so no agent's
+     * words are ever shown as the User's (SECURITY.md, guarantee "pins are the User's").
+     */
     public List<Message> pinnedRequirements() {
-        return decodeAll(redis.lrange(settings.keys().requirements(), 0, -1));
+        List<Message> pinned = new ArrayList<>();
+        for (Message message : decodeAll(redis.lrange(settings.keys().requirements(), 0, -1))) {
+            if (message.isFromUser() && message.kind() == MessageKind.CHAT && message.controlCommand().isEmpty()) {
+                pinned.add(message);
+            } else {
+                LOG.warn("Skipped an entry of {} from {} (kind {}): only the User's own requests are pinned",
+                        settings.keys().requirements(), preview(message.sender()), message.kind().wire());
+            }
+        }
+        return pinned;
     }
 
     private List<Message> decodeAll(List<String> raw) {
