@@ -60,8 +60,10 @@ class LauncherUpIT {
                 assertThat(up.output()).contains("starting redis-server on 127.0.0.1:" + redisPort)
                         .contains("created signing keys").contains("stopping the team");
                 // up made the keys on first start, and every process signed with its own.
-                assertThat(workspace.resolve("keys/private/User/User.pem")).exists();
-                assertThat(workspace.resolve("keys/redis/users.acl")).exists();
+                // ... outside the workspace (~/.config/minilab/keys), where no tool reaches them (issue 17 finding 5)
+                assertThat(launcher.keysDir().resolve("private/User/User.pem")).exists();
+                assertThat(launcher.keysDir().resolve("redis/users.acl")).exists();
+                assertThat(workspace.resolve("keys")).doesNotExist();
                 for (String role : List.of("Architect_Zero", "DevOps_Builder", "Security_Sentinel", "QA_Tester")) {
                     assertThat(workspace.resolve("logs/" + role + ".log"))
                             .content().contains("Bus messages are signed as " + role);

@@ -32,12 +32,15 @@ public final class SignatureGuard implements MessageGuard {
 
     /**
      * Creates the guard from {@code MINILAB_PRIVATE_KEY} / {@code MINILAB_PUBLIC_KEYS} in {@code env} for sender
-     * {@code self}; with neither set the guard runs unsigned (check {@link #signing()} and warn at start-up).
+     * {@code self}; with neither set the guard runs unsigned (check {@link #signing()} and warn at start-up), unless
+     * {@link SigningRequirement} requires signatures (the default once keys exist): then it refuses.
      *
-     * @throws dev.minilab.runtime.config.ConfigException when the keys are half configured, unreadable or not self's
+     * @throws dev.minilab.runtime.config.ConfigException when the keys are half configured, unreadable or not self's,
+     *         or when signatures are required and this process has no key
      */
     public static SignatureGuard fromEnv(Map<String, String> env, String self) {
         KeyRing ring = KeyRing.fromEnv(env);
+        SigningRequirement.check(env, ring, self);
         return new SignatureGuard(MessageSigner.create(ring, self));
     }
 

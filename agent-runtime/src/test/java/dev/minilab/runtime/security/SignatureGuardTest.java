@@ -1,10 +1,12 @@
 package dev.minilab.runtime.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.minilab.runtime.bus.Message;
 import dev.minilab.runtime.bus.MessageCodec;
 import dev.minilab.runtime.bus.MessageKind;
+import dev.minilab.runtime.config.ConfigException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -85,5 +87,31 @@ class SignatureGuardTest {
         assertThat(unsigned.rejectionReason(legacy)).isEmpty();
         assertThat(unsigned.startupNotice()).contains("NOT signed").contains("./minilab keys");
         assertThat(unsigned.seal(legacy)).isSameAs(legacy);
+    }
+
+    @Test
+    void aProcessWithoutAKeyRefusesToStartOnceTheTeamHasKeysAndSaysHowToCreateThem() {
+        // keys exist in MINILAB_KEYS_DIR, but this process was given none of them
+        assertThatThrownBy(() -> SignatureGuard.fromEnv(Map.of("MINILAB_KEYS_DIR", keys.toString()), "Architect_Zero"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("MINILAB_PRIVATE_KEY")
+                .hasMessageContaining("refuses to start")
+                .hasMessageContaining("./minilab keys " + keys);
+    }
+
+    @Test
+    void requireSignaturesTrueWithoutAnyKeysRefusesToStart() {
+        assertThatThrownBy(() -> SignatureGuard.fromEnv(Map.of("MINILAB_REQUIRE_SIGNATURES", "true"), "User"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("./minilab keys");
+        assertThatThrownBy(() -> SignatureGuard.fromEnv(Map.of("MINILAB_REQUIRE_SIGNATURES", "maybe"), "User"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("MINILAB_REQUIRE_SIGNATURES=maybe");
+    }
+
+    @Test
+    void unsignedIsAllowedOnlyWhereNoKeysExistOrWhenExplicitlySwitchedOff() {
+        assertThat(SignatureGuard.fromEnv(Map.of("MINILAB_KEYS_DIR", keys.resolve("none").toString()), "User")
+                .signing()).isFalse();
+        assertThat(SignatureGuard.fromEnv(Map.of("MINILAB_KEYS_DIR", keys.toString(),
+                "MINILAB_REQUIRE_SIGNATURES", "false"), "User").signing()).isFalse();
     }
 }
