@@ -31,8 +31,14 @@ public record BusKeys(String prefix) {
         return prefix + "chat_seq";
     }
 
+    /** The legacy shared heartbeat hash (read by nothing now; agents have no right to write it). */
     public String status() {
         return prefix + "agent_status";
+    }
+
+    /** The heartbeat key of one role: only that role's Redis user may write it (issue 17 finding 4). */
+    public String status(String role) {
+        return prefix + "agent_status:" + role;
     }
 
     public String usage() {

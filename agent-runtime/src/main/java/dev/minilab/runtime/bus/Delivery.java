@@ -87,6 +87,19 @@ final class Delivery implements AutoCloseable {
         if (channel.equals(keys.thinkChannel())) {
             ThinkNote note = readThink(payload);
             if (note != null) {
+                Optional<String> rejection;
+                try {
+                    rejection = guard.recordRejection(MessageGuard.THINK_RECORD, note.sender(), payload);
+                } catch (RuntimeException e) {
+                    rejection = Optional.of("the guard failed: " + e);
+                }
+                if (rejection.isPresent()) {
+                    dropLog.drop("Dropped a think note claiming to be from " + TeamBus.preview(note.sender()) + ": "
+                            + rejection.get());
+                    note = null;
+                }
+            }
+            if (note != null) {
                 for (BusListener listener : listeners) {
                     try {
                         listener.onThink(note);

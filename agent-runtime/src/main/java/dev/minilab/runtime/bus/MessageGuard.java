@@ -8,6 +8,11 @@ import java.util.Optional;
  */
 public interface MessageGuard {
 
+    /** Record purpose of a heartbeat in {@code agent_status:<Role>}. */
+    String STATUS_RECORD = "status";
+    /** Record purpose of a think note on {@code agent_think}. */
+    String THINK_RECORD = "think";
+
     /** A guard that signs nothing and accepts everything (the team runs unsigned). */
     MessageGuard UNSIGNED = new MessageGuard() {
         @Override
@@ -26,4 +31,20 @@ public interface MessageGuard {
 
     /** Returns why {@code message} must be dropped, or empty when it may be delivered. */
     Optional<String> rejectionReason(Message message);
+
+    /**
+     * Returns the side record {@code json} (a heartbeat or think note of this process, a JSON object) ready to write,
+     * e.g. with its signature appended; {@code purpose} says which kind of record it is.
+     */
+    default String sealRecord(String purpose, String json) {
+        return json;
+    }
+
+    /**
+     * Returns why the side record {@code text}, claimed to be {@code sender}'s record of kind {@code purpose}, must be
+     * ignored, or empty when it may be shown.
+     */
+    default Optional<String> recordRejection(String purpose, String sender, String text) {
+        return Optional.empty();
+    }
 }

@@ -16,7 +16,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +55,7 @@ public final class TeamBus implements AutoCloseable {
     /** A connection of its own for MULTI/EXEC, so other threads' commands never land inside a transaction. */
     private final StatefulRedisConnection<String, String> publishConnection;
     private final Delivery delivery;
+    private final DropLog dropLog = new DropLog(LOG);
     private StatefulRedisPubSubConnection<String, String> pubSub;
 
     private TeamBus(BusSettings settings, MessageGuard guard, RedisClient client,
@@ -157,14 +161,14 @@ public final class TeamBus implements AutoCloseable {
         }
     }
 
-    /** Sends a think note on {@code agent_think} (never on {@code agent_channel}). */
+    /** Sends a think note on {@code agent_think} (never on {@code agent_channel}), signed like a heartbeat. */
     public void publishThink(String sender, String content) {
         ObjectNode node = JSON.createObjectNode();
         node.put("sender", sender);
         node.put("content", content);
         node.put("timestamp", Instant.now().toString());
         try {
-            redis.publish(settings.keys().thinkChannel(), node.toString());
+            redis.publish(settings.keys().thinkChannel(), guard.sealRecord(MessageGuard.THINK_RECORD, node.toString()));
         } catch (RuntimeException e) {
             LOG.debug("Could not publish a think note (it is also in the agent's log)", e);
         }
@@ -256,14 +260,36 @@ public final class TeamBus implements AutoCloseable {
         redis.hset(settings.keys().progress(), agent, Long.toString(seq));
     }
 
-    /** Writes this agent's heartbeat JSON into hash {@code agent_status}. */
+    /** Writes this agent's heartbeat JSON, signed, into its own key {@code agent_status:<agent>}. */
     public void putStatus(String agent, String json) {
-        redis.hset(settings.keys().status(), agent, json);
+        redis.set(settings.keys().status(agent), guard.sealRecord(MessageGuard.STATUS_RECORD, json));
     }
 
-    /** Every agent's heartbeat JSON. */
-    public Map<String, String> statuses() {
-        return redis.hgetall(settings.keys().status());
+    /**
+     * The heartbeat JSON of each of {@code roles} that has one (role → JSON, in the order given). A heartbeat is
+     * taken only when it verifies as signed by the role its key names; others are logged and left out, so nobody
+     * can show a role in a state it did not report.
+     */
+    public Map<String, String> statuses(Collection<String> roles) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String role : roles) {
+            String text = redis.get(settings.keys().status(role));
+            if (text == null) {
+                continue;
+            }
+            Optional<String> rejection;
+            try {
+                rejection = guard.recordRejection(MessageGuard.STATUS_RECORD, role, text);
+            } catch (RuntimeException e) {
+                rejection = Optional.of("the guard failed: " + e);
+            }
+            if (rejection.isPresent()) {
+                dropLog.drop("Ignored the heartbeat in " + settings.keys().status(role) + ": " + rejection.get());
+                continue;
+            }
+            out.put(role, text);
+        }
+        return out;
     }
 
     /** Reads one field of hash {@code agent_usage}. */

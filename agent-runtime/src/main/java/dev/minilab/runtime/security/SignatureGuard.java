@@ -92,6 +92,29 @@ public final class SignatureGuard implements MessageGuard {
         return Optional.empty();
     }
 
+    /** Signs a heartbeat or think note of this process (see {@link SignedRecord}). */
+    @Override
+    public String sealRecord(String purpose, String json) {
+        if (!signer.signing()) {
+            return json;
+        }
+        String text = json.strip();
+        return SignedRecord.attach(text,
+                signer.sign(SignedRecord.bytes(purpose, signer.self(), text)).orElseThrow());
+    }
+
+    @Override
+    public Optional<String> recordRejection(String purpose, String sender, String text) {
+        SignedRecord.Parts parts = SignedRecord.split(text == null ? "" : text);
+        Verification verdict = signer.verify(sender,
+                SignedRecord.bytes(purpose, sender == null ? "" : sender, parts.signedJson()),
+                parts.signature().orElse(null));
+        if (verdict instanceof Verification.Rejected rejected) {
+            return Optional.of(purpose + " record " + rejected.reason());
+        }
+        return Optional.empty();
+    }
+
     /** Returns the bytes a signature of {@code message} covers. */
     public static byte[] canonicalBytes(Message message) {
         return Canonical.bytes(message.id(), message.sender(), message.content(), message.timestamp().toString(),

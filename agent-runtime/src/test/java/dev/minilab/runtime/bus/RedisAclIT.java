@@ -71,7 +71,7 @@ class RedisAclIT {
                 await().atMost(Duration.ofSeconds(10)).until(() -> seen.stream()
                         .anyMatch(m -> m.sender().equals("DevOps_Builder") && m.content().contains("done")));
                 await().atMost(Duration.ofSeconds(5)).until(() -> userBus.usage().size() == 1);
-                assertThat(userBus.statuses()).containsKey("DevOps_Builder");
+                assertThat(userBus.statuses(List.of("DevOps_Builder"))).containsKey("DevOps_Builder");
             }
             userBus.clearConversation();
             assertThat(userBus.history(10)).isEmpty();

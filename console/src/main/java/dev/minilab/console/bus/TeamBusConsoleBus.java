@@ -83,7 +83,7 @@ public final class TeamBusConsoleBus implements ConsoleBus {
 
     @Override
     public Map<String, String> statuses() {
-        return bus.statuses();
+        return bus.statuses(dev.minilab.console.Roles.ALL);
     }
 
     @Override

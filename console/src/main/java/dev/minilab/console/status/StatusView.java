@@ -28,7 +28,8 @@ public final class StatusView {
                 line.append("  [sandbox: ").append(sandbox).append(']');
             }
             line.append("  (").append(switch (s.source()) {
-                case HEARTBEAT -> "heartbeat " + board.age(s) + " ago" + (board.isStale(s) ? ", stale: is the agent running?" : "");
+                case HEARTBEAT -> board.isFuture(s) ? "heartbeat dated " + s.since() + ", in the FUTURE: check the clocks"
+                        : "heartbeat " + board.age(s) + " ago" + (board.isStale(s) ? ", stale: is the agent running?" : "");
                 case MESSAGES -> "from messages, " + board.age(s) + " ago; no heartbeat";
                 case NONE -> "no heartbeat and no message yet";
             }).append(')');
@@ -51,7 +52,7 @@ public final class StatusView {
         for (AgentState s : states) {
             int bar = s.role().indexOf('_');
             String warning = board.sandboxWarning(s.role());
-            String head = (bar > 0 ? s.role().substring(0, bar) : s.role()) + " " + s.state() + (board.isStale(s) ? "?" : "")
+            String head = (bar > 0 ? s.role().substring(0, bar) : s.role()) + " " + s.state() + (board.isStale(s) || board.isFuture(s) ? "?" : "")
                     + (warning.isEmpty() ? "" : " " + warning);
             heads.add(head);
             used += head.length();

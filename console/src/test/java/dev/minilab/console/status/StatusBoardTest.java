@@ -113,4 +113,19 @@ class StatusBoardTest {
         assertThat(StatusView.table(board)).anyMatch(l -> l.contains("Security_Sentinel") && l.contains("[sandbox: bwrap]"))
                 .anyMatch(l -> l.contains("DevOps_Builder") && l.contains("[sandbox: none]"));
     }
+
+    @Test
+    void theKeyNamesTheRoleAndAHeartbeatFromTheFutureIsMarked() {
+        // issue 17 finding 6: QA's entry claiming to be Architect's must not show Architect idle
+        board.applyHeartbeats(Map.of(
+                "QA_Tester", "{\"role\":\"Architect_Zero\",\"state\":\"idle\",\"updated\":\"" + NOW + "\"}",
+                "DevOps_Builder", "{\"role\":\"DevOps_Builder\",\"state\":\"idle\",\"updated\":\""
+                        + NOW.plusSeconds(3600) + "\"}"));
+
+        assertThat(state("Architect_Zero").state()).isEqualTo("unknown");
+        assertThat(state("QA_Tester").state()).isEqualTo("unknown");
+        AgentState devops = state("DevOps_Builder");
+        assertThat(board.isFuture(devops)).isTrue();
+        assertThat(StatusView.table(board)).anyMatch(l -> l.contains("DevOps_Builder") && l.contains("FUTURE"));
+    }
 }
