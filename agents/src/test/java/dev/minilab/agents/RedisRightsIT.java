@@ -94,6 +94,7 @@ class RedisRightsIT {
             assertNoPerm("SET another role's heartbeat", () -> r.set(NAMES.status("Architect_Zero"), "{}"));
             assertNoPerm("HSET the old shared heartbeat hash", () -> r.hset(NAMES.status(), "Architect_Zero", "{}"));
             assertNoPerm("FLUSHALL", r::flushall);
+            assertNoPerm("SET session_epoch (the User's CLEAR)", () -> r.set(NAMES.sessionEpoch(), "{}"));
 
             // what it needs still works: its own heartbeat, reading pins and heartbeats, appending to the history
             assertThat(r.set(NAMES.status("DevOps_Builder"), "{\"role\":\"DevOps_Builder\"}")).isEqualTo("OK");
@@ -109,6 +110,8 @@ class RedisRightsIT {
         try (Conn user = connect("User")) {
             user.redis().rpush(NAMES.history(), "x");
             assertThat(user.redis().del(NAMES.history(), NAMES.requirements())).isGreaterThanOrEqualTo(1);
+            assertThat(user.redis().set(NAMES.sessionEpoch(), "{\"clear\":1}")).isEqualTo("OK");
+            assertNoPerm("User SET chat_seq", () -> user.redis().set(NAMES.sequence(), "1"));
             assertNoPerm("User SET a role's heartbeat", () -> user.redis().set(NAMES.status("QA_Tester"), "{}"));
             assertThat(user.redis().get(NAMES.status("QA_Tester"))).isNull();
         }

@@ -94,6 +94,7 @@ public final class ConsoleMain {
         TeamBus teamBus;
         try {
             teamBus = TeamBus.connect(settings.busSettings(), guard);
+            teamBus.adoptSessionEpoch();
         } catch (BusException e) {
             err.println("minilab console: " + e.getMessage());
             return EXIT_REDIS_UNREACHABLE;

@@ -49,6 +49,11 @@ public record BusKeys(String prefix) {
         return prefix + "user_requirements";
     }
 
+    /** The User's last CLEAR message, signed: the session epoch a process adopts at start (issue 17 finding 1). */
+    public String sessionEpoch() {
+        return prefix + "session_epoch";
+    }
+
     /** Hash of the last handled seq per agent (resume after a restart). */
     public String progress() {
         return prefix + "agent_progress";

@@ -114,6 +114,17 @@ final class Delivery implements AutoCloseable {
         if (message == null) {
             return;
         }
+        Optional<String> stale;
+        try {
+            stale = guard.liveRejection(message);
+        } catch (RuntimeException e) {
+            stale = Optional.of("the message guard failed: " + e);
+        }
+        if (stale.isPresent()) {
+            dropLog.drop("Dropped live message " + TeamBus.preview(message.id()) + " from "
+                    + TeamBus.preview(message.sender()) + ": " + stale.get());
+            return;
+        }
         for (BusListener listener : listeners) {
             try {
                 listener.onMessage(message);

@@ -33,6 +33,14 @@ public interface MessageGuard {
     Optional<String> rejectionReason(Message message);
 
     /**
+     * Returns why a message arriving LIVE on the channel must be dropped although it verifies (e.g. it is too old to be
+     * anything but a replay), or empty. Not applied to history reads, which legitimately hold old messages.
+     */
+    default Optional<String> liveRejection(Message message) {
+        return Optional.empty();
+    }
+
+    /**
      * Returns the side record {@code json} (a heartbeat or think note of this process, a JSON object) ready to write,
      * e.g. with its signature appended; {@code purpose} says which kind of record it is.
      */

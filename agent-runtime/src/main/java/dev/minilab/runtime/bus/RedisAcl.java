@@ -64,13 +64,14 @@ public final class RedisAcl {
             line.append(" ~").append(key);
         }
         line.append(mayClear ? " ~" : " %R~").append(keys.requirements());
+        line.append(mayClear ? " ~" : " %R~").append(keys.sessionEpoch());
         line.append(" %R~").append(keys.status("*"));
         line.append(" &").append(keys.channel()).append(" &").append(keys.thinkChannel()).append(" -@all");
         for (String command : COMMANDS) {
             line.append(" +").append(command);
         }
         if (mayClear) {
-            line.append(" +del");
+            line.append(" +del (~").append(keys.sessionEpoch()).append(" +set)");
         } else {
             // a selector: SET on this sender's own heartbeat key and nothing else
             line.append(" (~").append(keys.status(sender)).append(" +set)");

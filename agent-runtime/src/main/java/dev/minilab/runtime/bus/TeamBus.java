@@ -229,6 +229,33 @@ public final class TeamBus implements AutoCloseable {
         return messages;
     }
 
+    /** Stores the User's CLEAR (as sent, signed) as the session epoch for processes that start later. */
+    public void saveSessionEpoch(Message clear) {
+        if (!clear.isFromUser() || clear.controlCommand().filter(c -> c == ControlCommand.CLEAR).isEmpty()) {
+            throw new IllegalArgumentException("only the User's CLEAR starts a session");
+        }
+        redis.set(settings.keys().sessionEpoch(), MessageCodec.encode(clear));
+    }
+
+    /**
+     * Moves this process into the session of the User's last CLEAR, if one was stored and it verifies; from then on
+     * messages signed in an earlier session are refused. Call once after connecting.
+     */
+    public void adoptSessionEpoch() {
+        String payload;
+        try {
+            payload = redis.get(settings.keys().sessionEpoch());
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot read {} ({}); the session epoch starts with the next CLEAR", settings.keys().sessionEpoch(),
+                    e.getMessage());
+            return;
+        }
+        if (payload != null && accept(payload) == null) {
+            LOG.warn("{} holds no valid User CLEAR (see the line above); the session epoch starts with the next CLEAR",
+                    settings.keys().sessionEpoch());
+        }
+    }
+
     /** Deletes the conversation: history and pinned requirements (the seq counter keeps counting). */
     public void clearConversation() {
         redis.del(settings.keys().history(), settings.keys().requirements());
