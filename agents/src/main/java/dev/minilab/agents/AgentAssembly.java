@@ -18,6 +18,7 @@ import dev.minilab.runtime.llm.UsageMeter;
 import dev.minilab.runtime.log.ExecutionLog;
 import dev.minilab.runtime.loop.LoopSettings;
 import dev.minilab.runtime.loop.ReActLoop;
+import dev.minilab.runtime.proxmox.ProxmoxSettings;
 import dev.minilab.runtime.sandbox.Redactor;
 import dev.minilab.runtime.tools.Tool;
 import dev.minilab.runtime.sandbox.SandboxStatus;
@@ -82,8 +83,19 @@ public final class AgentAssembly {
             agent.statusField("sandbox", toolbox.sandbox().label());
             logSandbox(name, toolbox.sandbox());
         }
+        warnIfProxmoxTlsIsNotVerified(name, config);
         discipline.start();
         return new Assembled(agent, discipline);
+    }
+
+    /**
+     * Says at start when {@code PM_TLS_INSECURE=true}: the API token then travels to a server whose certificate is not
+     * checked (issue 10: warned about at start and in the inventory output, which carries the same line).
+     */
+    private static void warnIfProxmoxTlsIsNotVerified(String name, MiniLabConfig config) {
+        ProxmoxSettings.fromEnv(config.env(), config.workspace()).filter(ProxmoxSettings::insecure).ifPresent(pm ->
+                org.slf4j.LoggerFactory.getLogger("agent." + name).warn("{} (Proxmox API {} as {})",
+                        ProxmoxSettings.INSECURE_WARNING, pm.endpoint(), pm.tokenId()));
     }
 
     /** Says loudly when tool processes are not isolated (MINILAB_SANDBOX=none) or cannot run at all. */

@@ -6,7 +6,11 @@ import dev.minilab.runtime.bus.TeamBus;
 import dev.minilab.runtime.discipline.DisciplineKeys;
 import dev.minilab.runtime.tools.terraform.PlanGate;
 import io.lettuce.core.api.sync.RedisCommands;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,6 +33,9 @@ import org.slf4j.LoggerFactory;
  *       without the approver's valid signature does not count.</li>
  *   <li>The User outranks the reviewer: a signed verdict of the User counts whoever the approver is.</li>
  * </ul>
+ * A {@code force-unlock} of a state lock left by a killed run goes the same way (issue 19): the first call records an
+ * unlock request with an id of its own as the module's newest "plan" and asks the approver; the call runs once that id
+ * is APPROVED.
  * Redis keys: {@code plan_records}, {@code plan_current}, {@code plan_verdicts}, {@code plan_review_rounds}.
  */
 public final class PlanReviews implements PlanGate {
@@ -134,6 +141,51 @@ public final class PlanReviews implements PlanGate {
                             genuine.verdict().findings()) + ". Fix them, plan again and have the new plan reviewed.");
             case SignedVerdicts.Checked.Genuine genuine -> Optional.empty();
         };
+    }
+
+    /**
+     * A force-unlock needs the approver's APPROVED verdict on an unlock request: the first call records the request
+     * (id = hash of module and lock id, 16 hex digits like a plan id, so review_plan and /approve take it), posts a
+     * status line saying what is asked and refuses; later calls with the same lock id run once it is approved.
+     * Recording it voids earlier approvals of the module's plans: after a killed run the module is planned again.
+     */
+    @Override
+    public Optional<String> refuseForceUnlock(String lockId, String module) {
+        String requestId = unlockRequestId(module, lockId);
+        boolean pending = redis.hget(keys.plans(), requestId) != null
+                && requestId.equals(redis.hget(keys.currentPlans(), module));
+        if (!pending) {
+            Plan request = new Plan(requestId, module, 0, 0, 0, false, self);
+            redis.hset(keys.plans(), requestId, new PlanRecord(request, Instant.now()).toJson());
+            redis.hset(keys.currentPlans(), module, requestId);
+            redis.hdel(keys.verdicts(), requestId);
+            String decider = approverFor(module);
+            String how = decider.equals(Message.USER) ? "the User approves it in the console: /approve " + requestId
+                    : decider + " reviews it with review_plan(plan_id=" + requestId + ")";
+            String status = self + " asks to FORCE-UNLOCK the terraform state of " + module + " (lock " + lockId
+                    + " left by a killed run): request " + requestId + ". Approve only if no terraform runs on this "
+                    + "state any more. Needs approval: " + how + ".";
+            try {
+                bus.publish(Message.status(self, redactor.apply(status)));
+            } catch (RuntimeException e) {
+                LOG.warn("Could not post the force-unlock request's status line: {}", e.toString());
+            }
+            return Optional.of("force-unlock of " + module + " needs approval first: recorded as request " + requestId
+                    + " (earlier plans of this module no longer count). " + howToApprove(decider, requestId)
+                    + " Once it is APPROVED, call force-unlock again with the same lock_id.");
+        }
+        return refuseApply(requestId, module).map(why -> "force-unlock request " + requestId + ": " + why);
+    }
+
+    /** The id of the unlock request for {@code lockId} of {@code module}: 16 hex digits, like a plan id. */
+    static String unlockRequestId(String module, String lockId) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(("force-unlock\n" + module + "\n" + lockId)
+                    .getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
     }
 
     // ---- verdicts ----

@@ -226,6 +226,66 @@ class ApprovalGateIT {
         });
     }
 
+    @Test
+    void forceUnlockRunsOnlyAfterTheApproverApprovedThatUnlockRequest() throws Exception {
+        List<Message> channel = new java.util.concurrent.CopyOnWriteArrayList<>();
+        bus("QA_Tester").subscribe(channel::add);
+        String web = module("web", "web-applied");
+        String planId = plan(web);
+        assertThat(review(planId, "APPROVED", "").isError()).isFalse();
+        Map<String, String> unlock = Map.of("module_dir", web, "command", "force-unlock", "lock_id",
+                "0b1c2d3e-aaaa-bbbb-cccc-111122223333");
+
+        ToolResult first = call(terraform, unlock);
+        Matcher request = Pattern.compile("recorded as request ([0-9a-f]{16})").matcher(first.output());
+        assertThat(request.find()).as(first.output()).isTrue();
+        String requestId = request.group(1);
+        ToolResult again = call(terraform, unlock);
+        ToolResult approval = review(requestId, "APPROVED", "");
+        ToolResult otherLock = call(terraform, Map.of("module_dir", web, "command", "force-unlock", "lock_id",
+                "99999999-aaaa-bbbb-cccc-111122223333"));
+        assertThat(review(unlockRequestIdOf(otherLock), "APPROVED", "").isError()).isFalse();
+        ToolResult approvedUnlock = call(terraform, unlock);
+
+        // An approved plan does not approve an unlock; the request voids that plan's approval.
+        assertThat(first.isError()).isTrue();
+        assertThat(first.output()).contains("force-unlock refused by the approval gate", "needs approval first",
+                "@Security_Sentinel");
+        assertThat(apply(web, planId).output()).contains("superseded");
+        assertThat(again.output()).contains("force-unlock request " + requestId, "has no verdict yet");
+        assertThat(approval.isError()).as(approval.output()).isFalse();
+        // Each lock id is its own request: approving another one did not carry over to this one's...
+        assertThat(otherLock.output()).contains("needs approval first").doesNotContain(requestId);
+        // ...and the newest request of the module is the only one that counts.
+        assertThat(approvedUnlock.output()).contains("force-unlock refused by the approval gate");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> channel.stream()
+                .anyMatch(m -> m.content().contains("FORCE-UNLOCK") && m.content().contains(requestId)));
+        assertThat(marker("web-applied")).doesNotExist();
+    }
+
+    @Test
+    void anApprovedForceUnlockReachesTerraform() throws Exception {
+        String web = module("web", "web-applied");
+        Map<String, String> unlock = Map.of("module_dir", web, "command", "force-unlock", "lock_id",
+                "0b1c2d3e-aaaa-bbbb-cccc-111122223333");
+
+        ToolResult refused = call(terraform, unlock);
+        ToolResult approval = review(unlockRequestIdOf(refused), "APPROVED", "");
+        ToolResult unlocked = call(terraform, unlock);
+
+        assertThat(refused.output()).contains("force-unlock refused by the approval gate");
+        assertThat(approval.isError()).as(approval.output()).isFalse();
+        // Terraform itself answers now (the local state holds no lock here), not the gate.
+        assertThat(unlocked.output()).as(unlocked.output()).doesNotContain("approval gate")
+                .contains("LocalState not locked");
+    }
+
+    private static String unlockRequestIdOf(ToolResult refusal) {
+        Matcher request = Pattern.compile("recorded as request ([0-9a-f]{16})").matcher(refusal.output());
+        assertThat(request.find()).as(refusal.output()).isTrue();
+        return request.group(1);
+    }
+
     // ---- helpers ----
 
     private TeamBus bus(String sender) {
