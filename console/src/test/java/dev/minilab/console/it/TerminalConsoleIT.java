@@ -79,7 +79,7 @@ class TerminalConsoleIT {
 
     @Test
     void statusBarAndStatusCommandShowHeartbeatsAndDerivedState() throws Exception {
-        team.redis().hset("agent_status", "DevOps_Builder", "{\"role\":\"DevOps_Builder\",\"state\":\"busy\","
+        team.redis().set("agent_status:DevOps_Builder", "{\"role\":\"DevOps_Builder\",\"state\":\"busy\","
                 + "\"task\":\"terraform apply\",\"last_seq\":7,\"version\":\"0.1.0\",\"updated\":\"" + Instant.now() + "\"}");
         console();
         tty.awaitScreen(s -> tty.lastLine().contains("DevOps busy: terraform apply"), Duration.ofSeconds(10));
