@@ -1,8 +1,8 @@
 package dev.minilab.agents;
 
 import dev.langchain4j.model.chat.ChatModel;
-import dev.minilab.provisioning.ports.ApprovalGate;
 import dev.minilab.provisioning.tool.AgentProvisioning;
+import dev.minilab.provisioning.tool.TeamApprovalGate;
 import dev.minilab.runtime.agent.AgentSpec;
 import dev.minilab.runtime.approval.PlanReviews;
 import dev.minilab.runtime.discipline.DisciplineSettings;
@@ -67,10 +67,12 @@ public final class AgentAssembly {
         PlanReviews reviews = new PlanReviews(name, guardrails.approver(), bus, redactor::redact);
         ExecutionLog log = new ExecutionLog(name, config.workspace().resolve("docs"), redactor::redact);
         UsageMeter usage = new UsageMeter(bus, name);
-        // provision(spec): until the approval gate lands the spec is the approval (AgentProvisioning names the
-        // integration point); the real target uses this toolbox's Proxmox client and run_terraform's checks.
+        // provision(spec): the real target's plans pass the same approval gate as run_terraform apply, its diagnosis
+        // calls the same guardrails (budget, metrics) as the agent's; it uses this toolbox's Proxmox client, checks
+        // and sandbox.
         Tool provision = AgentProvisioning.tool(config, name, bus, log, usage, model, modelName,
-                ApprovalGate.specIsApproval(), toolbox);
+                new TeamApprovalGate(reviews, name, bus, TeamApprovalGate.timeoutFromEnv(config.env()),
+                        redactor::redact, discipline::publishing, discipline::haltedFor), toolbox, discipline);
         ReActLoop loop = new ReActLoop(name, new GuardedChatModel(model, modelName, discipline), modelName,
                 RoleTools.forRole(role, toolbox, new RoleTools.Guardrails(guardrails.mode(), discipline, reviews),
                         provision),

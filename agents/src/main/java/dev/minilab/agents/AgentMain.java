@@ -5,6 +5,7 @@ import dev.minilab.runtime.agent.TeamAgent;
 import dev.minilab.runtime.bus.BusException;
 import dev.minilab.runtime.bus.BusKeys;
 import dev.minilab.runtime.bus.BusSettings;
+import dev.minilab.runtime.bus.RoleLease;
 import dev.minilab.runtime.bus.TeamBus;
 import dev.minilab.runtime.config.ConfigException;
 import dev.minilab.runtime.config.MiniLabConfig;
@@ -20,6 +21,7 @@ import dev.minilab.runtime.tools.proxmox.ProxmoxToolkit;
 import dev.minilab.runtime.tools.toolbox.ToolboxSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -37,6 +39,10 @@ public final class AgentMain {
     public static final String READY = "ready";
     static final int EXIT_USAGE = 2;
     static final int EXIT_REDIS = 3;
+    /** Exit code when another process took this role's lease (the supervisor restarts this one as a standby). */
+    static final int EXIT_LEASE_LOST = 4;
+    /** How long a role's lease lasts without a refresh: a standby takes over at most this long after a crash. */
+    static final Duration LEASE_TTL = Duration.ofSeconds(15);
 
     private AgentMain() {
     }
@@ -46,6 +52,36 @@ public final class AgentMain {
         System.setProperty("io.netty.noUnsafe", "true");
         int code = run(args, System.getenv(), Path.of("").toAbsolutePath(), System.out, System.err);
         System.exit(code);
+    }
+
+    /**
+     * Returns once this process holds the role's lease; while another process holds it, waits as a hot standby
+     * (connected, configured, tools built), says so in the log and keeps the health file fresh.
+     */
+    private static void awaitLease(RoleLease lease, Logger log, Optional<Path> healthFile)
+            throws InterruptedException {
+        String activeHolder = null;
+        while (true) {
+            try {
+                if (lease.tryAcquire()) {
+                    if (activeHolder != null) {
+                        log.info("The lease of the active process ({}) lapsed: this process ({}) takes over and "
+                                + "resumes from agent_progress", activeHolder, lease.owner());
+                    }
+                    return;
+                }
+                if (activeHolder == null) {
+                    activeHolder = lease.holder();
+                    log.info("Another process ({}) is active for this role: waiting as hot standby; this process "
+                            + "({}) takes over within {} s of it ending", lease.holder(), lease.owner(),
+                            LEASE_TTL.toSeconds());
+                }
+            } catch (RuntimeException e) {
+                log.warn("Could not check this role's lease in Redis ({}); retrying", e.getMessage());
+            }
+            healthFile.ifPresent(Heartbeat::touch);
+            Thread.sleep(LEASE_TTL.dividedBy(3));
+        }
     }
 
     static int run(String[] args, Map<String, String> processEnv, Path cwd, PrintStream out, PrintStream err) {
@@ -120,7 +156,9 @@ public final class AgentMain {
                 : PushGateway.start(assembled.discipline().metrics(), metricsSettings.pushGateway());
         MetricsServer servedMetrics = metricsServer;
         CountDownLatch stopped = new CountDownLatch(1);
-        Heartbeat heartbeat = Heartbeat.start(agent, bus, config.get("MINILAB_HEALTH_FILE").map(Path::of));
+        Optional<Path> healthFile = config.get("MINILAB_HEALTH_FILE").map(Path::of);
+        RoleLease lease = new RoleLease(bus, name, LEASE_TTL);
+        Heartbeat[] heartbeats = new Heartbeat[1];
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (push != null) {
                 push.close();
@@ -128,11 +166,21 @@ public final class AgentMain {
             if (servedMetrics != null) {
                 servedMetrics.close();
             }
-            heartbeat.close();
+            if (heartbeats[0] != null) {
+                heartbeats[0].close();
+            }
             agent.close();
+            lease.release(); // a standby takes over at once instead of after the lease lapses
             bus.close();
             stopped.countDown();
         }, name + "-shutdown"));
+        try {
+            awaitLease(lease, log, healthFile);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+        heartbeats[0] = Heartbeat.start(agent, bus, healthFile, lease);
         agent.start();
         if (guard.signing()) {
             log.info(guard.startupNotice());

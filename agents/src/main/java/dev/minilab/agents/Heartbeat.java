@@ -1,6 +1,7 @@
 package dev.minilab.agents;
 
 import dev.minilab.runtime.agent.TeamAgent;
+import dev.minilab.runtime.bus.RoleLease;
 import dev.minilab.runtime.bus.TeamBus;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,6 +33,11 @@ final class Heartbeat implements AutoCloseable {
     }
 
     static Heartbeat start(TeamAgent agent, TeamBus bus, Optional<Path> healthFile) {
+        return start(agent, bus, healthFile, null);
+    }
+
+    /** As above, also refreshing {@code lease} three times per its ttl; a lost lease ends the process. */
+    static Heartbeat start(TeamAgent agent, TeamBus bus, Optional<Path> healthFile, RoleLease lease) {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, agent.name() + "-heartbeat");
             thread.setDaemon(true);
@@ -39,6 +45,10 @@ final class Heartbeat implements AutoCloseable {
         });
         Runnable beat = () -> beat(agent, bus, healthFile);
         timer.scheduleWithFixedDelay(beat, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        if (lease != null) {
+            long every = lease.ttl().dividedBy(3).toMillis();
+            timer.scheduleWithFixedDelay(() -> refresh(agent, lease), every, every, TimeUnit.MILLISECONDS);
+        }
         return new Heartbeat(timer);
     }
 
@@ -50,6 +60,20 @@ final class Heartbeat implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("Heartbeat failed: {}", e.toString());
+        }
+    }
+
+    private static void refresh(TeamAgent agent, RoleLease lease) {
+        try {
+            if (!lease.refresh()) {
+                LOG.error("FATAL: {}'s lease was taken by another process ({}) while this one ({}) could not refresh "
+                        + "it; ending this process so that only one is active (it comes back as the standby)",
+                        agent.name(), lease.holder(), lease.owner());
+                System.exit(AgentMain.EXIT_LEASE_LOST);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not refresh {}'s lease ({}); a standby takes over if this lasts {} s", agent.name(),
+                    e.getMessage(), lease.ttl().toSeconds());
         }
     }
 

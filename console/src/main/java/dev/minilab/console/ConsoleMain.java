@@ -1,6 +1,7 @@
 package dev.minilab.console;
 
 import dev.minilab.console.bus.ConsoleBus;
+import dev.minilab.console.bus.FirstConnection;
 import dev.minilab.console.bus.TeamBusConsoleBus;
 import dev.minilab.console.session.ConversationLog;
 import dev.minilab.runtime.bus.BusException;
@@ -29,7 +30,8 @@ import java.util.Map;
  *   java -jar minilab-console.jar logs ROLE [-f]   print / follow docs/execution_log_ROLE.md
  * </pre>
  * Exit codes: 0 normal end, 1 nothing to show ({@code logs} without a log), 2 bad usage or configuration,
- * 3 Redis unreachable, 4 unexpected failure, 5 {@code --wait-reply} timed out.
+ * 3 Redis unreachable (the first connection is retried for {@code REDIS_CONNECT_WAIT_SECONDS}, default 60),
+ * 4 unexpected failure, 5 {@code --wait-reply} timed out.
  */
 public final class ConsoleMain {
 
@@ -93,7 +95,11 @@ public final class ConsoleMain {
         Clock clock = Clock.systemUTC();
         TeamBus teamBus;
         try {
-            teamBus = TeamBus.connect(settings.busSettings(), guard);
+            teamBus = FirstConnection.of(() -> TeamBus.connect(settings.busSettings(), guard),
+                    settings.connectWait(), settings.redisEndpoint(), note -> {
+                        err.println("minilab console: " + note);
+                        err.flush();
+                    }).connect();
             teamBus.adoptSessionEpoch();
         } catch (BusException e) {
             err.println("minilab console: " + e.getMessage());

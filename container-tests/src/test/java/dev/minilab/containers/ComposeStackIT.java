@@ -60,6 +60,8 @@ class ComposeStackIT {
     private static final Duration STARTUP = Duration.ofMinutes(4);
     private static final Duration TURN = Duration.ofMinutes(2);
     private static final Duration DOCKER_DEFAULT_GRACE = Duration.ofSeconds(10);
+    /** The console's first line once subscribed: {@code MiniLab console (mode normal): connected to Redis at ...}. */
+    private static final Pattern CONSOLE_CONNECTED = Pattern.compile("MiniLab console \\(mode [a-z-]+\\): connected to Redis at");
 
     private final Path repo = repositoryRoot();
     private final Path work = repo.resolve("container-tests/target/container-test");
@@ -131,6 +133,7 @@ class ComposeStackIT {
         // The bridge exists now; the scripted LLM listens on its host side only, and .env points the agents at it.
         llm = ScriptedLlmServer.start(InetAddress.getByName(gateway));
         script(llm);
+        SandboxProbe.script(llm);
         dotEnv.put("OPENAI_API_BASE", llm.baseUrl());
         project.writeDotEnv(dotEnv);
         compose = load();
@@ -145,7 +148,7 @@ class ComposeStackIT {
             String consoleName = stack.container("user-console");
             await("user-console running and connected to Redis").atMost(STARTUP).pollInterval(Duration.ofSeconds(1))
                     .until(() -> "running".equals(stack.inspect("user-console", "{{.State.Status}}"))
-                            && stack.logsOf(consoleName).contains("MiniLab console: connected to Redis"));
+                            && CONSOLE_CONNECTED.matcher(stack.logsOf(consoleName)).find());
             return null;
         });
         reportRestarts();
@@ -330,6 +333,27 @@ class ComposeStackIT {
                 .filteredOn(r -> r.lastMessage().content() != null
                         && r.lastMessage().content().contains("please write generated_iac/config/motd.txt"))
                 .hasSize(1);
+    }
+
+    @Test
+    @Order(7)
+    void aToolCallInTheDevOpsContainerRunsInBubblewrapUnderTheCommittedSeccompProfile() throws IOException {
+        awaitAgentsHealthy();
+        SandboxProbe.assertContainersConfined(podman, stack, AGENTS, repo.resolve(ProjectFolder.SECCOMP_PROFILE),
+                project.resolve(ProjectFolder.SECCOMP_PROFILE), compose.service("agent-devops").image(), uid);
+        if (console == null) {
+            console = TmuxTerminal.start(List.of("podman", "attach", stack.container("user-console")),
+                    podman.environment(), 200, 50);
+        }
+
+        console.type(SandboxProbe.REQUEST);
+
+        console.awaitText(SandboxProbe.DONE, TURN);
+        String output = SandboxProbe.toolOutput(llm).orElseThrow(() -> new AssertionError(
+                "no run_shell result with the probe reached the model; requests: " + llm.requestsFor("DevOps_Builder")));
+        Files.writeString(logs.resolve("sandbox-probe.txt"), output, StandardCharsets.UTF_8);
+        SandboxProbe.assertRanConfined(output);
+        assertThat(llm.unmatchedRequests()).isEmpty();
     }
 
     private void awaitAgentsHealthy() {

@@ -16,11 +16,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * The folder the test runs the compose project from, laid out like a user's checkout: {@code prompts/},
  * {@code docs/} and {@code generated_iac/} copied from the repository (without run-time state such as execution
- * logs, {@code .terraform/} or state files), {@code docs/} and {@code generated_iac/} owned by the uid the image runs
- * as (what a user with that uid has), and a {@code .env}. {@code keys/} and {@code ssh/} are left for the stack to
+ * logs, {@code .terraform/} or state files) and the committed {@code docker/seccomp-bwrap.json}; {@code docs/} and
+ * {@code generated_iac/} owned by the uid the image runs as (what a user with that uid has), and a {@code .env}. {@code keys/} and {@code ssh/} are left for the stack to
  * create, as Compose does.
  */
 final class ProjectFolder {
+
+    /** The seccomp profile docker-compose.yml gives the agents that run tools, relative to the project. */
+    static final String SECCOMP_PROFILE = "docker/seccomp-bwrap.json";
 
     private final Path root;
 
@@ -36,6 +39,9 @@ final class ProjectFolder {
             copyTree(repo.resolve("prompts"), root.resolve("prompts"));
             copyTree(repo.resolve("docs"), root.resolve("docs"));
             copyTree(repo.resolve("generated_iac"), root.resolve("generated_iac"));
+            // The committed seccomp profile the tool-running agents use (security_opt, relative to the project).
+            Files.createDirectories(root.resolve("docker"));
+            Files.copy(repo.resolve(SECCOMP_PROFILE), root.resolve(SECCOMP_PROFILE));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot lay out the project folder " + root, e);
         }

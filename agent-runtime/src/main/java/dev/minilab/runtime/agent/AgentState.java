@@ -4,7 +4,11 @@ import java.util.Locale;
 
 /** What an agent is doing, as its status heartbeat reports it. */
 public enum AgentState {
-    IDLE, BUSY, HALTED;
+    IDLE, BUSY, HALTED,
+    /** The worker died of an {@link Error}; the process is ending and will be restarted. */
+    FAILED,
+    /** Another process holds this role's lease; this one waits to take over (hot standby). */
+    STANDBY;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

@@ -26,7 +26,7 @@ record OutcomeReport(String agent, String escalateTo, Path logPath) {
             case TurnOutcome.Answered answered -> {
                 String text = answered.text().isBlank()
                         ? "@" + escalateTo + " I ended my turn without a written answer (the model returned no "
-                                + "text). Execution log: " + logPath
+                                + "text outside its reasoning). Execution log: " + logPath
                         : answered.text();
                 yield new Report("answered", text, Optional.of(Message.chat(agent, text)));
             }

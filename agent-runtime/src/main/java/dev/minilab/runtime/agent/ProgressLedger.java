@@ -59,14 +59,16 @@ final class ProgressLedger {
         return saved;
     }
 
-    /** Records that everything up to {@code seq} is dealt with, unless a higher seq is already recorded. */
-    void save(long seq) {
-        synchronized (this) {
-            if (seq <= saved) {
-                return;
-            }
-            saved = seq;
+    /**
+     * Records that everything up to {@code seq} is dealt with, unless a higher seq is already recorded. The write
+     * happens under the same monitor as the in-memory check, so writes reach Redis in order; Redis also keeps only
+     * a higher value (a set-if-greater script), so even a stray write never moves progress back.
+     */
+    synchronized void save(long seq) {
+        if (seq <= saved) {
+            return;
         }
+        saved = seq;
         try {
             bus.saveProgress(agent, seq);
         } catch (RuntimeException e) {

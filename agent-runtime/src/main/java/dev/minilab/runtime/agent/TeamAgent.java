@@ -17,6 +17,7 @@ import dev.minilab.runtime.loop.ReActLoop;
 import dev.minilab.runtime.loop.TurnListener;
 import dev.minilab.runtime.loop.TurnOutcome;
 import dev.minilab.runtime.tools.ToolResult;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -25,6 +26,11 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -50,6 +56,13 @@ public final class TeamAgent implements BusListener, AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SEEN_IDS = 10_000;
+    private static final Duration RESUME_WAIT = Duration.ofSeconds(60);
+    /** A failed catch-up read is retried this many times, waiting twice as long each time up to the maximum. */
+    private static final int CATCH_UP_ATTEMPTS = 10;
+    private static final Duration CATCH_UP_FIRST_BACKOFF = Duration.ofMillis(200);
+    private static final Duration CATCH_UP_MAX_BACKOFF = Duration.ofSeconds(5);
+    /** Heartbeat field saying what is wrong with this agent's bus (empty: nothing). */
+    static final String BUS_STATUS = "bus";
 
     private final AgentSpec spec;
     private final TeamBus bus;
@@ -64,12 +77,9 @@ public final class TeamAgent implements BusListener, AutoCloseable {
     private final Object lock = new Object();
     /** Extra heartbeat fields set by the wiring (e.g. {@code sandbox}: how tool processes are isolated). */
     private final java.util.Map<String, String> statusFields = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Set<String> seen = Collections.newSetFromMap(new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > SEEN_IDS;
-        }
-    });
+    private final Set<String> seen = boundedSet();
+    /** Ids of the control messages handled; CLEAR does not wipe it (the same ids are also kept in Redis). */
+    private final Set<String> controlsHandled = boundedSet();
     private final Thread worker;
     private volatile boolean running = true;
     private Cancellation current = Cancellation.create();
@@ -80,6 +90,8 @@ public final class TeamAgent implements BusListener, AutoCloseable {
     private long highestSeq;
     private final ProgressLedger progress;
     private final AgentHooks hooks;
+    /** What a fatal error in the worker does; by default ends the process (exit code 70). */
+    private volatile Consumer<Throwable> fatal = e -> System.exit(70);
 
     public TeamAgent(AgentSpec spec, TeamBus bus, Addressing addressing, ReActLoop loop, ExecutionLog log,
                      UnaryOperator<String> redactor, UsageMeter usage) {
@@ -103,11 +115,23 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         this.worker = Thread.ofPlatform().name(spec.name() + "-worker").daemon(false).unstarted(this::work);
     }
 
-    /** Subscribes to the bus and starts the worker. */
+    /**
+     * Starts the worker, subscribes to the bus and resumes from {@code agent_progress} on the delivery thread
+     * before any live message is handled; returns when the resume has run (or after {@link #RESUME_WAIT}).
+     */
     public void start() {
         worker.start();
-        bus.subscribe(this);
-        resume();
+        CompletableFuture<Void> resumed = bus.subscribe(this, this::resume);
+        try {
+            resumed.get(RESUME_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            agentLog.warn("Still catching up after {} s (Redis slow or unreachable); live messages wait behind it",
+                    RESUME_WAIT.toSeconds());
+        } catch (ExecutionException e) {
+            agentLog.error("Resuming failed; the agent listens for new messages only", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         heartbeat();
         agentLog.info("{} is listening on {} with tools {}", spec.name(), bus.keys().channel(), loop.toolNames());
     }
@@ -137,7 +161,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
     private boolean receive(Message message) {
         ControlCommand command = message.controlCommand().orElse(null);
         if (command != null) {
-            control(command, message.seq());
+            control(command, message);
             return false;
         }
         if (message.kind() == MessageKind.CHAT) {
@@ -197,15 +221,44 @@ public final class TeamAgent implements BusListener, AutoCloseable {
                 + from.getAsLong() + ", " + pending + " pending message(s) to handle"));
     }
 
-    /** Feeds the history entries after {@code after} through {@link #receive}; returns how many were queued. */
+    /**
+     * Feeds the history entries after {@code after} through {@link #receive}; returns how many were queued. Runs on
+     * the delivery thread, so live messages wait behind it; a failed read is retried with backoff and reported in
+     * the heartbeat's {@value #BUS_STATUS} field meanwhile.
+     */
     private int catchUp(long after) {
-        List<Message> missed;
-        try {
-            missed = bus.historySince(after);
-        } catch (RuntimeException e) {
-            agentLog.warn("Could not read {} to catch up after seq {} ({}); messages sent meanwhile may be missed",
-                    bus.keys().history(), after, e.getMessage());
-            return 0;
+        List<Message> missed = null;
+        Duration backoff = CATCH_UP_FIRST_BACKOFF;
+        for (int attempt = 1; missed == null; attempt++) {
+            try {
+                missed = bus.historySince(after);
+            } catch (RuntimeException e) {
+                if (!running || attempt >= CATCH_UP_ATTEMPTS) {
+                    agentLog.error("Gave up catching up after seq {} ({} attempts, last: {}); messages sent while "
+                            + "{} was away are not handled: ask the team to repeat them", after, attempt,
+                            e.getMessage(), spec.name());
+                    statusFields.put(BUS_STATUS, "catch-up failed after seq " + after);
+                    heartbeat();
+                    return 0;
+                }
+                agentLog.warn("Could not read {} to catch up after seq {} ({}); retry {} of {} in {} ms",
+                        bus.keys().history(), after, e.getMessage(), attempt, CATCH_UP_ATTEMPTS - 1,
+                        backoff.toMillis());
+                statusFields.put(BUS_STATUS, "catch-up retrying: " + abbreviate(String.valueOf(e.getMessage()), 60));
+                heartbeat();
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return 0;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(CATCH_UP_MAX_BACKOFF) > 0 ? CATCH_UP_MAX_BACKOFF
+                        : backoff.multipliedBy(2);
+            }
+        }
+        if (statusFields.remove(BUS_STATUS) != null) {
+            agentLog.info("Caught up after seq {} ({} message(s) read)", after, missed.size());
+            heartbeat();
         }
         if (!missed.isEmpty() && missed.get(0).seq() > after + 1 && missed.size() >= spec.historyWindow() - 1) {
             agentLog.warn("Messages between seq {} and {} may have fallen out of the history window ({} messages, "
@@ -221,7 +274,21 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         return queued;
     }
 
-    private void control(ControlCommand command, long seq) {
+    /**
+     * Handles STOP/CLEAR once per message id. A copy seen again (live after the catch-up read it, or after a
+     * restart) only drops queued messages older than it, never the ones that came after it.
+     */
+    private void control(ControlCommand command, Message message) {
+        long seq = message.seq();
+        if (!firstTimeControl(message)) {
+            synchronized (lock) {
+                highestSeq = Math.max(highestSeq, seq);
+                queue.removeIf(queued -> queued.seq() < seq);
+            }
+            agentLog.debug("{} {} (seq {}) handled before; only messages older than it are dropped", command,
+                    message.id(), seq);
+            return;
+        }
         long done;
         synchronized (lock) {
             highestSeq = Math.max(highestSeq, seq);
@@ -242,7 +309,33 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         heartbeat();
     }
 
+    private boolean firstTimeControl(Message message) {
+        synchronized (lock) {
+            if (!controlsHandled.add(message.id())) {
+                return false;
+            }
+        }
+        try {
+            return bus.markControlHandled(spec.name(), message.id());
+        } catch (RuntimeException e) {
+            agentLog.warn("Could not record control message {} as handled in {} ({}); handling it anyway",
+                    message.id(), bus.keys().handledControls(), e.getMessage());
+            return true;
+        }
+    }
+
     private void work() {
+        try {
+            workLoop();
+        } catch (Throwable e) {
+            running = false;
+            agentLog.error("FATAL: {}'s worker died of {}; ending the process so that it is restarted and resumes "
+                    + "from seq {}", spec.name(), e, progress.recorded(), e);
+            fatal.accept(e);
+        }
+    }
+
+    private void workLoop() {
         while (running) {
             Message message;
             try {
@@ -269,6 +362,18 @@ public final class TeamAgent implements BusListener, AutoCloseable {
                 agentLog.error("Turn failed unexpectedly; the agent keeps listening", e);
                 publishIfCurrent(cancellation, Message.chat(spec.name(), "@" + spec.escalateTo() + " my turn failed "
                         + "with an internal error: " + e + ". Details: " + log.markdownPath()));
+            } catch (Throwable e) {
+                // An Error (out of memory, stack overflow, a linkage bug) leaves this JVM in an unknown state: end
+                // the process; its supervisor starts it again and the resume hands the message to the new one.
+                running = false;
+                agentLog.error("FATAL: {}'s worker died of {}; ending the process so that it is restarted and resumes "
+                        + "from seq {}", spec.name(), e, progress.recorded(), e);
+                synchronized (lock) {
+                    state = AgentState.FAILED;
+                }
+                heartbeat();
+                fatal.accept(e);
+                return;
             } finally {
                 long done;
                 synchronized (lock) {
@@ -324,6 +429,11 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         }
     }
 
+    /** Replaces what a fatal error (an {@link Error}) in the worker does; by default the process exits (70). */
+    public void onFatal(Consumer<Throwable> handler) {
+        this.fatal = java.util.Objects.requireNonNull(handler, "handler");
+    }
+
     /** Adds {@code name: value} to every heartbeat from now on (fields of its own are not overwritten). */
     public void statusField(String name, String value) {
         statusFields.put(name, value);
@@ -363,6 +473,15 @@ public final class TeamAgent implements BusListener, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         loop.close();
+    }
+
+    private static Set<String> boundedSet() {
+        return Collections.newSetFromMap(new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > SEEN_IDS;
+            }
+        });
     }
 
     private static String abbreviate(String text, int max) {

@@ -144,6 +144,17 @@ public final class PlanReviews implements PlanGate {
     }
 
     /**
+     * Whether {@code planId} of {@code module} is its module's newest recorded plan and has no verdict yet: the gate
+     * still waits for its approver (a caller that blocks until the verdict, like the {@code provision} tool, polls
+     * this next to {@link #refuseApply}).
+     */
+    public boolean awaitingVerdict(String planId, String module) {
+        Optional<PlanRecord> record = PlanRecord.fromJson(redis.hget(keys.plans(), planId));
+        return record.isPresent() && record.get().plan().module().equals(module)
+                && planId.equals(redis.hget(keys.currentPlans(), module)) && redis.hget(keys.verdicts(), planId) == null;
+    }
+
+    /**
      * A force-unlock needs the approver's APPROVED verdict on an unlock request: the first call records the request
      * (id = hash of module and lock id, 16 hex digits like a plan id, so review_plan and /approve take it), posts a
      * status line saying what is asked and refuses; later calls with the same lock id run once it is approved.

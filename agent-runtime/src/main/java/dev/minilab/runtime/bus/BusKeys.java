@@ -31,6 +31,14 @@ public record BusKeys(String prefix) {
         return prefix + "chat_seq";
     }
 
+    /**
+     * The seq of the last message published (issue 16): a publish whose reserved seq is not above it is refused as
+     * stale, so no message ever lands in the history or on the channel after one with a higher seq.
+     */
+    public String publishedSequence() {
+        return prefix + "chat_published_seq";
+    }
+
     /** The legacy shared heartbeat hash (read by nothing now; agents have no right to write it). */
     public String status() {
         return prefix + "agent_status";
@@ -52,6 +60,16 @@ public record BusKeys(String prefix) {
     /** The User's last CLEAR message, signed: the session epoch a process adopts at start (issue 17 finding 1). */
     public String sessionEpoch() {
         return prefix + "session_epoch";
+    }
+
+    /** Set of {@code <agent>|<message id>} of the control messages each agent has handled (never cleared). */
+    public String handledControls() {
+        return prefix + "agent_controls";
+    }
+
+    /** Hash of the role leases: one active process per role, the others wait as hot standby. */
+    public String leases() {
+        return prefix + "agent_leases";
     }
 
     /** Hash of the last handled seq per agent (resume after a restart). */

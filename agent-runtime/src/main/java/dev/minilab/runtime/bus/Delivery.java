@@ -2,13 +2,17 @@ package dev.minilab.runtime.bus;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +47,37 @@ final class Delivery implements AutoCloseable {
 
     void add(BusListener listener) {
         listeners.add(listener);
+    }
+
+    /**
+     * Adds {@code listener} on the delivery thread and runs {@code catchUp} there first, once {@code active} is
+     * released (the subscription is confirmed): live messages arriving meanwhile wait behind it in arrival order,
+     * and messages already waiting are not given to {@code listener} (they are in the history it catches up from).
+     */
+    CompletableFuture<Void> addAfter(BusListener listener, Runnable catchUp, CountDownLatch active, Duration wait) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            executor.execute(() -> {
+                try {
+                    if (!active.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                        LOG.warn("The subscription to {} was not confirmed within {} s; catching up anyway",
+                                keys.channel(), wait.toSeconds());
+                    }
+                    listeners.add(listener);
+                    catchUp.run();
+                    done.complete(null);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    done.completeExceptionally(e);
+                } catch (Throwable e) {
+                    LOG.error("Catching up at subscription failed; live delivery goes on", e);
+                    done.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            done.completeExceptionally(e);
+        }
+        return done;
     }
 
     /** The adapter to register on the pub/sub connection. */

@@ -23,8 +23,8 @@ public final class RedisAcl {
      * where naming it would make the whole ACL line invalid, and Lettuce ignores its refusal.)
      */
     static final List<String> COMMANDS = List.of("ping", "hello", "auth", "select", "echo",
-            "client|setname", "incr", "get", "rpush", "ltrim", "lrange", "llen", "publish", "subscribe",
-            "unsubscribe", "hset", "hget", "hgetall", "multi", "exec", "discard",
+            "client|setname", "incr", "incrby", "get", "rpush", "ltrim", "lrange", "llen", "publish", "subscribe",
+            "unsubscribe", "hset", "hget", "hgetall", "multi", "exec", "discard", "sadd", "time",
             // the guardrails (issue 9): request_state counters and plan records, partly updated by Lua scripts
             "eval", "evalsha", "hincrby", "hincrbyfloat", "hsetnx", "hexists", "hkeys", "hdel");
 
@@ -57,7 +57,8 @@ public final class RedisAcl {
                                   List<String> extraKeys) {
         StringBuilder line = new StringBuilder("user ").append(username(sender)).append(" on #")
                 .append(sha256(password)).append(" resetkeys resetchannels");
-        for (String key : List.of(keys.history(), keys.sequence(), keys.usage(), keys.progress())) {
+        for (String key : List.of(keys.history(), keys.sequence(), keys.publishedSequence(), keys.usage(),
+                keys.progress(), keys.handledControls(), keys.leases())) {
             line.append(" ~").append(key);
         }
         for (String key : extraKeys) {

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TransactionResult;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -21,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -29,17 +31,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The team's shared channel and history on Redis (DESIGN.md section 4), built on Lettuce.
  *
- * <p>Publishing assigns the message its {@code seq} ({@code INCR chat_seq}), appends chat and control messages to
- * {@code chat_history} trimmed to the window (and User requests to {@code user_requirements}), then publishes it on
- * {@code agent_channel}. Receiving decodes tolerantly: malformed payloads and messages the {@link MessageGuard}
+ * <p>Publishing assigns the message its {@code seq}, appends chat and control messages to {@code chat_history}
+ * trimmed to the window (and User requests to {@code user_requirements}) and publishes it on {@code agent_channel},
+ * all in one server-side script ({@link Publisher}). Receiving decodes tolerantly: malformed payloads and messages the {@link MessageGuard}
  * rejects are logged and skipped. Lettuce reconnects and resubscribes on its own after a broker restart.
  */
 public final class TeamBus implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TeamBus.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Pinned user requests kept (each agent's prompt gets them all, within a size budget). */
-    private static final int MAX_PINNED = 200;
     /**
      * Reconnect attempts start after 50 ms and back off to at most one per second, so a restarted broker is found
      * again within about a second (Lettuce's default backs off to 30 s).
@@ -47,22 +47,42 @@ public final class TeamBus implements AutoCloseable {
     static final Delay RECONNECT_DELAY = Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2,
             TimeUnit.MILLISECONDS);
 
+    /** HSET field value only if value is greater than the field's number (a malformed field counts as -1). */
+    private static final LuaScript SET_IF_GREATER = LuaScript.of("""
+            local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '-1') or -1
+            if tonumber(ARGV[2]) > current then
+              redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+              return 1
+            end
+            return 0
+            """);
+
+    private static final LuaScript ADD_USAGE = LuaScript.of("""
+            redis.call('HINCRBY', KEYS[1], ARGV[1] .. '|input', ARGV[2])
+            redis.call('HINCRBY', KEYS[1], ARGV[1] .. '|output', ARGV[3])
+            return redis.call('HINCRBY', KEYS[1], ARGV[1] .. '|calls', 1)
+            """);
+
     private final BusSettings settings;
     private final MessageGuard guard;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
     private final RedisCommands<String, String> redis;
-    /** A connection of its own for MULTI/EXEC, so other threads' commands never land inside a transaction. */
+    /** The publishing client: its connection fails fast while disconnected instead of queueing (issue 16). */
+    private final RedisClient publishClient;
     private final StatefulRedisConnection<String, String> publishConnection;
+    private final Publisher publisher;
     private final Delivery delivery;
     private final DropLog dropLog = new DropLog(LOG);
     private StatefulRedisPubSubConnection<String, String> pubSub;
 
     private TeamBus(BusSettings settings, MessageGuard guard, RedisClient client,
                     StatefulRedisConnection<String, String> connection,
-                    StatefulRedisConnection<String, String> publishConnection) {
+                    RedisClient publishClient, StatefulRedisConnection<String, String> publishConnection) {
         this.settings = settings;
+        this.publishClient = publishClient;
         this.publishConnection = publishConnection;
+        this.publisher = new Publisher(settings, guard, publishConnection);
         this.guard = guard;
         this.client = client;
         this.connection = connection;
@@ -82,20 +102,28 @@ public final class TeamBus implements AutoCloseable {
         uri.setTimeout(settings.commandTimeout());
         ClientResources resources = ClientResources.builder().reconnectDelay(RECONNECT_DELAY).build();
         RedisClient client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .pingBeforeActivateConnection(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(settings.commandTimeout()).build())
-                .build());
+        client.setOptions(options(settings, ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS));
+        // Publishing must never queue a command to run at some later reconnect: its outcome would be unknown.
+        RedisClient publishClient = RedisClient.create(resources, uri);
+        publishClient.setOptions(options(settings, ClientOptions.DisconnectedBehavior.REJECT_COMMANDS));
         try {
             StatefulRedisConnection<String, String> connection = client.connect();
-            return new TeamBus(settings, guard, client, connection, client.connect());
+            return new TeamBus(settings, guard, client, connection, publishClient, publishClient.connect());
         } catch (RuntimeException e) {
             client.shutdown();
+            publishClient.shutdown();
             resources.shutdown();
             throw BusException.unreachable(describe(uri), e);
         }
+    }
+
+    private static ClientOptions options(BusSettings settings, ClientOptions.DisconnectedBehavior disconnected) {
+        return ClientOptions.builder()
+                .autoReconnect(true)
+                .pingBeforeActivateConnection(true)
+                .disconnectedBehavior(disconnected)
+                .socketOptions(SocketOptions.builder().connectTimeout(settings.commandTimeout()).build())
+                .build();
     }
 
     public BusSettings settings() {
@@ -116,49 +144,18 @@ public final class TeamBus implements AutoCloseable {
      *
      * @return the message as sent (with seq and, when signing, signature)
      */
-    public synchronized Message publish(Message message) {
-        BusKeys keys = settings.keys();
-        RedisCommands<String, String> tx = publishConnection.sync();
-        try {
-            Message sealed = guard.seal(message);
-            long seq = redis.incr(keys.sequence());
-            Message sent = sealed.withSeq(seq);
-            String payload = MessageCodec.encode(sent);
-            // Control messages are kept too, so an agent that was disconnected when STOP was sent still sees it
-            // when it catches up from the history (agents never put control messages into a model's context).
-            if (sent.kind() == MessageKind.CHAT || sent.kind() == MessageKind.CONTROL) {
-                tx.multi();
-                tx.rpush(keys.history(), payload);
-                tx.ltrim(keys.history(), -settings.historyWindow(), -1);
-                if (sent.isFromUser() && sent.controlCommand().isEmpty()) {
-                    tx.rpush(keys.requirements(), payload);
-                    tx.ltrim(keys.requirements(), -MAX_PINNED, -1);
-                }
-                tx.publish(keys.channel(), payload);
-                TransactionResult result = tx.exec();
-                if (result.wasDiscarded()) {
-                    throw BusException.commandFailed("MULTI/EXEC publish", null);
-                }
-            } else {
-                redis.publish(keys.channel(), payload);
-            }
-            return sent;
-        } catch (BusException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            discardQuietly(tx);
-            throw BusException.commandFailed("publish", e);
-        }
+    public Message publish(Message message) {
+        return publisher.publish(message);
     }
 
-    private static void discardQuietly(RedisCommands<String, String> tx) {
-        try {
-            if (tx.getStatefulConnection().isMulti()) {
-                tx.discard();
-            }
-        } catch (RuntimeException e) {
-            LOG.debug("DISCARD after a failed publish also failed", e);
-        }
+    /** Test hook: runs before each append attempt of a publish, after the seq is reserved and the message sealed. */
+    void beforeAppend(java.util.function.Consumer<Message> hook) {
+        publisher.beforeAppend(hook);
+    }
+
+    /** The publishing side (tests run its steps one by one). */
+    Publisher publisher() {
+        return publisher;
     }
 
     /** Sends a think note on {@code agent_think} (never on {@code agent_channel}), signed like a heartbeat. */
@@ -177,6 +174,29 @@ public final class TeamBus implements AutoCloseable {
     /** Starts delivering channel messages and think notes to {@code listener}. */
     public synchronized void subscribe(BusListener listener) {
         delivery.add(listener);
+        ensureSubscribed();
+    }
+
+    /**
+     * Subscribes {@code listener} and runs {@code catchUp} on the delivery thread once the subscription is active,
+     * before any live message reaches {@code listener}: a message published after the subscription arrives live
+     * after the catch-up (and may also be in what the catch-up reads: de-duplicate by id); one published before it
+     * is in the history. Live messages are held, never overtake the catch-up.
+     *
+     * @return completes when {@code catchUp} has run
+     */
+    public synchronized CompletableFuture<Void> subscribe(BusListener listener, Runnable catchUp) {
+        CountDownLatch active = new CountDownLatch(1);
+        CompletableFuture<Void> done = delivery.addAfter(listener, catchUp, active, settings.commandTimeout());
+        try {
+            ensureSubscribed();
+        } finally {
+            active.countDown();
+        }
+        return done;
+    }
+
+    private void ensureSubscribed() {
         if (pubSub == null) {
             pubSub = client.connectPubSub();
             pubSub.addListener(delivery.adapter());
@@ -191,7 +211,7 @@ public final class TeamBus implements AutoCloseable {
 
     /** The last {@code count} chat messages of the history, oldest first (malformed entries skipped). */
     public List<Message> history(int count) {
-        List<String> raw = redis.lrange(settings.keys().history(), -Math.max(1, count), -1);
+        List<String> raw = read(() -> redis.lrange(settings.keys().history(), -Math.max(1, count), -1));
         return decodeAll(raw);
     }
 
@@ -207,7 +227,7 @@ public final class TeamBus implements AutoCloseable {
      */
     public List<Message> pinnedRequirements() {
         List<Message> pinned = new ArrayList<>();
-        for (Message message : decodeAll(redis.lrange(settings.keys().requirements(), 0, -1))) {
+        for (Message message : decodeAll(read(() -> redis.lrange(settings.keys().requirements(), 0, -1)))) {
             if (message.isFromUser() && message.kind() == MessageKind.CHAT && message.controlCommand().isEmpty()) {
                 pinned.add(message);
             } else {
@@ -216,6 +236,30 @@ public final class TeamBus implements AutoCloseable {
             }
         }
         return pinned;
+    }
+
+    /**
+     * Runs a read; when the connection was cut under it (CLIENT KILL, a broker restart), waits until the broker
+     * answers again and reads once more, so a turn does not fail (and its message go unhandled) over a blip.
+     */
+    private <T> T read(java.util.function.Supplier<T> command) {
+        try {
+            return command.get();
+        } catch (io.lettuce.core.RedisCommandExecutionException e) {
+            throw e;
+        } catch (RuntimeException first) {
+            long deadline = System.nanoTime() + settings.commandTimeout().toNanos();
+            while (System.nanoTime() < deadline && !ping()) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw first;
+                }
+            }
+            LOG.debug("Reading again after {}", first.toString());
+            return command.get();
+        }
     }
 
     private List<Message> decodeAll(List<String> raw) {
@@ -282,9 +326,27 @@ public final class TeamBus implements AutoCloseable {
         }
     }
 
-    /** Records in hash {@code agent_progress} that {@code agent} has handled everything up to {@code seq}. */
-    public void saveProgress(String agent, long seq) {
-        redis.hset(settings.keys().progress(), agent, Long.toString(seq));
+    /**
+     * Records in hash {@code agent_progress} that {@code agent} has handled everything up to {@code seq}, unless a
+     * higher seq is recorded already (one script: progress never goes backwards, whatever order writes arrive in).
+     *
+     * @return true when the recorded seq was raised
+     */
+    public boolean saveProgress(String agent, long seq) {
+        Long raised = SET_IF_GREATER.run(redis, ScriptOutputType.INTEGER, new String[] {settings.keys().progress()},
+                agent, Long.toString(seq));
+        return raised != null && raised == 1L;
+    }
+
+    /**
+     * Marks control message {@code id} as handled by {@code agent} in set {@code agent_controls} (kept across
+     * restarts; CLEAR does not wipe it).
+     *
+     * @return true the first time, false when it was handled before
+     */
+    public boolean markControlHandled(String agent, String id) {
+        Long added = redis.sadd(settings.keys().handledControls(), agent + "|" + id);
+        return added != null && added == 1L;
     }
 
     /** Writes this agent's heartbeat JSON, signed, into its own key {@code agent_status:<agent>}. */
@@ -319,14 +381,13 @@ public final class TeamBus implements AutoCloseable {
         return out;
     }
 
-    /** Reads one field of hash {@code agent_usage}. */
-    public String usageField(String field) {
-        return redis.hget(settings.keys().usage(), field);
-    }
-
-    /** Writes one field of hash {@code agent_usage}. */
-    public void putUsage(String field, String json) {
-        redis.hset(settings.keys().usage(), field, json);
+    /**
+     * Adds one LLM response to hash {@code agent_usage}: fields {@code <prefix>|input}, {@code <prefix>|output} and
+     * {@code <prefix>|calls} are raised by HINCRBY in one script, so concurrent writers never lose a count.
+     */
+    public void addUsage(String fieldPrefix, long inputTokens, long outputTokens) {
+        ADD_USAGE.run(redis, ScriptOutputType.INTEGER, new String[] {settings.keys().usage()}, fieldPrefix,
+                Long.toString(inputTokens), Long.toString(outputTokens));
     }
 
     /** Every usage record. */
@@ -358,6 +419,7 @@ public final class TeamBus implements AutoCloseable {
             connection.close();
             publishConnection.close();
         } finally {
+            publishClient.shutdown();
             client.shutdown();
             client.getResources().shutdown();
         }

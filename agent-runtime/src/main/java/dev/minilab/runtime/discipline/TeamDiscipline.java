@@ -209,6 +209,19 @@ public final class TeamDiscipline implements AgentHooks, BusListener, Questions 
                 HaltReport.budgetCause(reason, totals.tokens(), totals.costUsd(), settings)));
     }
 
+    /**
+     * Why the team is halted for the current request ({@code hops}, {@code loop}, {@code cost}, {@code tokens}), or
+     * empty when it is not (or Redis cannot be read now). For callers that wait on another agent, such as the
+     * {@code provision} tool waiting for a verdict: no agent takes a turn while the request is halted.
+     */
+    public Optional<String> haltedFor() {
+        try {
+            return ledger.state().halt().map(HaltReason::wire);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     // ---- ask_user ----
 
     @Override

@@ -11,6 +11,7 @@ import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.minilab.runtime.control.Cancellation;
 import dev.minilab.runtime.control.CancelledException;
+import dev.minilab.runtime.llm.InlineReasoning;
 import dev.minilab.runtime.log.Excerpts;
 import dev.minilab.runtime.tools.Tool;
 import dev.minilab.runtime.tools.ToolArgumentException;
@@ -43,8 +44,9 @@ import java.util.function.UnaryOperator;
  * {@link LoopSettings#maxConsecutiveFailures()} failures in a row end the turn with {@link TurnOutcome.Escalated};
  * the same call with the same result {@link LoopSettings#repeatLimit()} times gets a "you are looping" error;
  * finishing is the {@code finish_task} tool, not a text marker; cancellation abandons the in-flight LLM request at
- * once. Reasoning and the step notes a model writes next to tool calls go to {@link TurnListener#think} and are
- * never sent back to the model.
+ * once. Reasoning ({@code reasoning_content}, and {@code <think>} blocks written inline in the content, split off by
+ * {@link InlineReasoning}) and the step notes a model writes next to tool calls go to {@link TurnListener#think}
+ * and are never sent back to the model; an answer or {@code finish_task} summary is its visible text only.
  */
 public final class ReActLoop implements AutoCloseable {
 
@@ -136,11 +138,12 @@ public final class ReActLoop implements AutoCloseable {
             if (ai.thinking() != null && !ai.thinking().isBlank()) {
                 listener.think(redactor.apply(ai.thinking()));
             }
+            String visible = visibleText(ai.text(), listener);
             if (!ai.hasToolExecutionRequests()) {
-                return new TurnOutcome.Answered(ai.text() == null ? "" : ai.text().strip());
+                return new TurnOutcome.Answered(visible);
             }
-            if (ai.text() != null && !ai.text().isBlank()) {
-                listener.think(redactor.apply(ai.text()));
+            if (!visible.isEmpty()) {
+                listener.think(redactor.apply(visible));
             }
             // Only the calls go back into the context: notes and reasoning are think output (LESSONS row 1).
             // Arguments are redacted too: a secret the model typed into a call is not sent back to it.
@@ -154,7 +157,7 @@ public final class ReActLoop implements AutoCloseable {
                 }
                 String arguments = request.arguments() == null ? "{}" : request.arguments();
                 if (settings.offerFinishTool() && FINISH_TOOL.equals(request.name())) {
-                    String summary = finishSummary(arguments);
+                    String summary = finishSummary(arguments, listener);
                     if (summary != null) {
                         listener.toolCalled(FINISH_TOOL, arguments, ToolResult.ok("task finished"));
                         return new TurnOutcome.Finished(summary);
@@ -261,12 +264,29 @@ public final class ReActLoop implements AutoCloseable {
         return specifications;
     }
 
-    private static String finishSummary(String arguments) {
+    /**
+     * Returns the part of a model's text that may be published or enter a context, and sends the reasoning the model
+     * wrote inline ({@code <think>…</think>}, see {@link InlineReasoning}) to the think feed: the one place where a
+     * model's text becomes visible text.
+     */
+    private String visibleText(String text, TurnListener listener) {
+        InlineReasoning.Split split = InlineReasoning.split(text);
+        if (split.hasThink()) {
+            listener.think(redactor.apply(split.think()));
+        }
+        return split.visible();
+    }
+
+    /** The visible part of finish_task's summary, or null when there is none (then the call is an error). */
+    private String finishSummary(String arguments, TurnListener listener) {
+        String summary;
         try {
-            return ToolArguments.parse(arguments).optionalString("summary").filter(s -> !s.isBlank()).orElse(null);
+            summary = ToolArguments.parse(arguments).optionalString("summary").orElse(null);
         } catch (ToolArgumentException e) {
             return null;
         }
+        String visible = visibleText(summary, listener);
+        return visible.isEmpty() ? null : visible;
     }
 
     private static List<ToolCallRecord> lastFive(List<ToolCallRecord> calls) {

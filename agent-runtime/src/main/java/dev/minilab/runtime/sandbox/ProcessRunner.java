@@ -33,6 +33,13 @@ public final class ProcessRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessRunner.class);
     private static final Duration DRAIN_AFTER_EXIT = Duration.ofSeconds(2);
     private static final String SETSID = findOn("setsid", "/usr/bin:/bin");
+    /**
+     * {@code env --default-signal=INT} when this JVM was started with SIGINT ignored (as everything a script starts
+     * with {@code &} is, e.g. the agents of {@code ./minilab up}), else empty. Children inherit an ignored signal, and
+     * a shell's trap or Python's KeyboardInterrupt then never sees the SIGINT of STOP: the grace is wasted and the
+     * process killed. Resetting it gives the child what a terminal would.
+     */
+    private static final List<String> DEFAULT_INT = defaultInterruptPrefix();
     /** How often a waiting call looks at STOP when the process has an interrupt grace (STOP then acts here). */
     private static final Duration STOP_POLL = Duration.ofMillis(50);
 
@@ -86,7 +93,8 @@ public final class ProcessRunner {
         command.set(0, resolveExecutable(command.getFirst(), request.env()));
         Isolation.Prepared prepared = view == null ? new Isolation.Prepared(command, request.env())
                 : isolation.prepare(command, request.workingDirectory(), request.env(), view);
-        List<String> full = new ArrayList<>(prepared.command());
+        List<String> full = new ArrayList<>(DEFAULT_INT);
+        full.addAll(prepared.command());
         if (SETSID != null) {
             full.addFirst(SETSID);
         }
@@ -205,6 +213,47 @@ public final class ProcessRunner {
                     + env.getOrDefault("PATH", ChildEnvironment.DEFAULT_PATH) + "); install it or ask the user to");
         }
         return found;
+    }
+
+    private static List<String> defaultInterruptPrefix() {
+        if (!interruptIgnored()) {
+            return List.of();
+        }
+        String env = findOn("env", "/usr/bin:/bin");
+        List<String> prefix = env == null ? List.of() : List.of(env, "--default-signal=INT");
+        boolean works = false;
+        if (env != null) {
+            try {
+                Process probe = new ProcessBuilder(env, "--default-signal=INT", "true")
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                works = probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0;
+            } catch (IOException e) {
+                works = false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (!works) {
+            LOG.warn("This process was started with SIGINT ignored and env --default-signal is missing (coreutils "
+                    + "8.31+): on STOP, commands that clean up on SIGINT (a shell's trap) are killed after "
+                    + "their grace instead. Start MiniLab from a terminal, or install GNU coreutils");
+            return List.of();
+        }
+        return prefix;
+    }
+
+    /** Whether SIGINT (signal 2) is in this process's ignored set, as Linux reports it in /proc/self/status. */
+    static boolean interruptIgnored() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("SigIgn:")) {
+                    return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & 0b10) != 0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            LOG.debug("Cannot read the ignored signals from /proc/self/status: {}", e.toString());
+        }
+        return false;
     }
 
     private static String findOn(String name, String path) {

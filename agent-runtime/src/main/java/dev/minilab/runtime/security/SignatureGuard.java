@@ -137,6 +137,12 @@ public final class SignatureGuard implements MessageGuard {
         Verification verdict;
         if (signature != null && (signature.startsWith(V2_SEQ) || signature.startsWith(V2))) {
             boolean withSeq = signature.startsWith(V2_SEQ);
+            if (!withSeq && message.seq() != 0) {
+                // Publishers seal with the reserved seq (issue 16): a v2 signature without it on a message with a
+                // seq means the seq was set after signing, by anyone (issue 17 finding 3).
+                return Optional.of("its seq " + message.seq() + " is not covered by the signature (form v2 without "
+                        + "seq): re-published with a seq of someone's choosing");
+            }
             byte[] bytes;
             try {
                 bytes = canonicalBytesV2(message, withSeq);

@@ -145,6 +145,38 @@ class ApprovalGateIT {
     }
 
     @Test
+    void aDestroyIsAPlanLikeAnyOtherAndNeedsItsOwnApproval() throws Exception {
+        String web = module("web", "web-applied");
+        String create = plan(web);
+        review(create, "APPROVED", "");
+        assertThat(apply(web, create).isError()).isFalse();
+
+        ToolResult destroyPlan = call(terraform, Map.of("module_dir", web, "command", "destroy", "confirm_destroy",
+                true));
+        Matcher m = PLAN_ID.matcher(destroyPlan.output());
+        assertThat(m.find()).as(destroyPlan.output()).isTrue();
+        String destroy = m.group(1);
+        ToolResult withoutVerdict = call(terraform, Map.of("module_dir", web, "command", "apply", "plan_id", destroy,
+                "confirm_destroy", true));
+        ToolResult reapplyCreate = apply(web, create);
+        String stateBefore = Files.readString(workspace.resolve(web).resolve("terraform.tfstate"));
+        ToolResult approval = review(destroy, "APPROVED", "");
+        ToolResult destroyed = call(terraform, Map.of("module_dir", web, "command", "apply", "plan_id", destroy,
+                "confirm_destroy", true));
+
+        assertThat(destroyPlan.output()).contains("Approval gate: this plan must be APPROVED before apply")
+                .contains("(a DESTROY plan)");
+        assertThat(withoutVerdict.isError()).isTrue();
+        assertThat(withoutVerdict.output()).contains("apply refused by the approval gate")
+                .contains("plan " + destroy + " has no verdict yet");
+        assertThat(stateBefore).as("the refused destroy removed nothing").contains("terraform_data");
+        assertThat(reapplyCreate.isError()).isTrue();
+        assertThat(approval.isError()).as(approval.output()).isFalse();
+        assertThat(destroyed.isError()).as(destroyed.output()).isFalse();
+        assertThat(destroyed.output()).contains("Apply complete! Resources: 0 added, 0 changed, 1 destroyed.");
+    }
+
+    @Test
     void aForgedVerdictWrittenIntoRedisDoesNotCount() throws Exception {
         String web = module("web", "web-applied");
         String planId = plan(web);

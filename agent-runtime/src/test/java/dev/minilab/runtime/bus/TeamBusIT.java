@@ -8,7 +8,10 @@ import dev.minilab.testkit.RedisServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,6 +51,70 @@ class TeamBusIT {
         await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 2);
         assertThat(received).extracting(Message::content).containsExactly("one", "two");
         assertThat(received.getFirst()).isEqualTo(first);
+    }
+
+    @Test
+    void liveMessagesWaitUntilTheCatchUpAtSubscriptionHasRun() throws Exception {
+        // Issue 16 finding 2: the resume ran on the caller's thread while live messages ran on the delivery thread.
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> events = new CopyOnWriteArrayList<>();
+        List<Message> elsewhere = new CopyOnWriteArrayList<>();
+        bus.subscribe(elsewhere::add);
+        try (TeamBus agentBus = TeamBus.connect(new BusSettings(redis.uri(), 5, keys, Duration.ofSeconds(5)))) {
+            CompletableFuture<Void> caughtUp = agentBus.subscribe(m -> events.add("live " + m.content()), () -> {
+                events.add("catch-up start");
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                events.add("catch-up end");
+            });
+            await().atMost(Duration.ofSeconds(5)).until(() -> events.contains("catch-up start"));
+
+            bus.publish(Message.chat("User", "during"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> elsewhere.size() == 1);
+            assertThat(events).containsExactly("catch-up start");
+            release.countDown();
+
+            caughtUp.get(5, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(5)).until(() -> events.size() == 3);
+            assertThat(events).containsExactly("catch-up start", "catch-up end", "live during");
+        }
+    }
+
+    @Test
+    void usageFromTwoProcessesOfOneRoleLosesNoCount() throws Exception {
+        // Issue 16 finding 6: UsageMeter read the JSON, added, and wrote it back; concurrent writers lost counts.
+        try (TeamBus otherProcess = TeamBus.connect(new BusSettings(redis.uri(), 5, keys, Duration.ofSeconds(5)))) {
+            var meters = List.of(new dev.minilab.runtime.llm.UsageMeter(bus, "QA_Tester"),
+                    new dev.minilab.runtime.llm.UsageMeter(otherProcess, "QA_Tester"));
+            List<Thread> threads = new java.util.ArrayList<>();
+            for (var meter : meters) {
+                threads.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < 200; i++) {
+                        meter.record("m", new dev.langchain4j.model.output.TokenUsage(3, 2));
+                    }
+                }));
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+        }
+
+        assertThat(bus.usage()).containsEntry("QA_Tester|m|calls", "400").containsEntry("QA_Tester|m|input", "1200")
+                .containsEntry("QA_Tester|m|output", "800");
+    }
+
+    @Test
+    void progressIsOnlyEverRaised() {
+        assertThat(bus.saveProgress("QA_Tester", 10)).isTrue();
+        assertThat(bus.saveProgress("QA_Tester", 5)).isFalse();
+        assertThat(bus.progress("QA_Tester")).hasValue(10);
+
+        redis.command("HSET", keys.progress(), "QA_Tester", "garbage");
+        assertThat(bus.saveProgress("QA_Tester", 3)).isTrue();
+        assertThat(bus.progress("QA_Tester")).hasValue(3);
     }
 
     @Test

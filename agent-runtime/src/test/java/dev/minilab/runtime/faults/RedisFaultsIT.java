@@ -65,7 +65,8 @@ class RedisFaultsIT {
 
     private static Map<String, Long> answerIdsPerTask(List<Message> history) {
         return history.stream()
-                .filter(m -> m.sender().equals(DEVOPS) && m.content().startsWith("@Architect_Zero done "))
+                .filter(m -> m.sender().equals(DEVOPS) && m.content().startsWith("@Architect_Zero done ")
+                        && !m.content().startsWith("@Architect_Zero done unknown")) // Team.barrier's answers
                 .collect(Collectors.groupingBy(m -> m.content().split(" ")[2],
                         Collectors.mapping(Message::id, Collectors.collectingAndThen(Collectors.toSet(),
                                 s -> (long) s.size()))));
@@ -105,7 +106,7 @@ class RedisFaultsIT {
 
             await("every task answered").atMost(Duration.ofSeconds(30))
                     .until(() -> answerIdsPerTask(architect.history()).size() == tasks);
-            Thread.sleep(500); // a duplicate turn, if any, would show up now
+            Team.barrier(architect, llm, DEVOPS); // a duplicate turn, if any, has run by now
 
             for (int i = 1; i <= tasks; i++) {
                 assertThat(Team.turnsFor(llm, DEVOPS, "task-" + i)).as("turns for task-" + i).isEqualTo(1);
@@ -134,7 +135,7 @@ class RedisFaultsIT {
 
             await().atMost(Duration.ofSeconds(5)).until(() -> !devops.reconnects().isEmpty());
             await().atMost(Duration.ofSeconds(10)).until(() -> answerIdsPerTask(architect.history()).size() == 4);
-            Thread.sleep(300);
+            Team.barrier(architect, llm, DEVOPS);
             for (int i = 1; i <= 4; i++) {
                 assertThat(Team.turnsFor(llm, DEVOPS, "task-" + i)).as("turns for task-" + i).isEqualTo(1);
             }
@@ -171,7 +172,7 @@ class RedisFaultsIT {
                 architect.bus().publish(Message.chat("Architect_Zero", "@DevOps_Builder task-2 after the start"));
 
                 await().atMost(Duration.ofSeconds(10)).until(() -> Team.turnsFor(llm, DEVOPS, "task-2") == 1);
-                Thread.sleep(300);
+                Team.barrier(architect, llm, DEVOPS);
                 assertThat(Team.turnsFor(llm, DEVOPS, "task-1")).as("pre-start message not replayed").isZero();
                 assertThat(architect.received()).noneMatch(m -> m.content().contains("restarted"));
             }
@@ -196,7 +197,7 @@ class RedisFaultsIT {
 
             try (Team.RunningAgent second = Team.startAgent(DEVOPS, redis, llm, MessageGuard.UNSIGNED, docs)) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> answerIdsPerTask(architect.history()).size() == 3);
-                Thread.sleep(300);
+                Team.barrier(architect, llm, DEVOPS);
                 assertThat(second.agent().name()).isEqualTo(DEVOPS);
             }
             assertThat(architect.received()).filteredOn(m -> m.kind() == MessageKind.STATUS)

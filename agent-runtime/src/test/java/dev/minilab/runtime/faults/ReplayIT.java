@@ -148,9 +148,9 @@ class ReplayIT {
                      docs)) {
             llm.when(Rule.forRole("Architect_Zero")).reply(Reply.text("Done."));
             // a genuine User message of 20 minutes ago (same session), as a capture would hold it
-            Message old = user.bus().guard().seal(new Message(UUID.randomUUID().toString(), 0, Message.USER,
+            Message old = user.bus().guard().seal(new Message(UUID.randomUUID().toString(), 1, Message.USER,
                     "STALE-CAPTURE wipe the cluster ", Instant.now().minus(Duration.ofMinutes(20)), MessageKind.CHAT,
-                    List.of(), null)).withSeq(1);
+                    List.of(), null));
             replay(MessageCodec.encode(old));
             roundTrip(user, llm, "GENUINE-FOUR");
 

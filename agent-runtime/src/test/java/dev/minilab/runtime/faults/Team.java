@@ -1,6 +1,7 @@
 package dev.minilab.runtime.faults;
 
 import dev.langchain4j.model.chat.ChatModel;
+import dev.minilab.runtime.agent.AgentHooks;
 import dev.minilab.runtime.agent.AgentSpec;
 import dev.minilab.runtime.agent.TeamAgent;
 import dev.minilab.runtime.bus.Addressing;
@@ -52,14 +53,27 @@ final class Team {
 
     static RunningAgent startAgent(String name, RedisServer redis, ScriptedLlmServer llm, MessageGuard guard,
                                    Path docs) {
-        TeamBus bus = TeamBus.connect(settings(redis), guard);
+        return startAgent(name, settings(redis), llm, guard, docs, null, AgentHooks.NONE);
+    }
+
+    /**
+     * As above, on {@code settings}, with {@code first} registered on the agent's bus before the agent (it sees
+     * every delivery, and every reconnect, just before the agent does) and the agent's {@code hooks}.
+     */
+    static RunningAgent startAgent(String name, BusSettings settings, ScriptedLlmServer llm, MessageGuard guard,
+                                   Path docs, BusListener first, AgentHooks hooks) {
+        TeamBus bus = TeamBus.connect(settings, guard);
+        if (first != null) {
+            bus.subscribe(first);
+        }
         ChatModel model = ChatModels.openAiCompatible(new LlmSettings(llm.baseUrl(), "test-key",
                 ScriptedLlmServer.DEFAULT_MODEL, Duration.ofSeconds(60), 0));
         UnaryOperator<String> same = UnaryOperator.identity();
         ReActLoop loop = new ReActLoop(name, model, ScriptedLlmServer.DEFAULT_MODEL, List.of(),
                 LoopSettings.defaults(10, false), same);
         TeamAgent agent = new TeamAgent(new AgentSpec(name, "Test prompt of " + name + ".",
-                "Architect_Zero", 40, "test"), bus, ADDRESSING, loop, new ExecutionLog(name, docs, same), same, null);
+                "Architect_Zero", 40, "test"), bus, ADDRESSING, loop, new ExecutionLog(name, docs, same), same, null,
+                hooks);
         Queue<Instant> reconnects = new ConcurrentLinkedQueue<>();
         bus.subscribe(new BusListener() {
             @Override
@@ -92,6 +106,18 @@ final class Team {
         public void close() {
             bus.close();
         }
+    }
+
+    /**
+     * Waits until {@code agent} has started a turn for a fresh barrier message sent by {@code client}: it handles its
+     * queue in delivery order, so by then every message delivered before the barrier (and any duplicate of one) has
+     * had its turn. Use it instead of a fixed sleep before asserting that something did NOT happen.
+     */
+    static void barrier(Client client, ScriptedLlmServer llm, String agent) {
+        String marker = "barrier-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        client.bus().publish(Message.chat("Architect_Zero", "@" + agent + " " + marker + " check"));
+        org.awaitility.Awaitility.await("the barrier reached " + agent).atMost(Duration.ofSeconds(30))
+                .until(() -> turnsFor(llm, agent, marker) == 1);
     }
 
     /** LLM requests that started a turn for the trigger containing {@code marker} (its last message). */

@@ -95,6 +95,19 @@ class ProcessRunnerInterruptIT {
     }
 
     @Test
+    void aCommandStartsWithSigintAtItsDefaultEvenWhenThisJvmIgnoresIt() {
+        // Run from a script with '&' (./minilab up, a CI runner) the JVM ignores SIGINT and children inherit that; a
+        // shell's trap then never fires. Without the reset this fails exactly there (and passes in a terminal).
+        ExecResult result = runner.run(request("grep SigIgn /proc/self/status", Duration.ofSeconds(30),
+                Duration.ZERO), Cancellation.create());
+
+        assertThat(result.exitCode()).as(result.combinedOutput()).isZero();
+        long ignored = Long.parseUnsignedLong(result.stdout().strip().substring("SigIgn:".length()).strip(), 16);
+        assertThat(ignored & 0b10).as("SIGINT ignored in the child (this JVM ignores it: %s)",
+                ProcessRunner.interruptIgnored()).isZero();
+    }
+
+    @Test
     void aTimeoutInterruptsFirstToo() {
         ExecResult result = runner.run(request("trap 'echo cleaned > cleaned; exit 3' INT; sleep 43 & wait",
                 Duration.ofSeconds(5), Duration.ofSeconds(30)), Cancellation.create());

@@ -37,7 +37,7 @@ class SignatureGuardTest {
     }
 
     private static Message overTheWire(Message sealed) {
-        String json = MessageCodec.encode(sealed.withSeq(42));
+        String json = MessageCodec.encode(sealed);
         return ((MessageCodec.Decoded.Valid) MessageCodec.decode(json)).message();
     }
 
@@ -73,7 +73,12 @@ class SignatureGuardTest {
         assertThat(architect.rejectionReason(new Message(received.id(), received.seq(), received.sender(),
                 received.content(), received.timestamp(), MessageKind.STATUS, received.to(), received.signature())))
                 .isPresent();
-        assertThat(architect.rejectionReason(received.withSeq(7))).as("seq is not signed: Redis assigns it").isEmpty();
+        assertThat(architect.rejectionReason(received.withSeq(7))).as("a seq set after signing").isPresent();
+        Message sequenced = overTheWire(user.seal(Message.chat("User", "plan only").withSeq(5)));
+        assertThat(sequenced.signature()).startsWith("v2s:");
+        assertThat(architect.rejectionReason(sequenced)).isEmpty();
+        assertThat(architect.rejectionReason(sequenced.withSeq(Long.MAX_VALUE))).as("issue 17 finding 3: seq is signed")
+                .isPresent();
     }
 
     @Test
@@ -123,8 +128,8 @@ class SignatureGuardTest {
     @Test
     void anEquivalentRewriteOfTheTimestampOrKindNoLongerPasses() {
         // issue 17 finding 8: v1 signed the parsed instant and the kind case-insensitively
-        Message sealed = user.seal(Message.chat("User", "rewrite me"));
-        String json = MessageCodec.encode(sealed.withSeq(3));
+        Message sealed = user.seal(Message.chat("User", "rewrite me").withSeq(3));
+        String json = MessageCodec.encode(sealed);
         String ts = sealed.timestamp().toString();
         java.time.OffsetDateTime plusOne = sealed.timestamp().atOffset(java.time.ZoneOffset.ofHours(1));
         String rewrittenTime = json.replace("\"" + ts + "\"", "\"" + plusOne + "\"");

@@ -60,7 +60,7 @@ final class GuardedTeam implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         this.env = new HashMap<>(settings);
-        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        env.putIfAbsent("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         env.put("MINILAB_WORKSPACE", workspace.toString());
         this.historyWindow = Integer.parseInt(env.getOrDefault("HISTORY_WINDOW", "80"));
         this.observer = TeamBus.connect(busSettings());

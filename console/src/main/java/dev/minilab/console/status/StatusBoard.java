@@ -133,6 +133,10 @@ public final class StatusBoard {
             if (queued > 0) {
                 task = (task.isBlank() ? "" : task + " ") + "(+" + queued + " queued)";
             }
+            String bus = node.path("bus").asText("");
+            if (!bus.isBlank()) {
+                task = (task.isBlank() ? "" : task + " ") + "[bus: " + bus + "]";
+            }
             heartbeats.put(role, new AgentState(role, node.path("state").asText("unknown"), task, updated,
                     AgentState.Source.HEARTBEAT));
         } catch (Exception e) {

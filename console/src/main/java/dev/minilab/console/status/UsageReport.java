@@ -16,13 +16,14 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The {@code /cost} answer from the {@code agent_usage} hash: field {@code <role>|<model>}, value JSON
- * {@code {"input":N,"output":N,"calls":N}}. Prints tokens and dollars per agent and model and the totals, and the
+ * The {@code /cost} answer from the {@code agent_usage} hash: counters {@code <role>|<model>|input|output|calls}
+ * (or, as older agents wrote it, field {@code <role>|<model>} with JSON {@code {"input":N,"output":N,"calls":N}}). Prints tokens and dollars per agent and model and the totals, and the
  * current request against the guardrails' limits.
  */
 public final class UsageReport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> COUNTERS = List.of("input", "output", "calls");
 
     private UsageReport() {
     }
@@ -109,23 +110,45 @@ public final class UsageReport {
         }
     }
 
-    /** Parses {@code agent_usage}, rows sorted by role then model. */
+    /**
+     * Parses {@code agent_usage}, rows sorted by role then model. Counter fields {@code role|model|input},
+     * {@code |output}, {@code |calls} (written by HINCRBY) and the older {@code role|model} → JSON form are both read.
+     */
     public static Usage parse(Map<String, String> hash) {
-        List<Row> rows = new ArrayList<>();
+        Map<String, long[]> totals = new TreeMap<>();
         List<String> bad = new ArrayList<>();
         new TreeMap<>(hash).forEach((field, value) -> {
             int bar = field.indexOf('|');
+            int last = field.lastIndexOf('|');
+            String counter = field.substring(last + 1);
+            if (bar > 0 && last > bar && COUNTERS.contains(counter)) {
+                try {
+                    long count = Long.parseLong(value.strip());
+                    totals.computeIfAbsent(field.substring(0, last), k -> new long[3])[COUNTERS.indexOf(counter)] +=
+                            count;
+                } catch (NumberFormatException e) {
+                    bad.add(field);
+                }
+                return;
+            }
             try {
                 JsonNode node = JSON.readTree(value);
                 if (bar <= 0 || !node.isObject()) {
                     bad.add(field);
                     return;
                 }
-                rows.add(new Row(field.substring(0, bar), field.substring(bar + 1), node.path("input").asLong(0),
-                        node.path("output").asLong(0), node.path("calls").asLong(0)));
+                long[] t = totals.computeIfAbsent(field, k -> new long[3]);
+                t[0] += node.path("input").asLong(0);
+                t[1] += node.path("output").asLong(0);
+                t[2] += node.path("calls").asLong(0);
             } catch (IOException e) {
                 bad.add(field);
             }
+        });
+        List<Row> rows = new ArrayList<>();
+        totals.forEach((key, t) -> {
+            int bar = key.indexOf('|');
+            rows.add(new Row(key.substring(0, bar), key.substring(bar + 1), t[0], t[1], t[2]));
         });
         return new Usage(rows, bad);
     }

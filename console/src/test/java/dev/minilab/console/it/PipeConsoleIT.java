@@ -158,9 +158,65 @@ class PipeConsoleIT {
     }
 
     @Test
-    void unreachableRedisIsOneClearLineAndExitCode3() throws Exception {
+    void aRedisThatStartsAfterTheConsoleIsWaitedForAndTheConsoleWorks() throws Exception {
+        redis.kill9(); // the port refuses connections now, as while Compose is still starting Redis
+        try (PipeConsole console = PipeConsole.start(workspace, Map.of("REDIS_HOST", redis.host(),
+                "REDIS_PORT", String.valueOf(redis.port()), "REDIS_CONNECT_WAIT_SECONDS", "60"))) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> console.err.stream()
+                    .anyMatch(l -> l.contains("does not answer yet")));
+            assertThat(console.err).singleElement().asString().startsWith("minilab console: Redis at " + redis.host()
+                    + ":" + redis.port() + " does not answer yet (").endsWith("retrying for up to 60 s "
+                    + "(REDIS_CONNECT_WAIT_SECONDS)");
+
+            redis.restart();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> console.err.stream()
+                    .anyMatch(l -> l.startsWith("MiniLab console (plain mode")));
+            assertThat(console.err).anyMatch(l -> l.startsWith("minilab console: connected to Redis at "
+                    + redis.host() + ":" + redis.port() + " after "));
+            team.close();
+            team = new TeamSide(redis.uri());
+            console.type("hello after the wait");
+            console.awaitLine(l -> l.equals("[User]: hello after the wait"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> team.seen.size() == 1);
+        }
+    }
+
+    @Test
+    void aRedisThatNeverAnswersEndsTheConsoleAtTheDeadlineWithExitCode3() throws Exception {
         int closedPort = FreePort.find();
-        try (PipeConsole console = PipeConsole.start(workspace, Map.of("REDIS_PORT", String.valueOf(closedPort)))) {
+        try (PipeConsole console = PipeConsole.start(workspace, Map.of("REDIS_PORT", String.valueOf(closedPort),
+                "REDIS_CONNECT_WAIT_SECONDS", "2"))) {
+            assertThat(console.waitForExit(Duration.ofSeconds(30))).isEqualTo(3);
+            await().atMost(Duration.ofSeconds(2)).until(() -> console.err.stream().anyMatch(l -> l.contains("gave up")));
+            List<String> said = console.err.stream().filter(l -> l.startsWith("minilab console: ")).toList();
+            assertThat(said).as("stderr: %s", console.err).hasSize(2);
+            assertThat(said.get(0)).contains("does not answer yet").contains("retrying for up to 2 s");
+            assertThat(said.get(1)).startsWith("minilab console: cannot reach Redis at localhost:" + closedPort
+                    + " (gave up after ").contains("REDIS_CONNECT_WAIT_SECONDS=2)").containsIgnoringCase("connection refused");
+            assertThat(console.out).isEmpty();
+        }
+    }
+
+    @Test
+    void aWrongRedisPasswordIsNotRetried() throws Exception {
+        try (RedisServer locked = RedisServer.start(RedisServer.Options.defaults().withPassword("right-password")
+                .withStrategies(RedisServer.Kind.PROCESS));
+             PipeConsole console = PipeConsole.start(workspace, Map.of("REDIS_HOST", locked.host(),
+                     "REDIS_PORT", String.valueOf(locked.port()), "REDIS_PASSWORD", "wrong-password",
+                     "REDIS_CONNECT_WAIT_SECONDS", "600"))) {
+            assertThat(console.waitForExit(Duration.ofSeconds(30))).as("no retrying for 600 s").isEqualTo(3);
+            await().atMost(Duration.ofSeconds(2)).until(() -> !console.err.isEmpty());
+            assertThat(console.err).singleElement().asString().startsWith("minilab console: cannot reach Redis at ")
+                    .containsIgnoringCase("WRONGPASS");
+        }
+    }
+
+    @Test
+    void unreachableRedisWithoutWaitingIsOneClearLineAndExitCode3() throws Exception {
+        int closedPort = FreePort.find();
+        try (PipeConsole console = PipeConsole.start(workspace, Map.of("REDIS_PORT", String.valueOf(closedPort),
+                "REDIS_CONNECT_WAIT_SECONDS", "0"))) {
             assertThat(console.waitForExit(Duration.ofSeconds(20))).isEqualTo(3);
             await().atMost(Duration.ofSeconds(2)).until(() -> !console.err.isEmpty());
             assertThat(console.err).singleElement().asString()
@@ -168,6 +224,16 @@ class PipeConsoleIT {
                     .containsIgnoringCase("connection refused")
                     .contains("start Redis or set REDIS_HOST/REDIS_PORT (or REDIS_URL)");
             assertThat(console.out).isEmpty();
+        }
+    }
+
+    @Test
+    void malformedConnectWaitIsAConfigErrorNamingTheVariable() throws Exception {
+        try (PipeConsole console = PipeConsole.start(workspace, Map.of("REDIS_CONNECT_WAIT_SECONDS", "forever"))) {
+            assertThat(console.waitForExit(Duration.ofSeconds(20))).isEqualTo(2);
+            await().atMost(Duration.ofSeconds(2)).until(() -> !console.err.isEmpty());
+            assertThat(console.err).containsExactly("minilab console: REDIS_CONNECT_WAIT_SECONDS=forever is not valid: "
+                    + "expected whole seconds from 0 (one attempt) to 3600");
         }
     }
 
@@ -240,6 +306,19 @@ class PipeConsoleIT {
             assertThat(console.waitForExit(Duration.ofSeconds(20))).isEqualTo(2);
             await().atMost(Duration.ofSeconds(2)).until(() -> !console.err.isEmpty());
             assertThat(console.err.getFirst()).startsWith("minilab console: unknown argument '--fast'. Usage:");
+        }
+    }
+
+    @Test
+    void theFirstLineSaysTheTeamIsInPlanOnlyMode() throws Exception {
+        try (PipeConsole planOnly = PipeConsole.start(workspace, Map.of("REDIS_HOST", redis.host(),
+                "REDIS_PORT", String.valueOf(redis.port()), "MINILAB_MODE", "plan-only")).awaitReady()) {
+            assertThat(planOnly.err).filteredOn(l -> l.contains("connected to Redis")).singleElement().asString()
+                    .contains("mode plan-only");
+        }
+        try (PipeConsole normal = console()) {
+            assertThat(normal.err).filteredOn(l -> l.contains("connected to Redis")).singleElement().asString()
+                    .contains("mode normal").doesNotContain("plan-only");
         }
     }
 }

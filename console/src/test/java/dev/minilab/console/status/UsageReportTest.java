@@ -28,6 +28,19 @@ class UsageReportTest {
     }
 
     @Test
+    void readsTheCounterFieldsAgentsRaiseWithHincrbyAlongsideTheOlderJsonForm() {
+        UsageReport.Usage usage = UsageReport.parse(Map.of(
+                "QA_Tester|llama3.1:8b|input", "10",
+                "QA_Tester|llama3.1:8b|output", "5",
+                "QA_Tester|llama3.1:8b|calls", "1",
+                "QA_Tester|llama3.1:8b", "{\"input\":1,\"output\":1,\"calls\":1}",
+                "Architect_Zero|gpt-5-mini|calls", "x"));
+
+        assertThat(usage.rows()).containsExactly(new UsageReport.Row("QA_Tester", "llama3.1:8b", 11, 6, 2));
+        assertThat(usage.bad()).containsExactly("Architect_Zero|gpt-5-mini|calls");
+    }
+
+    @Test
     void costColumnShowsDollarsPerAgentAndModelAndPriceUnknownForUnpricedModels() {
         UsageReport.Usage usage = UsageReport.parse(Map.of(
                 "DevOps_Builder|gpt-4o-mini", "{\"input\":1000000,\"output\":100000,\"calls\":3}",

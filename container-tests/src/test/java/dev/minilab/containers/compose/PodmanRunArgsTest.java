@@ -86,12 +86,27 @@ class PodmanRunArgsTest {
 
         List<String> args = PodmanRunArgs.of(service, SETTINGS);
 
-        assertThat(args).containsSubsequence("--security-opt", "seccomp=docker/seccomp.json")
+        assertThat(args).as("a relative profile is read from the project directory, as Compose v2 reads it")
+                .containsSubsequence("--security-opt", "seccomp=" + dir.resolve("project/docker/seccomp.json"))
                 .containsSubsequence("--security-opt", "no-new-privileges:true")
                 .containsSubsequence("--cap-drop", "ALL").containsSubsequence("--cap-add", "CHOWN")
                 .contains("--read-only", "--init").containsSubsequence("--tmpfs", "/tmp")
                 .containsSubsequence("--workdir", "/app").containsSubsequence("--stop-signal", "SIGINT")
                 .containsSubsequence("--label", "dev.minilab.role=tool");
+    }
+
+    @Test
+    void seccompProfilesOtherThanRelativePathsArePassedOnAsWritten() throws Exception {
+        ComposeService service = compose("""
+                services:
+                  tool:
+                    image: minilab:0.1.0
+                    security_opt: ["seccomp:unconfined", "seccomp=/etc/profile.json", "seccomp:./p.json",
+                                   "systempaths=unconfined"]
+                """).service("tool");
+
+        assertThat(service.hardening().securityOpt()).containsExactly("seccomp:unconfined",
+                "seccomp=/etc/profile.json", "seccomp=" + dir.resolve("project/p.json"), "systempaths=unconfined");
     }
 
     @Test

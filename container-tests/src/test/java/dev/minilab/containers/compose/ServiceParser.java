@@ -59,7 +59,8 @@ final class ServiceParser {
                 text(body.get("stop_grace_period"), interpolation, name + ".stop_grace_period")
                         .map(ServiceParser::duration),
                 new ComposeService.Hardening(
-                        list(body.get("security_opt"), interpolation, name + ".security_opt").orElse(List.of()),
+                        securityOpts(list(body.get("security_opt"), interpolation, name + ".security_opt")
+                                .orElse(List.of()), projectDir),
                         list(body.get("cap_add"), interpolation, name + ".cap_add").orElse(List.of()),
                         list(body.get("cap_drop"), interpolation, name + ".cap_drop").orElse(List.of()),
                         bool(body.get("read_only"), name + ".read_only"),
@@ -69,6 +70,26 @@ final class ServiceParser {
                         text(body.get("working_dir"), interpolation, name + ".working_dir"),
                         text(body.get("stop_signal"), interpolation, name + ".stop_signal"),
                         keyValues(body.get("labels"), interpolation, name + ".labels")));
+    }
+
+    /**
+     * A relative seccomp profile ({@code seccomp=./x.json} or {@code seccomp:./x.json}) resolved against the project
+     * directory, as Compose v2 does (docker/compose#8669); podman would resolve it against its own working directory.
+     */
+    static List<String> securityOpts(List<String> opts, Path projectDir) {
+        List<String> out = new ArrayList<>();
+        for (String opt : opts) {
+            String resolved = opt;
+            for (String prefix : List.of("seccomp=", "seccomp:")) {
+                String value = opt.startsWith(prefix) ? opt.substring(prefix.length()) : null;
+                if (value != null && !value.equals("unconfined") && !value.equals("builtin") && !value.startsWith("/")
+                        && !value.startsWith("{")) {
+                    resolved = "seccomp=" + projectDir.resolve(value).normalize();
+                }
+            }
+            out.add(resolved);
+        }
+        return out;
     }
 
     private static Optional<Build> build(Object value, Interpolation interpolation, Path repo, String service) {

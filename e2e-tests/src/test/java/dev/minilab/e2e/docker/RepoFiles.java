@@ -7,6 +7,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -52,6 +54,13 @@ final class RepoFiles {
         options.setAllowDuplicateKeys(false);
         Object tree = new Yaml(new SafeConstructor(options)).load(read(relative));
         return new ObjectMapper().valueToTree(tree);
+    }
+
+    /** The texts of a YAML list (empty for a missing node). */
+    static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
     }
 
     /**

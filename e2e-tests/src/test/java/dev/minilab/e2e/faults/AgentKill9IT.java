@@ -82,7 +82,8 @@ class AgentKill9IT {
                 architect.publish(Message.chat("Architect_Zero", "@DevOps_Builder task-3 please"));
 
                 try (ChildProcess second = ChildProcess.start(agent, ws.root().resolve("devops-2.log"))) {
-                    second.awaitOutput(DEVOPS + " ready", Duration.ofSeconds(30));
+                    // ready once the killed process's lease has lapsed (15 s): it could not release it
+                    second.awaitOutput(DEVOPS + " ready", Duration.ofSeconds(60));
                     await().atMost(Duration.ofSeconds(30)).until(() -> answers(architect).size() == 3);
                     Thread.sleep(500);
                     assertThat(answers(architect)).as("one answer per task")

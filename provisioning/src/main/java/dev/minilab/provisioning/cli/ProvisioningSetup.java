@@ -7,7 +7,6 @@ import dev.minilab.provisioning.pipeline.Pipeline;
 import dev.minilab.provisioning.pipeline.PipelineSettings;
 import dev.minilab.provisioning.ports.ApprovalGate;
 import dev.minilab.provisioning.ports.CostMeter;
-import dev.minilab.provisioning.ports.PriceList;
 import dev.minilab.provisioning.ports.UsageSink;
 import dev.minilab.provisioning.simulated.AddressPlan;
 import dev.minilab.provisioning.simulated.SimulatedBackend;
@@ -19,9 +18,11 @@ import dev.minilab.provisioning.validate.Validator;
 import dev.minilab.runtime.config.MiniLabConfig;
 import dev.minilab.runtime.llm.ChatModels;
 import dev.minilab.runtime.llm.LlmSettings;
+import dev.minilab.runtime.llm.PriceTable;
 import dev.minilab.runtime.sandbox.ChildEnvironment;
 import dev.minilab.runtime.sandbox.Redactor;
 import dev.minilab.runtime.tools.terraform.ProviderCheck;
+import dev.minilab.runtime.tools.terraform.Terraform;
 import dev.minilab.runtime.tools.toolbox.Toolbox;
 import dev.minilab.runtime.tools.toolbox.ToolboxSettings;
 import java.nio.file.Path;
@@ -75,7 +76,7 @@ public final class ProvisioningSetup {
         this.redactor = toolbox.redactor();
         toolbox.proxmox(); // PM_* and the sizing rules are validated at start, as the agents do
         this.settings = PipelineSettings.fromEnv(config.env());
-        this.prices = PriceList.fromEnv(config.env());
+        this.prices = CostMeter.of(PriceTable.fromEnv(config.env())); // the budget's table (issue 9)
         List<Path> roots = new ArrayList<>(List.of(config.workspace()));
         config.get("MINILAB_HOME").map(Path::of).ifPresent(roots::add);
         this.modules = ModuleCatalog.standard(roots);
@@ -113,14 +114,17 @@ public final class ProvisioningSetup {
     }
 
     /**
-     * Real terraform on Proxmox, validation over SSH with the team's SSH settings. With PM_API_URL set, the live
+     * Real terraform on Proxmox, run like run_terraform (the toolbox's sandbox, SIGINT and the interrupt grace on STOP),
+     * validation over SSH with the team's SSH settings. With PM_API_URL set, the live
      * inventory (through the Proxmox API client) is checked against before terraform runs and given to the diagnosis.
      */
     public Pipeline.Parts terraform(ChatModel model, String modelName, ApprovalGate gate, UsageSink usage) {
         TerraformBackend backend = new TerraformBackend(new TerraformBackend.Settings(config.workspace(), modules,
                 tools.terraformCommand(), ChildEnvironment.forTerraform(config.env(), tools.extraSecretNames()),
                 tools.timeouts().terraform(), toolbox.proxmox().inventorySource(),
-                new ProviderCheck(toolbox.moduleChecks())));
+                new ProviderCheck(toolbox.moduleChecks()),
+                toolbox.terraformRunner(config.workspace().resolve(TerraformBackend.PLAN_FILES)),
+                Terraform.DEFAULT_INTERRUPT_GRACE));
         return new Pipeline.Parts(backend, new Validator(new SshHostProbe(tools.ssh()), settings.sshWait()),
                 new LlmDiagnosis(model, modelName, redactor::redact), gate, backend.inventory(),
                 spec -> modules.variables(spec.kind()), prices, usage, settings);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.minilab.provisioning.spec.ChangeSet;
+import dev.minilab.runtime.llm.InlineReasoning;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -13,7 +14,8 @@ import java.util.TreeSet;
 /**
  * Checks a diagnosis answer against its schema:
  * {@code {"cause": non-empty string, "changes": {<module variable>: string|number|boolean|null|list of those}}}
- * with at least one change and no other fields. A fenced {@code ```json} block is accepted; prose is not.
+ * with at least one change and no other fields. A fenced {@code ```json} block is accepted; prose is not. Reasoning
+ * a local model wrote inline ({@code <think>…</think>}, see {@link InlineReasoning}) is not part of the answer.
  */
 public final class AnswerParser {
 
@@ -30,7 +32,7 @@ public final class AnswerParser {
     }
 
     public static Parsed parse(String answer, Set<String> allowed) {
-        String text = answer == null ? "" : answer.strip();
+        String text = InlineReasoning.split(answer).visible();
         if (text.startsWith("```")) {
             int firstLineEnd = text.indexOf('\n');
             int closing = text.lastIndexOf("```");

@@ -156,7 +156,7 @@ public final class Pipeline {
 
         private void applyApproved(Plan plan) {
             note(plan.summary().oneLine());
-            ApprovalGate.Decision decision = parts.gate().review(plan.summary());
+            ApprovalGate.Decision decision = parts.gate().review(plan.summary(), cancellation);
             if (decision instanceof ApprovalGate.Refused refused) {
                 fail(Event.APPLY_REFUSED, "plan " + plan.summary().planId() + " refused by " + refused.by() + ": "
                         + refused.reason());

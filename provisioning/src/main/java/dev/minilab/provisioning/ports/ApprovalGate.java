@@ -1,11 +1,14 @@
 package dev.minilab.provisioning.ports;
 
+import dev.minilab.runtime.control.Cancellation;
 import java.util.Objects;
 
 /**
- * Decides whether a plan may be applied. Integration point for the team's approval gate (issue "Team discipline":
- * {@code review_plan}, {@code /approve}); until it is wired, running a spec is its approval
- * ({@link #specIsApproval()}), and the run's log records that.
+ * Decides whether a plan may be applied. Inside the team the {@code provision} tool's real target asks the team's
+ * approval gate ({@code dev.minilab.provisioning.tool.TeamApprovalGate}: the plan is recorded like a
+ * {@code run_terraform} plan and applied only with Security_Sentinel's signed verdict or the User's {@code /approve});
+ * the CLI and the simulated target take the spec as the approval ({@link #specIsApproval()}), and the run's log
+ * records that.
  */
 @FunctionalInterface
 public interface ApprovalGate {
@@ -31,10 +34,15 @@ public interface ApprovalGate {
 
     record Refused(String by, String reason) implements Decision { }
 
-    Decision review(PlanSummary plan);
+    /**
+     * Decides on {@code plan}; may block until an approver answers.
+     *
+     * @throws dev.minilab.runtime.control.CancelledException when STOP comes while it waits
+     */
+    Decision review(PlanSummary plan, Cancellation cancellation);
 
     /** The spec is the approval: every plan of the run is applied, and the log says who approved (the spec). */
     static ApprovalGate specIsApproval() {
-        return plan -> new Approved("the spec (running a spec is its approval)");
+        return (plan, cancellation) -> new Approved("the spec (running a spec is its approval)");
     }
 }

@@ -21,6 +21,7 @@ import dev.minilab.runtime.sandbox.ExecResult;
 import dev.minilab.runtime.sandbox.ProcessRunner;
 import dev.minilab.runtime.tools.terraform.ProviderCheck;
 import dev.minilab.runtime.tools.terraform.RunTerraformTool;
+import dev.minilab.runtime.tools.terraform.Terraform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +51,11 @@ import java.util.regex.Pattern;
  */
 public final class TerraformBackend implements ProvisioningBackend {
 
+    /** Where each deployment's root module is, relative to the workspace ({@code <this>/<spec name>}). */
+    public static final String DEPLOYMENTS = "generated_iac/infra/deployments";
+    /** Where plan files are kept, relative to the workspace (outside every agent root; terraform writes there). */
+    public static final String PLAN_FILES = ".minilab/provision";
+
     /**
      * @param workspace  the MiniLab workspace
      * @param modules    where each kind's module is
@@ -58,9 +64,14 @@ public final class TerraformBackend implements ProvisioningBackend {
      * @param timeout    per terraform command (TERRAFORM_TIMEOUT_SECONDS)
      * @param cluster    the live cluster through the Proxmox API client; empty when PM_API_URL is not set
      * @param checks     run_terraform's checks, with the same inventory ({@code Toolbox.moduleChecks()})
+     * @param runner     runs terraform: inside an agent the toolbox's, under run_terraform's sandbox
+     *                   ({@code Toolbox.terraformRunner})
+     * @param interruptGrace on STOP or a time-out terraform gets SIGINT and this long to write its state and release
+     *                   its lock before its tree is killed (run_terraform's {@link Terraform#DEFAULT_INTERRUPT_GRACE})
      */
     public record Settings(Path workspace, ModuleCatalog modules, String executable, Map<String, String> env,
-                           Duration timeout, Optional<Supplier<Inventory>> cluster, ProviderCheck checks) {
+                           Duration timeout, Optional<Supplier<Inventory>> cluster, ProviderCheck checks,
+                           ProcessRunner runner, Duration interruptGrace) {
         public Settings {
             Objects.requireNonNull(workspace, "workspace");
             Objects.requireNonNull(modules, "modules");
@@ -69,6 +80,15 @@ public final class TerraformBackend implements ProvisioningBackend {
             Objects.requireNonNull(timeout, "timeout");
             Objects.requireNonNull(cluster, "cluster");
             Objects.requireNonNull(checks, "checks");
+            Objects.requireNonNull(runner, "runner");
+            Objects.requireNonNull(interruptGrace, "interruptGrace");
+        }
+
+        /** Unconfined terraform (no sandbox) with run_terraform's interrupt grace: for tests and tools outside a team. */
+        public Settings(Path workspace, ModuleCatalog modules, String executable, Map<String, String> env,
+                        Duration timeout, Optional<Supplier<Inventory>> cluster, ProviderCheck checks) {
+            this(workspace, modules, executable, env, timeout, cluster, checks, new ProcessRunner(),
+                    Terraform.DEFAULT_INTERRUPT_GRACE);
         }
     }
 
@@ -81,12 +101,9 @@ public final class TerraformBackend implements ProvisioningBackend {
     private final AtomicInteger plans = new AtomicInteger();
 
     public TerraformBackend(Settings settings) {
-        this(settings, new ProcessRunner());
-    }
-
-    TerraformBackend(Settings settings, ProcessRunner runner) {
         this.settings = settings;
-        this.cli = new TerraformCli(runner, settings.executable(), settings.env(), settings.timeout());
+        this.cli = new TerraformCli(settings.runner(), settings.executable(), settings.env(), settings.timeout(),
+                settings.interruptGrace());
     }
 
     @Override
@@ -114,7 +131,7 @@ public final class TerraformBackend implements ProvisioningBackend {
                         + "Proxmox API URL and token in .env (PM_API_URL, PM_TOKEN_ID, PM_TOKEN_SECRET)");
             }
         }
-        DeploymentDir dir = new DeploymentDir(settings.workspace().resolve("generated_iac/infra/deployments"),
+        DeploymentDir dir = new DeploymentDir(settings.workspace().resolve(DEPLOYMENTS),
                 spec.name());
         try {
             dir.prepare(module, variables);
@@ -162,7 +179,7 @@ public final class TerraformBackend implements ProvisioningBackend {
     @Override
     public ApplyResult apply(Plan plan, Cancellation cancellation) {
         Path planFile = Path.of(plan.reference());
-        DeploymentDir dir = new DeploymentDir(settings.workspace().resolve("generated_iac/infra/deployments"),
+        DeploymentDir dir = new DeploymentDir(settings.workspace().resolve(DEPLOYMENTS),
                 plan.spec().name());
         try {
             if (!Files.isRegularFile(planFile) || !sha16(planFile).equals(plan.summary().planId())) {
@@ -195,7 +212,7 @@ public final class TerraformBackend implements ProvisioningBackend {
 
     @Override
     public DestroyResult destroy(ProvisionSpec spec, Variables variables, Cancellation cancellation) {
-        DeploymentDir dir = new DeploymentDir(settings.workspace().resolve("generated_iac/infra/deployments"),
+        DeploymentDir dir = new DeploymentDir(settings.workspace().resolve(DEPLOYMENTS),
                 spec.name());
         if (!Files.isDirectory(dir.path())) {
             return new DestroyResult(true, "nothing to destroy: " + dir.path() + " does not exist");
@@ -244,7 +261,7 @@ public final class TerraformBackend implements ProvisioningBackend {
     }
 
     private Path planFile(String deployment) {
-        return settings.workspace().resolve(".minilab/provision").resolve(deployment)
+        return settings.workspace().resolve(PLAN_FILES).resolve(deployment)
                 .resolve("plan-" + plans.incrementAndGet() + ".tfplan");
     }
 
@@ -261,10 +278,16 @@ public final class TerraformBackend implements ProvisioningBackend {
         return false;
     }
 
-    private static StepFailure failure(Stage stage, ExecResult result) {
+    private StepFailure failure(Stage stage, ExecResult result) {
         String text = result.stderr().isBlank() ? result.stdout() : result.stderr();
-        if (result.timedOut()) {
-            text = text + "\n(terraform " + stage.word() + " timed out after the TERRAFORM_TIMEOUT_SECONDS limit)";
+        if (result.timedOut() || result.cancelled()) {
+            String why = result.timedOut() ? "timed out after the TERRAFORM_TIMEOUT_SECONDS limit" : "stopped by STOP";
+            String how = result.exitCode() == 137
+                    ? "terraform got SIGINT but did not end within " + settings.interruptGrace().toSeconds()
+                            + " s, so its process tree was KILLED; the state may not record what it did"
+                    : "terraform got SIGINT and ended by itself (exit code " + result.exitCode() + "), with its "
+                            + "state written and its lock released";
+            text = text + "\n(terraform " + stage.word() + " " + why + ": " + how + ")";
         }
         return new StepFailure(stage, result.exitCode(), text);
     }

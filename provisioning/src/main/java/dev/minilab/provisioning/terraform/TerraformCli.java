@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Runs terraform subcommands for the pipeline through the runtime's process runner (own process group, timeout,
- * STOP kills the tree, scrubbed env). Unlike {@code run_terraform} it does not pass {@code -no-color}: terraform then
+ * Runs terraform subcommands for the pipeline through the runtime's process runner, as run_terraform does: under the
+ * runner's sandbox, own process group, scrubbed env; on STOP or a time-out terraform gets SIGINT and the interrupt
+ * grace to write its state and release its lock before its tree is killed. Unlike {@code run_terraform} it does not pass {@code -no-color}: terraform then
  * prints its diagnostics inside the {@code ╷ │ ╵} ruler, as users and issue trackers see them (and as the simulated
  * backend prints them); the colour codes are stripped here, so the text is plain.
  */
@@ -25,12 +26,15 @@ final class TerraformCli {
     private final String executable;
     private final Map<String, String> env;
     private final Duration timeout;
+    private final Duration interruptGrace;
 
-    TerraformCli(ProcessRunner runner, String executable, Map<String, String> env, Duration timeout) {
+    TerraformCli(ProcessRunner runner, String executable, Map<String, String> env, Duration timeout,
+                 Duration interruptGrace) {
         this.runner = runner;
         this.executable = executable;
         this.env = Map.copyOf(env);
         this.timeout = timeout;
+        this.interruptGrace = interruptGrace;
     }
 
     String executable() {
@@ -48,7 +52,8 @@ final class TerraformCli {
             command.add("-input=false");
         }
         command.addAll(args);
-        ExecResult raw = runner.run(ExecRequest.of(command, dir, env, timeout), cancellation);
+        ExecResult raw = runner.run(ExecRequest.of(command, dir, env, timeout).withInterruptGrace(interruptGrace),
+                cancellation);
         return new ExecResult(raw.exitCode(), plain(raw.stdout()), plain(raw.stderr()), raw.duration(),
                 raw.timedOut(), raw.cancelled());
     }

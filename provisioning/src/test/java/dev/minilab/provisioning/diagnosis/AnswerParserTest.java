@@ -12,7 +12,9 @@ class AnswerParserTest {
     @Test
     void acceptsTheSchemaPlainOrFenced() {
         String json = "{\"cause\": \"storage local-zfs does not exist\", \"changes\": {\"datastore_id\": \"local-lvm\"}}";
-        for (String answer : new String[] {json, "```json\n" + json + "\n```", "  " + json + "\n"}) {
+        for (String answer : new String[] {json, "```json\n" + json + "\n```", "  " + json + "\n",
+                "<think>\nThe error says {\"storage\": missing}; pick local-lvm\n</think>\n\n" + json,
+                "the storage is missing</think>```json\n" + json + "\n```"}) {
             AnswerParser.Parsed parsed = AnswerParser.parse(answer, ALLOWED);
             assertThat(parsed).isInstanceOf(AnswerParser.Valid.class);
             Hypothesis h = ((AnswerParser.Valid) parsed).hypothesis();

@@ -5,7 +5,8 @@ import dev.minilab.provisioning.TestRepo;
 import dev.minilab.provisioning.backend.ModuleCatalog;
 import dev.minilab.provisioning.diagnosis.LlmDiagnosis;
 import dev.minilab.provisioning.ports.ApprovalGate;
-import dev.minilab.provisioning.ports.PriceList;
+import dev.minilab.provisioning.ports.CostMeter;
+import dev.minilab.runtime.llm.PriceTable;
 import dev.minilab.provisioning.ports.UsageSink;
 import dev.minilab.provisioning.simulated.AddressPlan;
 import dev.minilab.provisioning.simulated.SimulatedBackend;
@@ -54,7 +55,7 @@ final class PipelineFixture {
                 new Validator(new SshHostProbe(ssh), Duration.ofSeconds(20)),
                 new LlmDiagnosis(model, MODEL, text -> text),
                 ApprovalGate.specIsApproval(), backend.inventory(), spec -> spec.kind().variables(),
-                PriceList.parse(MODEL + "=2.00:8.00"), UsageSink.none(),
+                CostMeter.of(PriceTable.fromEnv(java.util.Map.of("LLM_PRICES", MODEL + "=2.00:8.00"))), UsageSink.none(),
                 new PipelineSettings(maxRetries, Duration.ofSeconds(20))));
         hostname = run("hostname");
         os = osRelease();

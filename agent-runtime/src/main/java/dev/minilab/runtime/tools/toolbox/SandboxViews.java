@@ -27,9 +27,8 @@ import java.util.Set;
  *   <li>run_terraform: workspace writable, network, the SSH key hidden, {@code PM_CA_FILE} and terraform's settings
  *       ({@code ~/.terraformrc}, {@code ~/.terraform.d}, {@code TF_CLI_CONFIG_FILE}) read-only. The Proxmox token
  *       reaches it through its own environment only.</li>
- *   <li>run_ansible: workspace writable, network, the SSH key read-only (the one view that has it) and the
- *       ssh-agent socket of SSH_AGENT_SOCK (ansible's ssh signs through it), known_hosts
- *       writable, {@code .minilab/} read-only, ansible's settings from the home folder read-only.</li>
+ *   <li>run_ansible: workspace writable, network, the SSH key read-only (the one view that has it), known_hosts
+ *       writable, the ssh-agent socket of SSH_AGENT_SOCK when set, {@code .minilab/} read-only, ansible's settings from the home folder read-only.</li>
  * </ul>
  */
 final class SandboxViews {
@@ -86,9 +85,10 @@ final class SandboxViews {
         Path knownHosts = settings.ssh().knownHosts();
         return base(true, true)
                 .keepingReadOnly(List.of(settings.workspace().resolve(".minilab")))
-                .withReadOnly(concat(concat(List.of(settings.ssh().keyPath()), pathsOf(env, "ANSIBLE_CONFIG")),
-                        settings.ssh().agent().map(List::of).orElse(List.of())))
+                .withReadOnly(concat(List.of(settings.ssh().keyPath()), pathsOf(env, "ANSIBLE_CONFIG")))
                 .withWritable(knownHosts.startsWith(settings.workspace()) ? List.of() : List.of(knownHosts))
+                // ssh reaches a passphrase key's agent (SSH_AGENT_SOCK) through its socket; no other view has it
+                .withWritable(settings.ssh().agent().map(List::of).orElse(List.of()))
                 .withHomeFiles(List.of(".ansible.cfg", ".ansible/collections", ".ansible/roles", ".local/lib"));
     }
 

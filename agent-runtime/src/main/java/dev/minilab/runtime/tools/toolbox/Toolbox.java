@@ -226,6 +226,15 @@ public final class Toolbox {
                 new PlanStore(plans));
     }
 
+    /**
+     * A runner for terraform outside run_terraform (the provisioning pipeline): the same isolation and view as
+     * run_terraform's, with {@code planDir} (under {@code .minilab/}) writable for its plan files. When isolation is
+     * required but unavailable, starting terraform fails with the reason.
+     */
+    public ProcessRunner terraformRunner(Path planDir) {
+        return runner(views.terraform(planDir));
+    }
+
     private Path plansDir() {
         return settings.workspace().resolve(".minilab/plans");
     }

@@ -329,7 +329,8 @@ class TerraformIT {
 
         ToolResult init = call(tf, Map.of("module_dir", module, "command", "init"));
 
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        // Well below the stand-in's 30 s (no tight bound: on two loaded cores start-up alone can take seconds).
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
         assertThat(init.isError()).isTrue();
         assertThat(init.exitCode()).isEqualTo(124);
         assertThat(init.output()).contains("timed out after 1 s");

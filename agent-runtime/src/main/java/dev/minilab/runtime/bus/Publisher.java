@@ -1,0 +1,150 @@
+package dev.minilab.runtime.bus;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The publishing side of the {@link TeamBus}: one message becomes one atomic server-side step, so seq order is
+ * history order is delivery order (issue 16).
+ *
+ * <p>Publishing takes two scripts. {@code reserve.lua} takes the next seq ({@code INCR chat_seq}); the message is
+ * then sealed (signed) with that seq in it, so the seq can be covered by the signature. {@code append.lua} appends
+ * the sealed payload to {@code chat_history} (trimmed to the window, User requests also to
+ * {@code user_requirements}) and PUBLISHes it, but only if its seq is above {@code chat_published_seq}, which it
+ * then raises; a publisher whose seq was overtaken by a later one gets "stale" and reserves and seals again. Seqs
+ * may therefore have gaps, never inversions.
+ *
+ * <p>The connection fails fast while disconnected (no commands queued for later). A failed append is retried once,
+ * with the same id and seq, after the connection is back. The script never appends an id that is already in the
+ * history window (an attempt that landed but whose answer was lost, or a caller publishing the same message again
+ * after an error): it returns the message as it landed instead. Receivers de-duplicate by id for the rest (status
+ * lines, which the history does not keep).
+ */
+final class Publisher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TeamBus.class);
+    /** Pinned user requests kept (each agent's prompt gets them all, within a size budget). */
+    static final int MAX_PINNED = 200;
+    /** Stale answers in a row before giving up (each one means another publisher won a race). */
+    private static final int MAX_STALE = 50;
+    private static final LuaScript RESERVE = LuaScript.resource(Publisher.class, "reserve.lua");
+    private static final LuaScript APPEND = LuaScript.resource(Publisher.class, "append.lua");
+
+    private final BusSettings settings;
+    private final MessageGuard guard;
+    private final StatefulRedisConnection<String, String> connection;
+    private volatile Consumer<Message> beforeAppend = m -> { };
+
+    Publisher(BusSettings settings, MessageGuard guard, StatefulRedisConnection<String, String> connection) {
+        this.settings = settings;
+        this.guard = guard;
+        this.connection = connection;
+    }
+
+    /** Test hook: runs after the seq is reserved and the message sealed, before each append attempt. */
+    void beforeAppend(Consumer<Message> hook) {
+        this.beforeAppend = hook;
+    }
+
+    synchronized Message publish(Message message) {
+        for (int stale = 0; stale < MAX_STALE; stale++) {
+            long seq = retriedOnce("reserve seq", this::reserve);
+            Message sent = guard.seal(message.withSeq(seq));
+            String payload = MessageCodec.encode(sent);
+            List<Object> result = retriedOnce("append and publish", () -> append(sent, payload));
+            long code = (Long) result.get(0);
+            if (code == 1) {
+                return sent;
+            }
+            if (code == 0) {
+                Message landed = landed(String.valueOf(result.get(1)), sent);
+                LOG.info("Message {} had been published (seq {}) by an attempt whose answer was lost; not sent again",
+                        sent.id(), landed.seq());
+                return landed;
+            }
+            LOG.debug("Seq {} was overtaken by a later publish; reserving a new one for message {}", seq, sent.id());
+        }
+        throw BusException.commandFailed("append and publish", new IllegalStateException(
+                "seq overtaken " + MAX_STALE + " times in a row by other publishers"));
+    }
+
+    private long reserve() {
+        BusKeys keys = settings.keys();
+        Long seq = RESERVE.run(connection.sync(), ScriptOutputType.INTEGER,
+                new String[] {keys.sequence(), keys.publishedSequence()});
+        return seq;
+    }
+
+    /** Runs {@code append.lua} once: {1} = appended and published, {0, payload} = landed before, {-1} = stale. */
+    List<Object> append(Message sent, String payload) {
+        beforeAppend.accept(sent);
+        BusKeys keys = settings.keys();
+        String store;
+        if (sent.kind() == MessageKind.CHAT || sent.kind() == MessageKind.CONTROL) {
+            // Control messages are kept too, so an agent that was disconnected when STOP was sent still sees it
+            // when it catches up from the history (agents never put control messages into a model's context).
+            store = sent.isFromUser() && sent.controlCommand().isEmpty() ? "2" : "1";
+        } else {
+            store = "0";
+        }
+        // user_requirements is declared only when this publish pins: Redis checks a script's declared keys against
+        // the caller's ACL, and agents may only read the pins (issue 17 finding 4).
+        String pins = store.equals("2") ? keys.requirements() : keys.history();
+        return APPEND.run(connection.sync(), ScriptOutputType.MULTI,
+                new String[] {keys.history(), pins, keys.publishedSequence()},
+                keys.channel(), payload, Long.toString(sent.seq()), sent.id(),
+                Integer.toString(settings.historyWindow()), store, Integer.toString(MAX_PINNED));
+    }
+
+    private static Message landed(String payload, Message fallback) {
+        MessageCodec.Decoded decoded = MessageCodec.decode(payload);
+        return decoded instanceof MessageCodec.Decoded.Valid valid ? valid.message() : fallback;
+    }
+
+    /** Runs {@code step}; when the connection fails, waits for it to come back and runs it once more. */
+    private <T> T retriedOnce(String what, Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (RedisCommandExecutionException e) {
+            throw BusException.commandFailed(what, e); // Redis answered with an error: trying again changes nothing
+        } catch (RuntimeException first) {
+            LOG.info("Could not {} ({}); retrying once when the connection is back", what, first.getMessage());
+            awaitAnswering(settings.commandTimeout());
+            try {
+                return step.get();
+            } catch (RuntimeException second) {
+                second.addSuppressed(first);
+                throw BusException.commandFailed(what, second);
+            }
+        }
+    }
+
+    /** Waits until the connection answers PING again (it rejects commands while Lettuce reconnects it). */
+    private void awaitAnswering(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (connection.isOpen() && "PONG".equalsIgnoreCase(connection.sync().ping())) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                LOG.trace("Not answering yet", e);
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package dev.minilab.runtime.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.minilab.runtime.agent.AgentHooks;
+import dev.minilab.runtime.agent.AgentState;
+import dev.minilab.runtime.bus.BusKeys;
+import dev.minilab.runtime.bus.BusListener;
+import dev.minilab.runtime.bus.BusSettings;
+import dev.minilab.runtime.bus.ControlCommand;
+import dev.minilab.runtime.bus.Message;
+import dev.minilab.runtime.bus.MessageGuard;
+import dev.minilab.runtime.bus.RedisAcl;
+import dev.minilab.testkit.RedisServer;
+import dev.minilab.testkit.Reply;
+import dev.minilab.testkit.Rule;
+import dev.minilab.testkit.ScriptedLlmServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 16 findings 1, 7 and 8 against a real redis-server child and the scripted LLM. */
+class ExactlyOnceIT {
+
+    private static final Pattern TASK = Pattern.compile("(task-\\d+) ");
+    private static final String DEVOPS = "DevOps_Builder";
+
+    private RedisServer redis;
+    private ScriptedLlmServer llm;
+
+    @TempDir
+    Path docs;
+
+    @BeforeEach
+    void startServers() {
+        redis = RedisServer.start(RedisServer.Options.defaults().withAppendOnly(true).withAppendFsync("always")
+                .withPassword("exactly-once-pw").withStrategies(RedisServer.Kind.PROCESS));
+        llm = ScriptedLlmServer.start();
+        llm.when(Rule.forRole(DEVOPS)).reply(request -> {
+            Matcher m = TASK.matcher(request.lastMessage().content());
+            return Reply.text("@Architect_Zero done " + (m.find() ? m.group(1) : "unknown") + " ok");
+        });
+    }
+
+    @AfterEach
+    void stopServers() {
+        llm.close();
+        redis.close();
+    }
+
+    private static boolean answered(Team.Client client, String task) {
+        return client.history().stream()
+                .anyMatch(m -> m.sender().equals(DEVOPS) && m.content().contains("done " + task + " "));
+    }
+
+    @Test
+    void aStopThatArrivesBothFromTheHistoryAndLiveDoesNotDropTheRequestAfterIt() throws Exception {
+        // Finding 1: STOP and the next request are published after the agent resubscribed and before its catch-up
+        // read (from a listener that runs just before the agent's on the same delivery thread), so both reach the
+        // agent twice: from the history, then live. The live copy of STOP used to run again and drop the request.
+        try (Team.Client user = Team.Client.connect(redis, MessageGuard.UNSIGNED)) {
+            AtomicBoolean fired = new AtomicBoolean();
+            BusListener inTheWindow = new BusListener() {
+                @Override
+                public void onMessage(Message message) {
+                }
+
+                @Override
+                public void onReconnected() {
+                    if (fired.compareAndSet(false, true)) {
+                        user.bus().publish(Message.control(ControlCommand.STOP));
+                        user.bus().publish(Message.chat(Message.USER, "@DevOps_Builder task-2 after the stop"));
+                    }
+                }
+            };
+            try (Team.RunningAgent devops = Team.startAgent(DEVOPS, Team.settings(redis), llm,
+                    MessageGuard.UNSIGNED, docs, inTheWindow, AgentHooks.NONE)) {
+                user.bus().publish(Message.chat(Message.USER, "@DevOps_Builder task-1 before"));
+                await().atMost(Duration.ofSeconds(20)).until(() -> answered(user, "task-1"));
+
+                redis.command("CLIENT", "KILL", "TYPE", "pubsub");
+
+                await("the request after the STOP is answered").atMost(Duration.ofSeconds(20))
+                        .until(() -> answered(user, "task-2"));
+                assertThat(fired).isTrue();
+                assertThat(Team.turnsFor(llm, DEVOPS, "task-2")).isEqualTo(1);
+                assertThat(devops.agent().state()).isNotEqualTo(AgentState.HALTED);
+            }
+        }
+    }
+
+    @Test
+    void aFailedCatchUpIsRetriedWithBackoffReportedInTheHeartbeatAndThenDeliversWhatWasMissed() {
+        // Finding 7: a failed catch-up read was logged once and never retried; task-2 was never handled.
+        BusKeys keys = new BusKeys(redis.namespace());
+        setUser(RedisAcl.userLine(DEVOPS, "devops-pw", keys, false));
+        BusSettings asDevOps = new BusSettings("redis://" + RedisAcl.username(DEVOPS) + ":devops-pw@" + redis.host()
+                + ":" + redis.port(), Team.WINDOW, keys, Duration.ofSeconds(5));
+        try (Team.Client user = Team.Client.connect(redis, MessageGuard.UNSIGNED);
+             Team.RunningAgent devops = Team.startAgent(DEVOPS, asDevOps, llm, MessageGuard.UNSIGNED, docs, null,
+                     AgentHooks.NONE)) {
+            user.bus().publish(Message.chat(Message.USER, "@DevOps_Builder task-1 please"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> answered(user, "task-1"));
+
+            redis.command("ACL", "SETUSER", RedisAcl.username(DEVOPS), "-lrange"); // history reads now fail
+            redis.command("CLIENT", "KILL", "TYPE", "pubsub");
+            user.bus().publish(Message.chat(Message.USER, "@DevOps_Builder task-2 while cut off"));
+
+            await("the failing catch-up is reported").atMost(Duration.ofSeconds(20))
+                    .until(() -> busStatus(user).contains("catch-up retrying"));
+            redis.command("ACL", "SETUSER", RedisAcl.username(DEVOPS), "+lrange");
+
+            await("the retried catch-up delivers task-2").atMost(Duration.ofSeconds(30))
+                    .until(() -> answered(user, "task-2"));
+            await("the report is withdrawn").atMost(Duration.ofSeconds(10)).until(() -> busStatus(user).isEmpty());
+            assertThat(Team.turnsFor(llm, DEVOPS, "task-2")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anErrorInTheWorkerEndsTheProcessInsteadOfLeavingAnIdleHeartbeat() {
+        // Finding 8: only RuntimeException was caught; an Error ended the worker silently, heartbeat still "idle".
+        List<Throwable> fatal = new CopyOnWriteArrayList<>();
+        AgentHooks failing = new AgentHooks() {
+            @Override
+            public Optional<String> refuseTurn(Message trigger) {
+                if (trigger.content().contains("task-1 ")) {
+                    throw new StackOverflowError("simulated");
+                }
+                return Optional.empty();
+            }
+        };
+        try (Team.Client user = Team.Client.connect(redis, MessageGuard.UNSIGNED);
+             Team.RunningAgent devops = startWithFatalHandler(failing, fatal)) {
+            long before = devops.bus().progress(DEVOPS).orElse(-1);
+            Message trigger = user.bus().publish(Message.chat(Message.USER, "@DevOps_Builder task-1 please"));
+
+            await("the fatal handler ran").atMost(Duration.ofSeconds(20)).until(() -> !fatal.isEmpty());
+            assertThat(fatal.getFirst()).isInstanceOf(StackOverflowError.class);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> user.bus().statuses(java.util.List.of(DEVOPS)).getOrDefault(DEVOPS, "").contains("\"state\":\"failed\""));
+            assertThat(devops.bus().progress(DEVOPS).orElse(-1))
+                    .as("the message is not recorded as handled: the restarted process handles it")
+                    .isLessThan(trigger.seq()).isEqualTo(before);
+        }
+    }
+
+    private Team.RunningAgent startWithFatalHandler(AgentHooks hooks, List<Throwable> fatal) {
+        // The handler must be set before a message can reach the worker, so it is set through the hooks' agent.
+        Team.RunningAgent agent = Team.startAgent(DEVOPS, Team.settings(redis), llm, MessageGuard.UNSIGNED, docs,
+                null, hooks);
+        agent.agent().onFatal(fatal::add);
+        return agent;
+    }
+
+    private static String busStatus(Team.Client client) {
+        String json = client.bus().statuses(java.util.List.of(DEVOPS)).getOrDefault(DEVOPS, "{}");
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).path("bus").asText("");
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    private void setUser(String aclLine) {
+        List<String> args = new ArrayList<>(List.of("ACL", "SETUSER"));
+        args.addAll(Arrays.asList(aclLine.substring("user ".length()).split(" ")));
+        redis.command(args.toArray(String[]::new));
+    }
+}
