@@ -41,6 +41,13 @@ public interface MessageGuard {
     }
 
     /**
+     * Tells the guard the {@code chat_published_seq} read just before this process subscribed: every message that can
+     * arrive live was published after it, so a live message signed with a seq at or below it is a replay.
+     */
+    default void liveFloor(long publishedSeq) {
+    }
+
+    /**
      * Returns the side record {@code json} (a heartbeat or think note of this process, a JSON object) ready to write,
      * e.g. with its signature appended; {@code purpose} says which kind of record it is.
      */

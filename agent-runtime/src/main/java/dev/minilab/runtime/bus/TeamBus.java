@@ -198,6 +198,14 @@ public final class TeamBus implements AutoCloseable {
 
     private void ensureSubscribed() {
         if (pubSub == null) {
+            try {
+                // Every message that can arrive live is published after this read (append.lua raises it): a live
+                // message signed with a seq at or below it is a replay (issue 17 finding 1).
+                String published = redis.get(settings.keys().publishedSequence());
+                guard.liveFloor(published == null ? 0 : Long.parseLong(published));
+            } catch (RuntimeException e) {
+                LOG.debug("No live replay floor: cannot read {} ({})", settings.keys().publishedSequence(), e.toString());
+            }
             pubSub = client.connectPubSub();
             pubSub.addListener(delivery.adapter());
             pubSub.sync().subscribe(settings.keys().channel(), settings.keys().thinkChannel());

@@ -37,6 +37,8 @@ public final class SignatureGuard implements MessageGuard {
     private final Clock clock;
     /** The current session: the timestamp of the User's last CLEAR this process has seen, or null. */
     private final AtomicReference<Instant> epoch = new AtomicReference<>();
+    /** chat_published_seq when this process subscribed: live messages signed with a seq at or below it are replays. */
+    private final java.util.concurrent.atomic.AtomicLong liveFloor = new java.util.concurrent.atomic.AtomicLong();
 
     private SignatureGuard(MessageSigner signer, boolean acceptV1, Clock clock) {
         this.signer = signer;
@@ -180,6 +182,11 @@ public final class SignatureGuard implements MessageGuard {
         if (!signer.signing()) {
             return Optional.empty();
         }
+        long floor = liveFloor.get();
+        if (message.signature() != null && message.signature().startsWith(V2_SEQ) && message.seq() <= floor) {
+            return Optional.of("its signed seq " + message.seq() + " was published before this process subscribed "
+                    + "(at seq " + floor + "): a replay");
+        }
         Instant now = clock.instant();
         if (message.timestamp().isBefore(now.minus(MAX_AGE))) {
             return Optional.of("its signed timestamp " + message.timestamp() + " is more than " + MAX_AGE.toMinutes()
@@ -189,6 +196,11 @@ public final class SignatureGuard implements MessageGuard {
             return Optional.of("its signed timestamp " + message.timestamp() + " is in the future (check the clocks)");
         }
         return Optional.empty();
+    }
+
+    @Override
+    public void liveFloor(long publishedSeq) {
+        liveFloor.accumulateAndGet(publishedSeq, Math::max);
     }
 
     /** The session this process is in: the timestamp of the User's last CLEAR it has seen, or empty. */

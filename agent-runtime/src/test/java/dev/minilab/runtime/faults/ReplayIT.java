@@ -157,4 +157,27 @@ class ReplayIT {
             assertThat(Team.turnsFor(llm, "Architect_Zero", "STALE-CAPTURE")).isZero();
         }
     }
+
+    @Test
+    void aCapturedRequestReplayedToARestartedAgentInTheSameSessionDoesNotRunAgain() {
+        try (ScriptedLlmServer llm = ScriptedLlmServer.start();
+             Team.Client user = Team.Client.connect(redis, guardOf("User"))) {
+            llm.when(Rule.forRole("Architect_Zero")).reply(Reply.text("Done."));
+            String request;
+            try (Team.RunningAgent architect = Team.startAgent("Architect_Zero", redis, llm, guardOf("Architect_Zero"),
+                    docs)) {
+                request = MessageCodec.encode(user.bus().publish(Message.chat(Message.USER, "SAME-SESSION build ")));
+                await().atMost(Duration.ofSeconds(30)).until(() -> Team.turnsFor(llm, "Architect_Zero",
+                        "SAME-SESSION") == 1);
+                roundTrip(user, llm, "GENUINE-FIVE"); // its progress is saved past the captured request
+            }
+            // the agent restarts (its seen ids are gone); no CLEAR, the capture is seconds old
+            try (Team.RunningAgent restarted = Team.startAgent("Architect_Zero", redis, llm,
+                    guardOf("Architect_Zero"), docs)) {
+                replay(request);
+                roundTrip(user, llm, "GENUINE-SIX");
+                assertThat(Team.turnsFor(llm, "Architect_Zero", "SAME-SESSION")).isEqualTo(1);
+            }
+        }
+    }
 }
