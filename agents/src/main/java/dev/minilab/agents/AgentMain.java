@@ -188,6 +188,7 @@ public final class AgentMain {
             log.warn(guard.startupNotice());
         }
         log.info("{} uses model {} at {}; workspace {}", name, model, config.apiBase(), config.workspace());
+        dev.minilab.runtime.sandbox.Redactor.weakSecretWarning(env).ifPresent(log::warn);
         log.info("Guardrails: MAX_HOPS={}, MAX_COST_USD={}, MAX_TOKENS={}, CONTEXT_BUDGET_TOKENS={}, MINILAB_MODE={}; "
                 + "APPROVER={}; price of {}: {}", guardrails.maxHops(), guardrails.maxCostUsd(), guardrails.maxTokens(),
                 guardrails.contextBudgetTokens(), guardrails.mode().wire(), guardrails.approver().wire(), model,

@@ -9,7 +9,6 @@ import dev.minilab.console.command.Input;
 import dev.minilab.console.log.ExecutionLogReader;
 import dev.minilab.console.log.ToolEntryFormat;
 import dev.minilab.console.render.ConsoleOutput;
-import dev.minilab.console.render.QuestionDetector;
 import dev.minilab.console.session.ConversationLog;
 import dev.minilab.console.status.StatusBoard;
 import dev.minilab.console.status.StatusView;
@@ -79,9 +78,8 @@ public final class Console implements ConsoleBus.Listener {
                 }
             }));
     private volatile HaltWatch haltWatch;
-    /** Guarded by itself: whether a User message of this console still waits for an answer to the User. */
-    private final Object replyLock = new Object();
-    private boolean awaitingReply;
+    /** When the task of this console's last User message ended (for --wait-reply). */
+    private final ReplyWatch replyWatch = new ReplyWatch(java.time.Clock.systemUTC());
 
     public Console(ConsoleBus bus, ConsoleOutput out, ConversationLog log, ExecutionLogReader logs, StatusBoard board,
                    Options options) {
@@ -106,7 +104,10 @@ public final class Console implements ConsoleBus.Listener {
             return dispatch(input);
         } catch (RuntimeException e) {
             LOG.debug("command {} failed", input, e);
-            out.error(describe(input) + " failed: " + e.getMessage());
+            out.error(describe(input) + " failed: " + e.getMessage() + board.redisLoss()
+                    .map(loss -> " — Redis does not answer: was the team stopped (./minilab down)? Type exit, or wait:"
+                            + " the console reconnects when Redis is back")
+                    .orElse(""));
             return true;
         }
     }
@@ -122,9 +123,7 @@ public final class Console implements ConsoleBus.Listener {
                 if (!options.echoOwnMessages()) {
                     ownPending.add(chat.text());
                 }
-                synchronized (replyLock) {
-                    awaitingReply = true;
-                }
+                replyWatch.userSent();
                 try {
                     bus.sendChat(chat.text());
                 } catch (RuntimeException e) {
@@ -151,7 +150,8 @@ public final class Console implements ConsoleBus.Listener {
                     l.count(), options.zone()));
             case Input.Cost ignored -> {
                 List<String> lines = new ArrayList<>();
-                lines.add("Token usage and cost (hash agent_usage; USD from the built-in prices and LLM_PRICES):");
+                lines.add("Token usage and cost since this Redis first held MiniLab data (all sessions; CLEAR does not"
+                        + " reset it; hash agent_usage; USD from the built-in prices and LLM_PRICES):");
                 lines.addAll(UsageReport.format(UsageReport.parse(bus.usage()), options.guardrails().prices()));
                 lines.addAll(UsageReport.request(bus.requestState(), options.guardrails()));
                 out.info(lines);
@@ -227,12 +227,7 @@ public final class Console implements ConsoleBus.Listener {
         if (watch != null) {
             watch.onMessage(message);
         }
-        if (QuestionDetector.isForUser(message)) {
-            synchronized (replyLock) {
-                awaitingReply = false;
-                replyLock.notifyAll();
-            }
-        }
+        replyWatch.onMessage(message);
         boolean own = Roles.USER.equals(message.sender()) && message.kind() == MessageKind.CHAT
                 && ownPending.remove(message.content());
         boolean ownControl = !options.echoOwnMessages() && Roles.USER.equals(message.sender())
@@ -267,22 +262,12 @@ public final class Console implements ConsoleBus.Listener {
     }
 
     /**
-     * Waits until the team has answered the User since this console's last message (a chat message from a role
-     * meant for the User, see {@link QuestionDetector#isForUser}); returns false when {@code timeout} passed first.
-     * Returns true at once when this console sent nothing or the answer already came.
+     * Waits until the task of this console's last message has ended (see {@link ReplyWatch}: a message addressed to
+     * the User, or an answer meant for the User once no agent is busy); returns false when {@code timeout} passed
+     * first. Returns true at once when this console sent nothing or the task already ended.
      */
     public boolean awaitReplyToUser(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (replyLock) {
-            while (awaitingReply) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                replyLock.wait(Math.max(1, left / 1_000_000));
-            }
-            return true;
-        }
+        return replyWatch.await(timeout, bus::statuses);
     }
 
     /** Whether the think feed is shown. */
@@ -290,13 +275,32 @@ public final class Console implements ConsoleBus.Listener {
         return verbose;
     }
 
-    /** Re-reads {@code agent_status}; failures are logged, not fatal (the bar then shows the derived picture). */
+    /**
+     * Re-reads {@code agent_status}. A failure is not fatal, but it means Redis does not answer (the team may have
+     * been stopped from another terminal): the console says so once, the status bar shows it until Redis answers
+     * again, and the last heartbeats read age into "down".
+     */
     public void refreshHeartbeats() {
         try {
             board.applyHeartbeats(bus.statuses());
+            if (board.redisAnswers()) {
+                log.note("Redis answers again");
+                out.info("(Redis answers again)");
+            }
         } catch (RuntimeException e) {
             LOG.debug("reading agent_status failed: {}", e.getMessage());
+            if (board.redisLost(e.getMessage())) {
+                log.note("Redis does not answer: " + e.getMessage());
+                out.error("Redis does not answer (" + oneLine(e.getMessage()) + "). Was the team stopped (./minilab down"
+                        + " in another terminal)? Messages cannot be sent until it is back; the console reconnects by"
+                        + " itself, or type exit.");
+            }
         }
+    }
+
+    private static String oneLine(String text) {
+        String line = text == null ? "no reason given" : text.strip().lines().findFirst().orElse("");
+        return line.length() > 120 ? line.substring(0, 117) + "..." : line;
     }
 
     private static List<String> help(String title) {

@@ -107,6 +107,7 @@ public final class ConsoleMain {
         }
         String signing = guard.signing() ? "messages signed as User"
                 : "messages NOT signed (anyone on this Redis can post as User; see ./minilab keys)";
+        signing += dev.minilab.runtime.sandbox.Redactor.weakSecretWarning(env).map(w -> "\nwarning: " + w).orElse("");
         try (ConsoleBus bus = new TeamBusConsoleBus(teamBus, settings.guardrails().approver());
              ConversationLog log = ConversationLog.open(settings.workspace(), clock)) {
             boolean tty = !settings.forcePlain() && TtyProbe.interactive();

@@ -50,10 +50,7 @@ final class TerminalSession {
             ConsoleLineReader reader = new ConsoleLineReader(terminal, "minilab",
                     Map.of(LineReader.HISTORY_FILE, history, LineReader.HISTORY_SIZE, 2000));
             reader.setHistory(new DefaultHistory(reader));
-            reader.setCompleter(new StringsCompleter("/help", "/status", "/log", "/cost", "/verbose", "/history",
-                    "/approve", "/reject",
-                    "STOP", "CLEAR", "exit", "quit", "@Architect_Zero", "@DevOps_Builder",
-                    "@Security_Sentinel", "@QA_Tester"));
+            reader.setCompleter(completer());
             reader.setOpt(LineReader.Option.DISABLE_EVENT_EXPANSION);
             reader.setOpt(LineReader.Option.HISTORY_INCREMENTAL);
             reader.unsetOpt(LineReader.Option.INSERT_TAB);
@@ -109,6 +106,20 @@ final class TerminalSession {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the terminal: " + e.getMessage(), e);
         }
+    }
+
+    /** Commands and @-mentions anywhere; after {@code /log}, the role names (full and short). */
+    static org.jline.reader.Completer completer() {
+        StringsCompleter words = new StringsCompleter("/help", "/status", "/log", "/cost", "/verbose", "/history",
+                "/approve", "/reject", "STOP", "CLEAR", "exit", "quit", "@Architect_Zero", "@DevOps_Builder",
+                "@Security_Sentinel", "@QA_Tester");
+        StringsCompleter roles = new StringsCompleter("Architect_Zero", "DevOps_Builder", "Security_Sentinel",
+                "QA_Tester", "architect", "devops", "security", "qa");
+        return (reader, line, candidates) -> {
+            boolean roleArgument = line.wordIndex() == 1 && !line.words().isEmpty()
+                    && (line.words().getFirst().equals("/log") || line.words().getFirst().equals("/logs"));
+            (roleArgument ? roles : words).complete(reader, line, candidates);
+        };
     }
 
     /** Creates the history file readable by its owner only: answers to questions may contain secrets. */

@@ -117,7 +117,7 @@ class ConsoleTest {
         };
         long start = System.nanoTime();
 
-        patient.handle("clear");
+        patient.handle("CLEAR");
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         assertThat(lines()).anyMatch(l -> l.startsWith("CLEAR done") && !l.contains("no confirmation"));

@@ -49,15 +49,27 @@ final class Launcher {
     }
 
     ChildProcess start(List<String> args, String logName) {
+        return startIn(workspace, true, args, logName);
+    }
+
+    /**
+     * Runs the launcher in {@code dir} (a user's {@code cd}); without {@code MINILAB_WORKSPACE} when
+     * {@code namedWorkspace} is false, so the launcher decides the workspace itself. Output goes to
+     * {@code logs/<logName>.log} of the workspace given at construction.
+     */
+    ChildProcess startIn(Path dir, boolean namedWorkspace, List<String> args, String logName) {
         List<String> command = new java.util.ArrayList<>();
         command.add(repo.resolve("minilab").toString());
         command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workspace.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
         // Only what the test chose: never a developer's OPENAI_API_KEY or REDIS_* from the machine.
         builder.environment().keySet().removeIf(name -> name.startsWith("OPENAI_") || name.startsWith("REDIS_")
                 || name.startsWith("LLM_") || name.startsWith("MINILAB_") || name.startsWith("SSH_")
                 || name.startsWith("AGENT_"));
         builder.environment().putAll(env);
+        if (!namedWorkspace) {
+            builder.environment().remove("MINILAB_WORKSPACE");
+        }
         return ChildProcess.start(builder, workspace.resolve("logs").resolve(logName + ".log"));
     }
 

@@ -6,9 +6,7 @@ import java.util.Locale;
 public enum AgentState {
     IDLE, BUSY, HALTED,
     /** The worker died of an {@link Error}; the process is ending and will be restarted. */
-    FAILED,
-    /** Another process holds this role's lease; this one waits to take over (hot standby). */
-    STANDBY;
+    FAILED;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

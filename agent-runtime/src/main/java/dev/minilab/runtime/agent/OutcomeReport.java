@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * Turns how a turn ended into what the agent publishes (LESSONS rows 3, 7, 9): an answer goes out as written (its
  * @-mentions route it), a {@code finish_task} summary goes to the User only, and every other end is a report to the
- * escalation target with the last calls and the execution log's path. A stopped turn publishes nothing.
+ * escalation target with the last calls and the execution log's path. A failed LLM call is a one-line status
+ * (outside every model's context). A stopped turn publishes nothing.
  *
  * @param agent      the agent's name
  * @param escalateTo Architect_Zero, or the User for Architect_Zero itself
@@ -37,9 +38,13 @@ record OutcomeReport(String agent, String escalateTo, Path logPath) {
             case TurnOutcome.StepCapReached cap -> escalate("step cap reached",
                     calls("I reached the step limit (" + cap.steps() + " steps, MAX_STEPS) without finishing this "
                             + "turn. My last calls:", cap.lastCalls()));
-            case TurnOutcome.LlmFailed failed -> escalate("llm failed", "I could not reach my LLM: "
-                    + failed.error() + ". Check OPENAI_API_BASE, OPENAI_API_KEY and the model name (LLM_MODEL / "
-                    + "LLM_MODEL_<ROLE>) in .env.");
+            // A status line, not chat: it reaches the User's console and the execution log but never chat_history,
+            // so no model ever reads an error page as part of the conversation, and it wakes nobody.
+            case TurnOutcome.LlmFailed failed -> {
+                String text = "LLM error, turn ended: " + failed.error() + " — check OPENAI_API_BASE, OPENAI_API_KEY"
+                        + " and the model name (LLM_MODEL / LLM_MODEL_<ROLE>) in .env";
+                yield new Report("llm failed", text, Optional.of(Message.status(agent, text)));
+            }
             case TurnOutcome.Halted halted -> new Report("halted", halted.reason(), Optional.empty());
             case TurnOutcome.Stopped stopped ->
                     new Report("stopped", "cancelled by the User's STOP/CLEAR", Optional.empty());

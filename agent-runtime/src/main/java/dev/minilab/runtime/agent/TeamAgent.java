@@ -3,7 +3,6 @@ package dev.minilab.runtime.agent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.data.message.ChatMessage;
-import dev.langchain4j.model.output.TokenUsage;
 import dev.minilab.runtime.bus.Addressing;
 import dev.minilab.runtime.bus.BusListener;
 import dev.minilab.runtime.bus.ControlCommand;
@@ -14,9 +13,7 @@ import dev.minilab.runtime.control.Cancellation;
 import dev.minilab.runtime.llm.UsageMeter;
 import dev.minilab.runtime.log.ExecutionLog;
 import dev.minilab.runtime.loop.ReActLoop;
-import dev.minilab.runtime.loop.TurnListener;
 import dev.minilab.runtime.loop.TurnOutcome;
-import dev.minilab.runtime.tools.ToolResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -57,12 +54,6 @@ public final class TeamAgent implements BusListener, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SEEN_IDS = 10_000;
     private static final Duration RESUME_WAIT = Duration.ofSeconds(60);
-    /** A failed catch-up read is retried this many times, waiting twice as long each time up to the maximum. */
-    private static final int CATCH_UP_ATTEMPTS = 10;
-    private static final Duration CATCH_UP_FIRST_BACKOFF = Duration.ofMillis(200);
-    private static final Duration CATCH_UP_MAX_BACKOFF = Duration.ofSeconds(5);
-    /** Heartbeat field saying what is wrong with this agent's bus (empty: nothing). */
-    static final String BUS_STATUS = "bus";
 
     private final AgentSpec spec;
     private final TeamBus bus;
@@ -77,9 +68,14 @@ public final class TeamAgent implements BusListener, AutoCloseable {
     private final Object lock = new Object();
     /** Extra heartbeat fields set by the wiring (e.g. {@code sandbox}: how tool processes are isolated). */
     private final java.util.Map<String, String> statusFields = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Set<String> seen = boundedSet();
-    /** Ids of the control messages handled; CLEAR does not wipe it (the same ids are also kept in Redis). */
-    private final Set<String> controlsHandled = boundedSet();
+    private final Set<String> seen = Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > SEEN_IDS;
+        }
+    });
+    private final ControlLedger controls;
+    private final CatchUpReader catchUpReader;
     private final Thread worker;
     private volatile boolean running = true;
     private Cancellation current = Cancellation.create();
@@ -112,6 +108,9 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         this.contextBuilder = new ContextBuilder(spec.name(), spec.systemPrompt(), redactor);
         this.agentLog = LoggerFactory.getLogger("agent." + spec.name());
         this.progress = new ProgressLedger(bus, spec.name(), agentLog);
+        this.controls = new ControlLedger(bus, spec.name(), agentLog);
+        this.catchUpReader = new CatchUpReader(bus, spec.name(), agentLog, statusFields, this::heartbeat,
+                () -> running);
         this.worker = Thread.ofPlatform().name(spec.name() + "-worker").daemon(false).unstarted(this::work);
     }
 
@@ -154,7 +153,11 @@ public final class TeamAgent implements BusListener, AutoCloseable {
 
     @Override
     public void onMessage(Message message) {
-        receive(message);
+        try {
+            receive(message);
+        } catch (Error e) {
+            die("delivery of message " + message.id(), e);
+        }
     }
 
     /** Handles one message from the channel or the history; returns true when it was queued for a turn. */
@@ -201,7 +204,13 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         synchronized (lock) {
             after = highestSeq;
         }
-        int queued = catchUp(after);
+        int queued;
+        try {
+            queued = catchUp(after);
+        } catch (Error e) {
+            die("catch-up after a reconnect", e);
+            return;
+        }
         agentLog.info("Back on the bus after a reconnect: {} missed message(s) after seq {} queued", queued, after);
     }
 
@@ -223,43 +232,10 @@ public final class TeamAgent implements BusListener, AutoCloseable {
 
     /**
      * Feeds the history entries after {@code after} through {@link #receive}; returns how many were queued. Runs on
-     * the delivery thread, so live messages wait behind it; a failed read is retried with backoff and reported in
-     * the heartbeat's {@value #BUS_STATUS} field meanwhile.
+     * the delivery thread, so live messages wait behind it; a failed read is retried ({@link CatchUpReader}).
      */
     private int catchUp(long after) {
-        List<Message> missed = null;
-        Duration backoff = CATCH_UP_FIRST_BACKOFF;
-        for (int attempt = 1; missed == null; attempt++) {
-            try {
-                missed = bus.historySince(after);
-            } catch (RuntimeException e) {
-                if (!running || attempt >= CATCH_UP_ATTEMPTS) {
-                    agentLog.error("Gave up catching up after seq {} ({} attempts, last: {}); messages sent while "
-                            + "{} was away are not handled: ask the team to repeat them", after, attempt,
-                            e.getMessage(), spec.name());
-                    statusFields.put(BUS_STATUS, "catch-up failed after seq " + after);
-                    heartbeat();
-                    return 0;
-                }
-                agentLog.warn("Could not read {} to catch up after seq {} ({}); retry {} of {} in {} ms",
-                        bus.keys().history(), after, e.getMessage(), attempt, CATCH_UP_ATTEMPTS - 1,
-                        backoff.toMillis());
-                statusFields.put(BUS_STATUS, "catch-up retrying: " + abbreviate(String.valueOf(e.getMessage()), 60));
-                heartbeat();
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return 0;
-                }
-                backoff = backoff.multipliedBy(2).compareTo(CATCH_UP_MAX_BACKOFF) > 0 ? CATCH_UP_MAX_BACKOFF
-                        : backoff.multipliedBy(2);
-            }
-        }
-        if (statusFields.remove(BUS_STATUS) != null) {
-            agentLog.info("Caught up after seq {} ({} message(s) read)", after, missed.size());
-            heartbeat();
-        }
+        List<Message> missed = catchUpReader.read(after).orElse(List.of());
         if (!missed.isEmpty() && missed.get(0).seq() > after + 1 && missed.size() >= spec.historyWindow() - 1) {
             agentLog.warn("Messages between seq {} and {} may have fallen out of the history window ({} messages, "
                     + "HISTORY_WINDOW) while {} was away; ask the team to repeat what is missing", after + 1,
@@ -280,7 +256,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
      */
     private void control(ControlCommand command, Message message) {
         long seq = message.seq();
-        if (!firstTimeControl(message)) {
+        if (!controls.firstTime(message.id())) {
             synchronized (lock) {
                 highestSeq = Math.max(highestSeq, seq);
                 queue.removeIf(queued -> queued.seq() < seq);
@@ -300,7 +276,8 @@ public final class TeamAgent implements BusListener, AutoCloseable {
             task = "";
             if (command == ControlCommand.CLEAR) {
                 seen.clear();
-                log.reset();
+                // Turn numbers go on after CLEAR: a second "Turn 1" in the same log would be ambiguous.
+                log.note("clear", "conversation cleared by the User's CLEAR");
             }
             agentLog.info("{}: cancelled the running turn and dropped {} queued messages", command, dropped);
         }
@@ -309,30 +286,28 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         heartbeat();
     }
 
-    private boolean firstTimeControl(Message message) {
-        synchronized (lock) {
-            if (!controlsHandled.add(message.id())) {
-                return false;
-            }
-        }
-        try {
-            return bus.markControlHandled(spec.name(), message.id());
-        } catch (RuntimeException e) {
-            agentLog.warn("Could not record control message {} as handled in {} ({}); handling it anyway",
-                    message.id(), bus.keys().handledControls(), e.getMessage());
-            return true;
-        }
-    }
-
     private void work() {
         try {
             workLoop();
         } catch (Throwable e) {
-            running = false;
-            agentLog.error("FATAL: {}'s worker died of {}; ending the process so that it is restarted and resumes "
-                    + "from seq {}", spec.name(), e, progress.recorded(), e);
-            fatal.accept(e);
+            die("worker", e);
         }
+    }
+
+    /**
+     * Ends the agent after an {@link Error} in {@code where} (out of memory, stack overflow, a linkage bug leave the
+     * JVM in an unknown state): heartbeat state failed, one FATAL log line, then the fatal handler (by default the
+     * process exits; its supervisor starts it again and the resume hands the unfinished message to the new one).
+     */
+    private void die(String where, Throwable e) {
+        running = false;
+        agentLog.error("FATAL: {}'s {} died of {}; ending the process so that it is restarted and resumes from seq {}",
+                spec.name(), where, e, progress.recorded(), e);
+        synchronized (lock) {
+            state = AgentState.FAILED;
+        }
+        heartbeat();
+        fatal.accept(e);
     }
 
     private void workLoop() {
@@ -363,16 +338,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
                 publishIfCurrent(cancellation, Message.chat(spec.name(), "@" + spec.escalateTo() + " my turn failed "
                         + "with an internal error: " + e + ". Details: " + log.markdownPath()));
             } catch (Throwable e) {
-                // An Error (out of memory, stack overflow, a linkage bug) leaves this JVM in an unknown state: end
-                // the process; its supervisor starts it again and the resume hands the message to the new one.
-                running = false;
-                agentLog.error("FATAL: {}'s worker died of {}; ending the process so that it is restarted and resumes "
-                        + "from seq {}", spec.name(), e, progress.recorded(), e);
-                synchronized (lock) {
-                    state = AgentState.FAILED;
-                }
-                heartbeat();
-                fatal.accept(e);
+                die("worker", e); // before the finally below: running is false, so no progress is recorded
                 return;
             } finally {
                 long done;
@@ -403,7 +369,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         log.startTurn(trigger.sender(), trigger.content());
         List<ChatMessage> context = contextBuilder.build(bus.pinnedRequirements(),
                 bus.history(spec.historyWindow()), spec.historyWindow(), trigger);
-        TurnOutcome outcome = loop.run(context, cancellation, new Listener());
+        TurnOutcome outcome = loop.run(context, cancellation, new TurnRouting(spec.name(), bus, log, hooks, usage, redactor, agentLog, this::publishQuietly));
         OutcomeReport.Report report = new OutcomeReport(spec.name(), spec.escalateTo(), log.markdownPath())
                 .of(outcome);
         log.outcome(report.kind(), report.logText());
@@ -475,47 +441,8 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         loop.close();
     }
 
-    private static Set<String> boundedSet() {
-        return Collections.newSetFromMap(new LinkedHashMap<>() {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                return size() > SEEN_IDS;
-            }
-        });
-    }
-
     private static String abbreviate(String text, int max) {
         String oneLine = text.replaceAll("\\s+", " ");
         return oneLine.length() <= max ? oneLine : oneLine.substring(0, max) + "…";
-    }
-
-    /** Routes a turn's side output: think notes, the execution log, progress lines, token usage. */
-    private final class Listener implements TurnListener {
-        @Override
-        public void think(String text) {
-            agentLog.info("[think] {}", text);
-            bus.publishThink(spec.name(), redactor.apply(text));
-        }
-
-        @Override
-        public void toolCalled(String tool, String arguments, ToolResult result) {
-            log.toolCall(tool, arguments, result);
-            hooks.toolCalled(tool, result);
-            agentLog.info("{} → {}{} in {} ms", tool, result.status(),
-                    result.processExitCode().isPresent() ? " (exit " + result.exitCode() + ")" : "",
-                    result.duration().toMillis());
-        }
-
-        @Override
-        public void stillRunning(String tool, long seconds) {
-            publishQuietly(Message.status(spec.name(), spec.name() + ": " + tool + " running, " + seconds + " s"));
-        }
-
-        @Override
-        public void usage(String model, TokenUsage tokens) {
-            if (usage != null) {
-                usage.record(model, tokens);
-            }
-        }
     }
 }

@@ -80,9 +80,14 @@ public final class RedisAcl {
         return line.toString();
     }
 
-    /** The line that switches the password-less default user off, so only the MiniLab users can connect. */
+    /**
+     * The line that switches the password-less default user off, so only the MiniLab users can connect. Nobody can
+     * log in as it (off, no password), but it keeps every permission: Redis replays the AOF as the default user and
+     * checks ACLs on each MULTI/EXEC it replays, so a default user without permissions loses every transaction
+     * (chat_history, user_requirements) when that Redis restarts.
+     */
     public static String defaultUserOff() {
-        return "user default off resetkeys resetchannels -@all";
+        return "user default off resetpass ~* &* +@all";
     }
 
     private static String sha256(String password) {

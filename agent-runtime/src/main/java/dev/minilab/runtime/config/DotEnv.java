@@ -55,9 +55,34 @@ public final class DotEnv {
                 throw new ConfigException.Malformed(source + " line " + (i + 1) + ": '" + abbreviate(name)
                         + "' is not a valid variable name");
             }
-            values.put(name, value(line.substring(eq + 1).strip()));
+            String raw = line.substring(eq + 1).strip();
+            if (unclosed(raw)) {
+                throw new ConfigException.Malformed(source + " line " + (i + 1) + ": the value of " + name
+                        + " opens a " + (raw.charAt(0) == '"' ? "double" : "single") + " quote that is never closed"
+                        + " (values are one line; close the quote)");
+            }
+            values.put(name, value(raw));
         }
         return values;
+    }
+
+    /** Whether a quoted value lacks its closing quote (an escaped {@code \"} does not close a double quote). */
+    private static boolean unclosed(String raw) {
+        if (raw.startsWith("'")) {
+            return raw.indexOf('\'', 1) < 0;
+        }
+        if (raw.startsWith("\"")) {
+            for (int i = 1; i < raw.length(); i++) {
+                char c = raw.charAt(i);
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     private static String value(String raw) {

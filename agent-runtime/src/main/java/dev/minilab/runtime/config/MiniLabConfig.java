@@ -37,6 +37,7 @@ public final class MiniLabConfig {
         maxSteps();
         historyWindow();
         apiBase();
+        logLevel();
     }
 
     /**
@@ -58,7 +59,10 @@ public final class MiniLabConfig {
      * This is the only place that combines them; it is called from the mains.
      */
     public static Map<String, String> load(Map<String, String> processEnv, Path dir) {
-        Map<String, String> merged = new HashMap<>(DotEnv.read(dir.resolve(".env")));
+        Path file = dir.resolve(".env");
+        Map<String, String> dotEnv = DotEnv.read(file);
+        KnownSettings.check(dotEnv, file.toString());
+        Map<String, String> merged = new HashMap<>(dotEnv);
         merged.putAll(processEnv);
         return merged;
     }
@@ -121,6 +125,15 @@ public final class MiniLabConfig {
             throw ConfigException.invalid("OPENAI_API_BASE", base, "an http(s) URL such as https://api.openai.com/v1");
         }
         return base;
+    }
+
+    /** MINILAB_LOG_LEVEL: one of {@link KnownSettings#LOG_LEVELS} (any case), default INFO. */
+    public String logLevel() {
+        String level = get("MINILAB_LOG_LEVEL", "INFO");
+        if (!KnownSettings.LOG_LEVELS.contains(level.toUpperCase(Locale.ROOT))) {
+            throw ConfigException.invalid("MINILAB_LOG_LEVEL", level, "one of " + String.join(", ", KnownSettings.LOG_LEVELS));
+        }
+        return level.toUpperCase(Locale.ROOT);
     }
 
     public Optional<String> apiKey() {

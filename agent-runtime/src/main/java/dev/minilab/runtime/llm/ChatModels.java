@@ -12,8 +12,11 @@ public final class ChatModels {
     private ChatModels() {
     }
 
+    /** The client for {@code settings}; a failed call throws a one-line {@link LlmCallException} naming the URL. */
     public static ChatModel openAiCompatible(LlmSettings settings) {
-        return OpenAiChatModel.builder()
+        String base = settings.apiBase().endsWith("/") ? settings.apiBase().substring(0, settings.apiBase().length() - 1)
+                : settings.apiBase();
+        return new EndpointNamingChatModel(OpenAiChatModel.builder()
                 .baseUrl(settings.apiBase())
                 .apiKey(settings.apiKey() == null || settings.apiKey().isBlank() ? NO_KEY : settings.apiKey())
                 .modelName(settings.model())
@@ -22,6 +25,6 @@ public final class ChatModels {
                 .returnThinking(true)
                 .logRequests(false)
                 .logResponses(false)
-                .build();
+                .build(), base + "/chat/completions");
     }
 }

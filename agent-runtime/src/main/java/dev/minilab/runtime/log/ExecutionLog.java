@@ -127,11 +127,6 @@ public final class ExecutionLog {
         write("- " + now + " *" + type + "*: " + line.replace("\n", " ") + "\n", json);
     }
 
-    /** Forgets the turn counter (CLEAR); the files themselves are kept as the record of what happened. */
-    public synchronized void reset() {
-        turn = 0;
-    }
-
     private ObjectNode event(Instant now, String type) {
         ObjectNode json = JSON.createObjectNode();
         json.put("ts", now.toString());

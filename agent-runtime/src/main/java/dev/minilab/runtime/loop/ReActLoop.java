@@ -168,6 +168,8 @@ public final class ReActLoop implements AutoCloseable {
                                 + "was verified, what is left")
                         : execute(request.name(), arguments, cancellation, listener);
                 if (cancellation.isCancelled()) {
+                    // The call ran and was killed: it belongs in the execution log (and /log) like any other.
+                    listener.toolCalled(request.name(), arguments, killedByStop(request.name(), result));
                     return new TurnOutcome.Stopped();
                 }
                 String key = request.name() + "\u0000" + arguments + "\u0000" + result.status() + result.output();
@@ -287,6 +289,14 @@ public final class ReActLoop implements AutoCloseable {
         }
         String visible = visibleText(summary, listener);
         return visible.isEmpty() ? null : visible;
+    }
+
+    /** The record of a call that STOP ended: an error, with its duration, exit code and the output it had made. */
+    private ToolResult killedByStop(String name, ToolResult result) {
+        String output = result.output().isBlank() || result.output().equals(name + " was cancelled by STOP") ? ""
+                : "; output until then:\n" + result.output();
+        return new ToolResult(ToolResult.Status.ERROR, result.exitCode(), result.duration(),
+                redactor.apply(name + " was killed by STOP after " + result.duration().toMillis() + " ms" + output));
     }
 
     private static List<ToolCallRecord> lastFive(List<ToolCallRecord> calls) {

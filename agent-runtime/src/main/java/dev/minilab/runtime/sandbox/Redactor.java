@@ -20,6 +20,10 @@ import java.util.regex.Pattern;
  * bearer tokens, HTTP basic credentials, {@code PVEAPIToken=} headers, passwords in URLs, OpenAI-style {@code sk-}
  * keys and long mixed-case base64 runs (key material printed line by line; SSH public keys are kept). A secret value
  * cut in half by output capping is masked on both sides of the cut marker too. Thread-safe and immutable.
+ *
+ * <p>A value from the environment is masked only when it is long or random enough to be a secret
+ * ({@link #maskable}): masking {@code OPENAI_API_KEY=anything} would turn every "anything" in prompts, messages and
+ * tool output into {@code [REDACTED:...]}. {@link #tooWeakToMask} names those values, for a warning at start.
  */
 public final class Redactor {
 
@@ -69,7 +73,7 @@ public final class Redactor {
         List<Map.Entry<String, String>> secrets = new ArrayList<>();
         for (Map.Entry<String, String> e : env.entrySet()) {
             String value = e.getValue();
-            if (value == null || value.strip().length() < MIN_SECRET_LENGTH) {
+            if (value == null || !maskable(value)) {
                 continue;
             }
             if (extra.contains(e.getKey().toUpperCase(Locale.ROOT)) || isSecretName(e.getKey())) {
@@ -83,6 +87,43 @@ public final class Redactor {
         Map<String, String> ordered = new LinkedHashMap<>();
         secrets.forEach(s -> ordered.putIfAbsent(s.getKey(), s.getValue()));
         return new Redactor(ordered, true);
+    }
+
+    /**
+     * Whether {@code value} is long or random enough to mask: 16 characters or more, or 8 or more that mix at least
+     * two of lower case, upper case, digits and other characters. Shorter or plainer values are ordinary words too.
+     */
+    public static boolean maskable(String value) {
+        String v = value == null ? "" : value.strip();
+        if (v.length() >= 16) {
+            return true;
+        }
+        if (v.length() < 8) {
+            return false;
+        }
+        boolean lower = v.chars().anyMatch(Character::isLowerCase);
+        boolean upper = v.chars().anyMatch(Character::isUpperCase);
+        boolean digit = v.chars().anyMatch(Character::isDigit);
+        boolean other = v.chars().anyMatch(c -> !Character.isLetterOrDigit(c));
+        return (lower ? 1 : 0) + (upper ? 1 : 0) + (digit ? 1 : 0) + (other ? 1 : 0) >= 2;
+    }
+
+    /** The secret variables of {@code env} whose (non-blank) values are too short or plain to be masked, sorted. */
+    public static List<String> tooWeakToMask(Map<String, String> env) {
+        Set<String> extra = Set.copyOf(extraNames(env).stream().map(n -> n.toUpperCase(Locale.ROOT)).toList());
+        return env.entrySet().stream()
+                .filter(e -> e.getValue() != null && !e.getValue().isBlank() && !maskable(e.getValue()))
+                .filter(e -> extra.contains(e.getKey().toUpperCase(Locale.ROOT)) || isSecretName(e.getKey()))
+                .map(Map.Entry::getKey).sorted().toList();
+    }
+
+    /** One warning line for {@link #tooWeakToMask}, empty when every secret can be masked. */
+    public static java.util.Optional<String> weakSecretWarning(Map<String, String> env) {
+        List<String> weak = tooWeakToMask(env);
+        return weak.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(String.join(", ", weak)
+                + (weak.size() == 1 ? " is" : " are") + " too short or plain to be masked safely, so "
+                + (weak.size() == 1 ? "it is" : "they are") + " NOT masked in logs, messages and tool output: use a"
+                + " long random value (16+ characters)");
     }
 
     /** Variable naming further secret variables (comma separated), read by {@link #fromEnv(Map)}. */

@@ -152,8 +152,8 @@ class TeamAgentIT {
         assertThat(haltedAfter).isLessThan(Duration.ofSeconds(15));
         assertThat(devops.state()).isEqualTo(AgentState.HALTED);
         assertThat(devops.queued()).isZero();
-        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
-                .until(() -> from("DevOps_Builder").isEmpty());
+        // That the answer, when it comes, is never published is anAnswerThatArrivesAfterStopIsDiscarded's job:
+        // checking its absence here, long before the model's 30 s are up, could not fail.
         assertThat(statusFrom("DevOps_Builder")).containsExactly("halted");
         assertThat(llm.requests()).hasSize(1);
     }

@@ -157,6 +157,27 @@ class ExactlyOnceIT {
         }
     }
 
+    @Test
+    void anErrorOnTheDeliveryThreadAlsoEndsTheProcess() {
+        List<Throwable> fatal = new CopyOnWriteArrayList<>();
+        AgentHooks failing = new AgentHooks() {
+            @Override
+            public void received(Message message) {
+                if (message.content().contains("task-1 ")) {
+                    throw new LinkageError("simulated");
+                }
+            }
+        };
+        try (Team.Client user = Team.Client.connect(redis, MessageGuard.UNSIGNED);
+             Team.RunningAgent devops = startWithFatalHandler(failing, fatal)) {
+            user.bus().publish(Message.chat(Message.USER, "@DevOps_Builder task-1 please"));
+
+            await("the fatal handler ran").atMost(Duration.ofSeconds(20)).until(() -> !fatal.isEmpty());
+            assertThat(fatal.getFirst()).isInstanceOf(LinkageError.class);
+            assertThat(devops.agent().state()).isEqualTo(AgentState.FAILED);
+        }
+    }
+
     private Team.RunningAgent startWithFatalHandler(AgentHooks hooks, List<Throwable> fatal) {
         // The handler must be set before a message can reach the worker, so it is set through the hooks' agent.
         Team.RunningAgent agent = Team.startAgent(DEVOPS, Team.settings(redis), llm, MessageGuard.UNSIGNED, docs,

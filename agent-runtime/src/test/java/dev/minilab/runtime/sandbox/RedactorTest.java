@@ -65,6 +65,32 @@ class RedactorTest {
     }
 
     @Test
+    void aShortOrPlainSecretValueIsNotMaskedAndIsNamedForTheStartWarning() {
+        // Issue 18 item 10: OPENAI_API_KEY=anything turned "execute anything yourself" into [REDACTED:...].
+        Map<String, String> env = Map.of("OPENAI_API_KEY", "anything", "REDIS_PASSWORD", "changeme",
+                "PM_TOKEN_SECRET", "9f2c1d7e-5b7a-4c1e-9d2e-1f0a3b4c5d6e", "API_TOKEN", "Sh0rt-but-mixed", "LLM_MODEL", "m");
+        Redactor redactor = Redactor.fromEnv(env);
+
+        assertThat(redactor.redact("You never execute anything yourself; changeme later"))
+                .isEqualTo("You never execute anything yourself; changeme later");
+        assertThat(redactor.redact("token 9f2c1d7e-5b7a-4c1e-9d2e-1f0a3b4c5d6e and Sh0rt-but-mixed"))
+                .isEqualTo("token [REDACTED:PM_TOKEN_SECRET] and [REDACTED:API_TOKEN]");
+        assertThat(Redactor.tooWeakToMask(env)).containsExactly("OPENAI_API_KEY", "REDIS_PASSWORD");
+        assertThat(Redactor.weakSecretWarning(env)).hasValue("OPENAI_API_KEY, REDIS_PASSWORD are too short or plain"
+                + " to be masked safely, so they are NOT masked in logs, messages and tool output: use a long random"
+                + " value (16+ characters)");
+        assertThat(Redactor.weakSecretWarning(Map.of("OPENAI_API_KEY", "sk-proj-abcdefghijklmnop"))).isEmpty();
+    }
+
+    @Test
+    void maskableNeedsLengthOrMixedCharacters() {
+        assertThat(Redactor.maskable("anything")).isFalse();
+        assertThat(Redactor.maskable("abc1234")).isFalse();
+        assertThat(Redactor.maskable("hunter22")).isTrue();
+        assertThat(Redactor.maskable("onlylowercaseletters")).isTrue();
+    }
+
+    @Test
     void shortValuesAreNotTreatedAsSecrets() {
         Redactor redactor = Redactor.fromEnv(Map.of("SOME_TOKEN", "ab"));
 

@@ -166,8 +166,10 @@ class ProvisionGuardrailsIT {
                 .containsPattern("agent_llm_output_tokens_total" + labels + " 700\\.0")
                 // 7000 × $0.15 + 700 × $0.60 per 1M tokens (gpt-4o-mini in the built-in price table)
                 .containsPattern("agent_llm_cost_dollars_total" + labels + " 0\\.00147");
-        assertThat(team.observer.usage()).hasEntrySatisfying("DevOps_Builder|gpt-4o-mini",
-                json -> assertThat(json).contains("\"input\":7000").contains("\"output\":700").contains("\"calls\":3"));
+        // agent_usage holds one HINCRBY counter per role|model|field (issue 16: no lost read-modify-write)
+        assertThat(team.observer.usage()).containsEntry("DevOps_Builder|gpt-4o-mini|input", "7000")
+                .containsEntry("DevOps_Builder|gpt-4o-mini|output", "700")
+                .containsEntry("DevOps_Builder|gpt-4o-mini|calls", "3");
         assertThat(team.requestState().get("tokens")).isEqualTo("7700");
     }
 

@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * Classifies console lines.
  *
- * <p>Rules: {@code STOP} and {@code CLEAR} (exactly, any case, surrounding blanks ignored) are control words;
+ * <p>Rules: {@code STOP} (exactly, any case, surrounding blanks ignored) and {@code CLEAR} (exactly, in capitals:
+ * it wipes the conversation, so the shell habit {@code clear} is refused with a hint) are control words;
  * {@code exit}/{@code quit} (also {@code /exit}, {@code /quit}) leave; a line starting with {@code /} is a console
  * command and is never sent to the team; {@code //text} sends {@code /text} as chat; everything else is chat.
  */
@@ -26,7 +27,7 @@ public final class CommandParser {
     public static final List<String> HELP = List.of(
             "<text>              send a message to the team (Architect_Zero answers; @Role mentions others)",
             "STOP                halt every agent: cancel LLM calls and running tools, drop queued work",
-            "CLEAR               STOP, then wipe the conversation history; confirms which agents reset",
+            "CLEAR               STOP, then wipe the conversation history; confirms which agents reset (capitals only)",
             "/status             what each agent is doing",
             "/log <role> [n]     last n tool calls of a role's execution log (default " + DEFAULT_LOG_ENTRIES + ")",
             "/cost               tokens and dollars per agent and model, and this request against its limits",
@@ -35,7 +36,7 @@ public final class CommandParser {
             "/verbose on|off     show or hide the agents' think feed",
             "/history [n]        last n messages of the conversation (default " + DEFAULT_HISTORY + ")",
             "/help               this list",
-            "exit, quit          leave the console (the team keeps running)",
+            "exit, quit          leave the console (under ./minilab up this also stops the team it started)",
             "//text              send a message that starts with /");
 
     private static final java.util.regex.Pattern PLAN_ID = java.util.regex.Pattern.compile("[0-9a-fA-F]{16}");
@@ -53,8 +54,12 @@ public final class CommandParser {
         if (upper.equals("STOP")) {
             return new Input.Control(Input.ControlCommand.STOP);
         }
-        if (upper.equals("CLEAR")) {
+        if (trimmed.equals("CLEAR")) {
             return new Input.Control(Input.ControlCommand.CLEAR);
+        }
+        if (upper.equals("CLEAR")) {
+            return new Input.Invalid("'" + trimmed + "' was not sent and nothing was wiped: CLEAR stops the team and"
+                    + " deletes the whole conversation, so it must be typed in capitals. To clear the screen, press Ctrl-L.");
         }
         String lower = trimmed.toLowerCase(Locale.ROOT);
         if (lower.equals("exit") || lower.equals("quit")) {

@@ -103,8 +103,11 @@ public final class MessageFormatter {
 
     /** Status lines often repeat the sender ("DevOps_Builder: terraform apply running"); the label already says it. */
     public static String withoutOwnName(String sender, String content) {
-        String prefix = sender + ":";
-        return content.startsWith(prefix) ? content.substring(prefix.length()).strip() : content;
+        // "QA_Tester: ..." and "QA_Tester restarted ..." both: the sender is already printed in front.
+        if (content.startsWith(sender + ":") || content.startsWith(sender + " ")) {
+            return content.substring(sender.length() + 1).strip();
+        }
+        return content;
     }
 
     /** A think note: dim and italic, only shown in verbose mode. */

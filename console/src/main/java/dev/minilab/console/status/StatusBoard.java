@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,8 +27,11 @@ import java.util.regex.Pattern;
  * else what the messages on the channel imply (a User message makes Architect_Zero busy, an @-mention makes the
  * mentioned role busy, a reply makes the sender idle, a "halted" status makes it halted).
  *
- * <p>Thread-safe. A heartbeat older than {@link #STALE_AFTER} is still shown but marked stale, because the agent
- * may have died.
+ * <p>Thread-safe. An agent whose heartbeat is older than {@link #STALE_AFTER} is shown {@code down} (agents beat
+ * every 15 s: it is not running, or cannot reach Redis), whatever the messages imply. Without any heartbeat, a
+ * {@code busy} derived from messages older than {@link #STALE_AFTER}, or a {@code halting} older than
+ * {@link #HALT_GRACE} with no {@code halted} from the agent, becomes {@code unknown}: nothing shows it is alive.
+ * While the console cannot reach Redis ({@link #redisLost}) the bar says so first.
  */
 public final class StatusBoard {
 
@@ -35,6 +39,37 @@ public final class StatusBoard {
     public static final Duration STALE_AFTER = Duration.ofSeconds(60);
     /** A heartbeat dated further ahead than this is marked: a wrong clock, or a forged or replayed record. */
     public static final Duration FUTURE_TOLERANCE = Duration.ofSeconds(30);
+
+    /** How long a role may stay "halting" after STOP/CLEAR without reporting {@code halted}. */
+    public static final Duration HALT_GRACE = Duration.ofSeconds(15);
+
+    /** When the console lost Redis and the error it got. */
+    public record RedisLoss(Instant since, String reason) {
+    }
+
+    /** The current Redis outage; null while Redis answers. */
+    private volatile RedisLoss redisLoss;
+
+    /** Records that Redis did not answer; returns whether this starts an outage (the first failure). */
+    public synchronized boolean redisLost(String reason) {
+        if (redisLoss != null) {
+            return false;
+        }
+        redisLoss = new RedisLoss(clock.instant(), reason == null ? "" : reason);
+        return true;
+    }
+
+    /** Records that Redis answers; returns whether it had been lost. */
+    public synchronized boolean redisAnswers() {
+        boolean wasLost = redisLoss != null;
+        redisLoss = null;
+        return wasLost;
+    }
+
+    /** The current Redis outage as the console saw it, empty while Redis answers. */
+    public Optional<RedisLoss> redisLoss() {
+        return Optional.ofNullable(redisLoss);
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusBoard.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -152,16 +187,38 @@ public final class StatusBoard {
             AgentState beat = heartbeats.get(role);
             AgentState seen = derived.get(role);
             // A halt or a newer message beats a heartbeat that predates it.
-            if (beat != null && (seen == null || beat.since() == null || seen.since() == null
+            if (beat != null && isStale(beat)) {
+                // Agents beat every 15 s: a heartbeat this old means the process is gone (or cut off from Redis).
+                out.add(new AgentState(role, "down", "", beat.since(), AgentState.Source.HEARTBEAT));
+            } else if (beat != null && (seen == null || beat.since() == null || seen.since() == null
                     || !seen.since().isAfter(beat.since()))) {
                 out.add(beat);
             } else if (seen != null) {
-                out.add(seen);
+                out.add(beat == null ? unconfirmed(seen) : seen);
             } else {
                 out.add(beat != null ? beat : AgentState.unknown(role));
             }
         }
         return out;
+    }
+
+    /** A belief from messages alone that nothing confirmed for too long becomes "unknown". */
+    private AgentState unconfirmed(AgentState seen) {
+        if (seen.since() == null) {
+            return seen;
+        }
+        Duration age = Duration.between(seen.since(), clock.instant());
+        boolean old = switch (seen.state()) {
+            case "busy" -> age.compareTo(STALE_AFTER) > 0;
+            case "halting" -> age.compareTo(HALT_GRACE) > 0;
+            default -> false;
+        };
+        if (!old) {
+            return seen;
+        }
+        String was = "halting".equals(seen.state()) ? "no \"halted\" after " + seen.task()
+                : "was busy" + (seen.task().isEmpty() ? "" : ": " + seen.task());
+        return new AgentState(seen.role(), "unknown", was, seen.since(), AgentState.Source.MESSAGES);
     }
 
     /**

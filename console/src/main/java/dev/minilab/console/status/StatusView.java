@@ -5,19 +5,46 @@ import org.jline.utils.AttributedString;
 import org.jline.utils.AttributedStringBuilder;
 import org.jline.utils.AttributedStyle;
 
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Renders a {@link StatusBoard}: the one-line status bar for terminals and the {@code /status} table. */
 public final class StatusView {
 
+    /** The head of the status bar while the console cannot reach Redis. */
+    public static final String REDIS_DOWN = "REDIS DOWN: team stopped?";
+
     private StatusView() {
+    }
+
+    /**
+     * The text with every emoji, symbol-dingbat, variation selector and joiner replaced by {@code ·}: terminals and
+     * JLine disagree on their widths, and a bar one column too wide wraps and leaves a stray character behind. CJK
+     * (whose width both agree on: 2) is kept and cut by columns, never inside a character.
+     */
+    static String barSafe(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(cp -> {
+            boolean unsure = cp > 0xFFFF || (cp >= 0x2600 && cp <= 0x27BF) || (cp >= 0xFE00 && cp <= 0xFE0F)
+                    || cp == 0x200D || (cp >= 0x2B00 && cp <= 0x2BFF) || Character.getType(cp) == Character.SURROGATE;
+            if (unsure) {
+                out.append('·');
+            } else {
+                out.appendCodePoint(cp);
+            }
+        });
+        return out.toString();
     }
 
     /** The {@code /status} lines: one per role with state, age, task and where the information comes from. */
     public static List<String> table(StatusBoard board) {
         List<String> out = new ArrayList<>();
         out.add("Team status:");
+        board.redisLoss().ifPresent(loss -> out.add("  Redis does not answer (since "
+                + LocalTime.ofInstant(loss.since(), ZoneId.systemDefault()).withNano(0)
+                + "): was the team stopped (./minilab down)? The states below are the last ones read."));
         for (AgentState s : board.snapshot()) {
             StringBuilder line = new StringBuilder(String.format("  %-18s %-8s", s.role(), s.state()));
             if (!s.task().isEmpty()) {
@@ -29,8 +56,11 @@ public final class StatusView {
             }
             line.append("  (").append(switch (s.source()) {
                 case HEARTBEAT -> board.isFuture(s) ? "heartbeat dated " + s.since() + ", in the FUTURE: check the clocks"
-                        : "heartbeat " + board.age(s) + " ago" + (board.isStale(s) ? ", stale: is the agent running?" : "");
-                case MESSAGES -> "from messages, " + board.age(s) + " ago; no heartbeat";
+                        : "down".equals(s.state())
+                        ? "last heartbeat " + board.age(s) + " ago: the agent is not running or cannot reach Redis"
+                        : "heartbeat " + board.age(s) + " ago";
+                case MESSAGES -> "from messages, " + board.age(s) + " ago; no heartbeat"
+                        + ("unknown".equals(s.state()) ? ": is the agent running?" : "");
                 case NONE -> "no heartbeat and no message yet";
             }).append(')');
             out.add(line.toString());
@@ -48,11 +78,14 @@ public final class StatusView {
         // Only a mode other than normal takes room in the bar (the first line always names the mode).
         boolean planOnly = !"normal".equals(board.mode());
         String modeHead = planOnly ? board.mode().toUpperCase(java.util.Locale.ROOT) : "";
-        int used = 3 * (states.size() - 1) + (planOnly ? modeHead.length() + 3 : 0);
+        String redisHead = board.redisLoss().isPresent() ? REDIS_DOWN : "";
+        int used = 3 * (states.size() - 1) + (planOnly ? modeHead.length() + 3 : 0)
+                + (redisHead.isEmpty() ? 0 : redisHead.length() + 3);
         for (AgentState s : states) {
             int bar = s.role().indexOf('_');
             String warning = board.sandboxWarning(s.role());
-            String head = (bar > 0 ? s.role().substring(0, bar) : s.role()) + " " + s.state() + (board.isStale(s) || board.isFuture(s) ? "?" : "")
+            String head = (bar > 0 ? s.role().substring(0, bar) : s.role()) + " " + s.state()
+                    + (board.isFuture(s) ? "?" : "")
                     + (warning.isEmpty() ? "" : " " + warning);
             heads.add(head);
             used += head.length();
@@ -60,6 +93,10 @@ public final class StatusView {
         int left = Math.max(0, width - used);
         int withTask = (int) states.stream().filter(s -> !s.task().isEmpty()).count();
         AttributedStringBuilder b = new AttributedStringBuilder();
+        if (!redisHead.isEmpty()) {
+            b.style(AttributedStyle.BOLD.foreground(AttributedStyle.RED)).append(redisHead)
+                    .style(AttributedStyle.DEFAULT.faint()).append(" | ");
+        }
         if (planOnly) {
             b.style(AttributedStyle.BOLD.foreground(AttributedStyle.YELLOW)).append(modeHead)
                     .style(AttributedStyle.DEFAULT.faint()).append(" | ");
@@ -72,12 +109,13 @@ public final class StatusView {
             String text = heads.get(i);
             if (!s.task().isEmpty()) {
                 int room = withTask == 0 ? 0 : left / withTask;
-                String task = ": " + s.task();
-                if (task.length() > room) {
-                    task = room >= 8 ? task.substring(0, room - 3) + "..." : "";
+                String task = ": " + barSafe(s.task());
+                int columns = new AttributedString(task).columnLength();
+                if (columns > room) {
+                    task = room >= 8 ? new AttributedString(task).columnSubSequence(0, room - 3) + "..." : "";
                 }
                 text += task;
-                left -= task.length();
+                left -= new AttributedString(task).columnLength();
                 withTask--;
             }
             AttributedStyle style = formatter.senderStyle(s.role());

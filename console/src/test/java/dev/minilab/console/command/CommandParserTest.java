@@ -15,8 +15,17 @@ class CommandParserTest {
     }
 
     @Test
-    void clearIsControl() {
-        assertThat(CommandParser.parse("clear")).isEqualTo(new Input.Control(Input.ControlCommand.CLEAR));
+    void clearInCapitalsIsControl() {
+        assertThat(CommandParser.parse("  CLEAR ")).isEqualTo(new Input.Control(Input.ControlCommand.CLEAR));
+    }
+
+    @Test
+    void lowerCaseClearFromShellHabitIsRefusedWithAHint() {
+        // Issue 18: "clear" typed out of shell habit wiped the conversation twice in one session.
+        for (String line : java.util.List.of("clear", "Clear", " cLeAr ")) {
+            assertThat(CommandParser.parse(line)).isInstanceOfSatisfying(Input.Invalid.class, invalid ->
+                    assertThat(invalid.problem()).contains("nothing was wiped").contains("capitals").contains("Ctrl-L"));
+        }
     }
 
     @Test

@@ -289,6 +289,36 @@ class PipeConsoleIT {
     }
 
     @Test
+    void waitReplyIgnoresAnIntermediateOkWhileATeammateIsStillBusy() throws Exception {
+        // Issue 18 item 11: --wait-reply returned on Architect_Zero's "OK." while DevOps_Builder was still working.
+        try (PipeConsole console = PipeConsole.start(workspace, Map.of("REDIS_HOST", redis.host(),
+                "REDIS_PORT", String.valueOf(redis.port())), "--wait-reply=60").awaitReady()) {
+            console.type("@DevOps_Builder list the nodes");
+            console.endInput();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !team.seen.isEmpty());
+
+            heartbeat("DevOps_Builder", "busy");
+            heartbeat("Architect_Zero", "idle");
+            team.publish("Architect_Zero", "chat", "OK.");
+            console.awaitLine(l -> l.equals("[Architect_Zero]: OK."));
+            assertThat(console.waitForExit(Duration.ofSeconds(4))).as("DevOps_Builder is still busy").isNull();
+
+            team.publish("DevOps_Builder", "chat", "@Architect_Zero pve1, pve2");
+            heartbeat("DevOps_Builder", "idle");
+            team.publish("Architect_Zero", "chat", "The cluster has two nodes: pve1 and pve2.");
+
+            assertThat(console.waitForExit(Duration.ofSeconds(15))).isZero();
+            await().atMost(Duration.ofSeconds(2)).until(() ->
+                    console.out.contains("[Architect_Zero]: The cluster has two nodes: pve1 and pve2."));
+        }
+    }
+
+    private void heartbeat(String role, String state) {
+        team.redis().hset("agent_status", role, "{\"role\":\"" + role + "\",\"state\":\"" + state
+                + "\",\"task\":\"\",\"queued\":0,\"updated\":\"" + java.time.Instant.now() + "\"}");
+    }
+
+    @Test
     void waitReplyGivesUpWithExitCode5() throws Exception {
         try (PipeConsole console = PipeConsole.start(workspace, Map.of("REDIS_HOST", redis.host(),
                 "REDIS_PORT", String.valueOf(redis.port())), "--wait-reply=1").awaitReady()) {

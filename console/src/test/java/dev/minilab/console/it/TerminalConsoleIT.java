@@ -40,8 +40,12 @@ class TerminalConsoleIT {
         if (tty != null) {
             tty.close();
         }
-        team.close();
-        redis.close();
+        if (team != null) {
+            team.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
     }
 
     private TmuxConsole console() throws Exception {
@@ -153,5 +157,82 @@ class TerminalConsoleIT {
 
         tty.awaitText("QA_Tester thinks: visible reasoning");
         assertThat(tty.text()).doesNotContain("hidden reasoning");
+    }
+
+    @Test
+    void anAgentWhoseHeartbeatStoppedShowsDownNotBusy() throws Exception {
+        // Issue 18: a killed agent looked alive. Its last heartbeat is 74 s old; Architect_Zero then asked it to work.
+        team.redis().hset("agent_status", "DevOps_Builder", "{\"role\":\"DevOps_Builder\",\"state\":\"busy\","
+                + "\"task\":\"terraform apply\",\"last_seq\":7,\"version\":\"0.1.0\",\"updated\":\""
+                + Instant.now().minusSeconds(74) + "\"}");
+        console();
+        team.publish("Architect_Zero", "chat", "@DevOps_Builder write main.tf");
+        tty.awaitText("write main.tf");
+
+        tty.awaitScreen(s -> tty.lastLine().contains("DevOps down"), Duration.ofSeconds(10));
+        tty.type("/status");
+        tty.awaitText("Team status:");
+        assertThat(tty.text()).containsPattern("DevOps_Builder\\s+down\\s+\\(last heartbeat \\d+s ago: the agent is not running");
+    }
+
+    @Test
+    void clearWithAnAgentThatDoesNotRunEndsInUnknownNotHaltingForever() throws Exception {
+        // Three agents confirm, DevOps_Builder is dead (no heartbeat, no "halted").
+        team.onMessage = m -> {
+            if ("control".equals(m.path("kind").asText())) {
+                for (String role : new String[] {"Architect_Zero", "Security_Sentinel", "QA_Tester"}) {
+                    team.publish(role, "status", "halted");
+                }
+            }
+        };
+        console();
+
+        tty.type("CLEAR");
+
+        tty.awaitText("no confirmation from DevOps_Builder");
+        // Within HALT_GRACE (15 s) of the CLEAR, plus the 2 s bar refresh, the dead agent stops looking "halting".
+        tty.awaitScreen(s -> tty.lastLine().contains("DevOps unknown"), Duration.ofSeconds(30));
+        assertThat(tty.lastLine()).contains("Architect halted").contains("QA halted");
+    }
+
+    @Test
+    void lowerCaseClearIsRefusedWithAHintAndWipesNothing() throws Exception {
+        team.publish("User", "chat", "an earlier request worth keeping");
+        console();
+
+        tty.type("clear");
+
+        tty.awaitText("nothing was wiped");
+        Thread.sleep(500);
+        assertThat(team.seen).noneMatch(m -> "control".equals(m.path("kind").asText()));
+        assertThat(team.redis().lrange("chat_history", 0, -1)).anyMatch(m -> m.contains("an earlier request worth keeping"));
+    }
+
+    @Test
+    void redisGoingAwayIsSaidOnScreenAndInTheStatusBar() throws Exception {
+        console();
+        tty.awaitScreen(s -> tty.lastLine().contains("Architect"), Duration.ofSeconds(10));
+
+        team.close();
+        team = null;
+        redis.close(); // as ./minilab down from another terminal does to the Redis that up started
+        redis = null;
+
+        tty.awaitText("Redis does not answer");
+        assertThat(tty.text()).contains("Was the team stopped (./minilab down");
+        tty.awaitScreen(s -> tty.lastLine().startsWith("REDIS DOWN"), Duration.ofSeconds(10));
+        tty.type("anyone there?");
+        tty.awaitScreen(s -> s.contains("sending the message failed") && s.contains("was the team stopped"),
+                Duration.ofSeconds(20));
+    }
+
+    @Test
+    void tabCompletesRoleNamesAfterLog() throws Exception {
+        console();
+
+        tty.keys("-l", "/log dev");
+        tty.keys("Tab");
+
+        tty.awaitScreen(s -> s.lines().anyMatch(l -> l.startsWith("minilab> /log devops")), Duration.ofSeconds(10));
     }
 }

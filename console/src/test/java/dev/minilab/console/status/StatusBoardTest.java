@@ -61,9 +61,71 @@ class StatusBoardTest {
         assertThat(state("Architect_Zero")).extracting(AgentState::state, AgentState::task, AgentState::source)
                 .containsExactly("busy", "planning (+2 queued)", AgentState.Source.HEARTBEAT);
         assertThat(board.isStale(state("Architect_Zero"))).isFalse();
-        assertThat(board.isStale(state("QA_Tester"))).isTrue();
+        assertThat(state("QA_Tester").state()).isEqualTo("down");
         assertThat(state("DevOps_Builder").source()).isEqualTo(AgentState.Source.NONE);
-        assertThat(StatusView.table(board)).anyMatch(l -> l.contains("QA_Tester") && l.contains("stale"));
+        assertThat(StatusView.table(board)).anyMatch(l -> l.contains("QA_Tester") && l.contains("down")
+                && l.contains("last heartbeat 10m ago: the agent is not running"));
+    }
+
+    @Test
+    void anAgentWhoseHeartbeatStoppedIsDownEvenWhenMessagesSayItWasAskedToWork() {
+        // Issue 18: the agent was killed 74 s ago; a later @-mention must not make it look busy.
+        board.applyHeartbeats(Map.of("DevOps_Builder",
+                "{\"role\":\"DevOps_Builder\",\"state\":\"idle\",\"updated\":\"" + NOW.minusSeconds(74) + "\"}"));
+        board.onMessage(at(Message.chat("Architect_Zero", "@DevOps_Builder write main.tf"), 30));
+
+        assertThat(state("DevOps_Builder").state()).isEqualTo("down");
+        String bar = StatusView.bar(board, new dev.minilab.console.render.MessageFormatter(ZoneOffset.UTC, false), 200)
+                .toString();
+        assertThat(bar).contains("DevOps down");
+    }
+
+    @Test
+    void busyOrHaltingFromMessagesAloneBecomesUnknownWhenNothingConfirmsIt() {
+        board.onMessage(at(Message.chat("User", "build"), 74));
+        board.onMessage(at(Message.control(dev.minilab.runtime.bus.ControlCommand.CLEAR), 20));
+        board.onMessage(at(Message.status("QA_Tester", "halted"), 19));
+        board.onMessage(at(Message.chat("User", "fresh request"), 5));
+
+        // Architect_Zero: busy 5 s ago is still believed.
+        assertThat(state("Architect_Zero").state()).isEqualTo("busy");
+        // DevOps_Builder never said "halted" 20 s after CLEAR: nothing shows it is running.
+        assertThat(state("DevOps_Builder")).extracting(AgentState::state, AgentState::task)
+                .containsExactly("unknown", "no \"halted\" after CLEAR sent");
+        assertThat(state("QA_Tester").state()).isEqualTo("halted");
+        assertThat(StatusView.table(board)).anyMatch(l -> l.contains("DevOps_Builder") && l.contains("is the agent running?"));
+    }
+
+    @Test
+    void aBusyFromMessagesOlderThanTheStaleLimitIsUnknown() {
+        board.onMessage(at(Message.chat("User", "build"), 74));
+
+        assertThat(state("Architect_Zero")).extracting(AgentState::state, AgentState::task)
+                .containsExactly("unknown", "was busy: User: build");
+    }
+
+    @Test
+    void lostRedisLeadsTheStatusBarAndTheTableUntilItAnswers() {
+        assertThat(board.redisLost("Connection refused")).isTrue();
+        assertThat(board.redisLost("again")).isFalse();
+
+        String bar = StatusView.bar(board, new dev.minilab.console.render.MessageFormatter(ZoneOffset.UTC, false), 120)
+                .toString();
+        assertThat(bar).startsWith(StatusView.REDIS_DOWN + " | Architect");
+        assertThat(StatusView.table(board).get(1)).contains("Redis does not answer").contains("./minilab down");
+
+        assertThat(board.redisAnswers()).isTrue();
+        assertThat(StatusView.bar(board, new dev.minilab.console.render.MessageFormatter(ZoneOffset.UTC, false), 120)
+                .toString()).doesNotContain("REDIS");
+    }
+
+    @Test
+    void aBusProblemInTheHeartbeatIsShownWithTheTask() {
+        board.applyHeartbeats(Map.of("QA_Tester", "{\"role\":\"QA_Tester\",\"state\":\"idle\",\"task\":\"\","
+                + "\"bus\":\"catch-up retrying: NOPERM\",\"updated\":\"" + NOW + "\"}"));
+
+        assertThat(state("QA_Tester").task()).isEqualTo("[bus: catch-up retrying: NOPERM]");
+        assertThat(StatusView.table(board)).anyMatch(l -> l.contains("QA_Tester") && l.contains("catch-up retrying"));
     }
 
     @Test
@@ -127,5 +189,21 @@ class StatusBoardTest {
         AgentState devops = state("DevOps_Builder");
         assertThat(board.isFuture(devops)).isTrue();
         assertThat(StatusView.table(board)).anyMatch(l -> l.contains("DevOps_Builder") && l.contains("FUTURE"));
+    }
+
+    @Test
+    void emojiAndCjkInATaskNeverMakeTheBarWiderThanTheTerminal() {
+        // Issue 18 (cosmetic): a stray character stayed on the status bar after CJK/emoji input.
+        board.onMessage(at(Message.chat("User", "部署 nginx 🚀👍🏽 ✅ 在 pve1 上的容器里 ".repeat(4)), 1));
+
+        for (int width : new int[] {60, 79, 80, 101}) {
+            var bar = StatusView.bar(board, new dev.minilab.console.render.MessageFormatter(ZoneOffset.UTC, false), width);
+            assertThat(bar.columnLength()).isLessThanOrEqualTo(width);
+            assertThat(bar.toString().codePoints()).allMatch(cp -> cp <= 0xFFFF
+                    && (cp < 0x2600 || cp > 0x27BF));
+            if (width > 100) {
+                assertThat(bar.toString()).contains("Architect busy: User: 部署 nginx ·");
+            }
+        }
     }
 }
