@@ -314,7 +314,7 @@ class PipeConsoleIT {
     }
 
     private void heartbeat(String role, String state) {
-        team.redis().hset("agent_status", role, "{\"role\":\"" + role + "\",\"state\":\"" + state
+        team.redis().set("agent_status:" + role, "{\"role\":\"" + role + "\",\"state\":\"" + state
                 + "\",\"task\":\"\",\"queued\":0,\"updated\":\"" + java.time.Instant.now() + "\"}");
     }
 
