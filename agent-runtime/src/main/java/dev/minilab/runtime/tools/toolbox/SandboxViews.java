@@ -28,7 +28,8 @@ import java.util.Set;
  *       ({@code ~/.terraformrc}, {@code ~/.terraform.d}, {@code TF_CLI_CONFIG_FILE}) read-only. The Proxmox token
  *       reaches it through its own environment only.</li>
  *   <li>run_ansible: workspace writable, network, the SSH key read-only (the one view that has it), known_hosts
- *       writable, the ssh-agent socket of SSH_AGENT_SOCK when set, {@code .minilab/} read-only, ansible's settings from the home folder read-only.</li>
+ *       writable, the ssh-agent socket of SSH_AGENT_SOCK when set (ansible's ssh signs through it), {@code .minilab/}
+ *       read-only, ansible's settings from the home folder read-only.</li>
  * </ul>
  */
 final class SandboxViews {
