@@ -125,6 +125,7 @@ public final class AgentMain {
         TeamBus bus;
         try {
             bus = TeamBus.connect(busSettings, guard);
+            bus.adoptSessionEpoch();
         } catch (BusException e) {
             err.println("minilab-agent " + name + ": " + e.getMessage());
             return EXIT_REDIS;

@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every {@link #PERIOD}: writes the agent's status into hash {@code agent_status} and, while Redis answers PING,
+ * Every {@link #PERIOD}: writes the agent's signed status into its key {@code agent_status:<Role>} and, while Redis answers PING,
  * touches the health file ({@code MINILAB_HEALTH_FILE}) that the container healthcheck
  * ({@code minilab-entrypoint health}) requires to be younger than 90 s.
  */

@@ -17,6 +17,7 @@ import dev.minilab.testkit.RedisServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class SandboxStatusIT {
                     Duration.ofSeconds(1), 0));
             try (TeamAgent agent = AgentAssembly.assemble(role, config, "Prompt.", bus, model, "m")) {
                 agent.heartbeat();
-                return bus.statuses().get(role.displayName());
+                return bus.statuses(List.of(role.displayName())).get(role.displayName());
             }
         }
     }

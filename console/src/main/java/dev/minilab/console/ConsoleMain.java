@@ -100,6 +100,7 @@ public final class ConsoleMain {
                         err.println("minilab console: " + note);
                         err.flush();
                     }).connect();
+            teamBus.adoptSessionEpoch();
         } catch (BusException e) {
             err.println("minilab console: " + e.getMessage());
             return EXIT_REDIS_UNREACHABLE;

@@ -72,15 +72,15 @@ final class SandboxProbe {
 
     /**
      * Checks, before any tool call: the three agents that run tools report {@code "sandbox":"bwrap"} in their
-     * heartbeat (hash {@code agent_status}); podman got the committed profile for agent-devops and runc the filter
+     * heartbeat (key {@code agent_status:<Role>}); podman got the committed profile for agent-devops and runc the filter
      * made from it ({@link #assertFilterComesFrom}); the container's PID 1 runs under a seccomp filter; and the kernel
      * refuses {@link #PROBE} there, while the same image under podman's default profile may call it (the control).
      */
     static void assertContainersConfined(Podman podman, ComposeStack stack, Map<String, String> roles, Path committed,
                                          Path used, String image, String uid) throws IOException {
         for (String service : List.of("agent-devops", "agent-security", "agent-qa")) {
-            String heartbeat = podman.ok(TIMEOUT, "exec", stack.container("redis-broker"), "redis-cli", "HGET",
-                    "agent_status", roles.get(service)).stdout().strip();
+            String heartbeat = podman.ok(TIMEOUT, "exec", stack.container("redis-broker"), "redis-cli", "GET",
+                    "agent_status:" + roles.get(service)).stdout().strip();
             assertThat(JSON.readTree(heartbeat).path("sandbox").asText()).as(service + " heartbeat " + heartbeat)
                     .isEqualTo("bwrap");
         }

@@ -20,6 +20,18 @@ final class Launcher {
         this.env = new HashMap<>(settings);
         this.env.put("MINILAB_WORKSPACE", workspace.toString());
         this.env.put("JAVA_HOME", Path.of(System.getProperty("java.home")).toString());
+        // A home of the test's own: the launcher keeps the keys in ~/.config/minilab/keys, never the developer's.
+        this.env.putIfAbsent("HOME", home(workspace).toString());
+    }
+
+    /** The HOME the launched processes get (the signing keys live in its .config/minilab/keys). */
+    static Path home(Path workspace) {
+        return workspace.resolve(".test-home");
+    }
+
+    /** The launcher's default key folder for this workspace's processes. */
+    Path keysDir() {
+        return Path.of(env.get("HOME")).resolve(".config/minilab/keys");
     }
 
     Path repo() {

@@ -24,6 +24,7 @@ class LauncherUpIT {
     @Test
     void upStartsRedisTheAgentsAndASignedConsoleAndStopsThemAllWhenTheConsoleExits() throws Exception {
         int redisPort = FreePort.find();
+        int metricsPort = FreePort.findRun(4);
         try (ScriptedLlmServer llm = ScriptedLlmServer.start();
              TempWorkspace workspace = TempWorkspace.create("minilab-up")) {
             llm.when(Rule.forRole("Architect_Zero")).reply(Reply.toolCall("finish_task",
@@ -35,6 +36,8 @@ class LauncherUpIT {
                     "OPENAI_API_BASE=" + llm.baseUrl(),
                     "OPENAI_API_KEY=sk-test-up-not-a-real-key",
                     "LLM_MODEL=scripted-model",
+                    "METRICS_PORT=" + metricsPort,
+                    "METRICS_HOST=127.0.0.1",
                     "") );
             Launcher launcher = new Launcher(workspace.root(), Map.of());
             try (ChildProcess up = launcher.start(List.of("up"), "up")) {
@@ -51,6 +54,13 @@ class LauncherUpIT {
                 stdin.write("is the team there?\n".getBytes(StandardCharsets.UTF_8));
                 stdin.flush();
                 up.awaitOutput("[Architect_Zero]: Nothing to build: the team is up.", Duration.ofSeconds(60));
+                // METRICS_PORT + i: each agent process serves its own /metrics (issue 9), Architect_Zero's has the call
+                List<String> roles = List.of("Architect_Zero", "DevOps_Builder", "Security_Sentinel", "QA_Tester");
+                for (int i = 0; i < roles.size(); i++) {
+                    assertThat(scrape(metricsPort + i)).as(roles.get(i) + "'s /metrics").startsWith("200 ");
+                }
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(scrape(metricsPort))
+                        .containsPattern("agent_llm_calls_total\\{model=\"scripted-model\",role=\"Architect_Zero\"} 1\\.0"));
                 stdin.write("exit\n".getBytes(StandardCharsets.UTF_8));
                 stdin.flush();
 
@@ -60,14 +70,24 @@ class LauncherUpIT {
                 assertThat(up.output()).contains("starting redis-server on 127.0.0.1:" + redisPort)
                         .contains("created signing keys").contains("stopping the team");
                 // up made the keys on first start, and every process signed with its own.
-                assertThat(workspace.resolve("keys/private/User/User.pem")).exists();
-                assertThat(workspace.resolve("keys/redis/users.acl")).exists();
+                // ... outside the workspace (~/.config/minilab/keys), where no tool reaches them (issue 17 finding 5)
+                assertThat(launcher.keysDir().resolve("private/User/User.pem")).exists();
+                assertThat(launcher.keysDir().resolve("redis/users.acl")).exists();
+                assertThat(workspace.resolve("keys")).doesNotExist();
                 for (String role : List.of("Architect_Zero", "DevOps_Builder", "Security_Sentinel", "QA_Tester")) {
                     assertThat(workspace.resolve("logs/" + role + ".log"))
                             .content().contains("Bus messages are signed as " + role);
                 }
             }
         }
+    }
+
+    /** "status body" of GET /metrics on a loopback port. */
+    private static String scrape(int port) throws Exception {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+                        .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() + " " + response.body();
     }
 
     private static String pingWithoutPassword(int port) throws java.io.IOException {

@@ -44,4 +44,37 @@ public final class FreePort {
                 + " attempts; check the ephemeral port range (net.ipv4.ip_local_port_range)",
                 last != null ? last : new IOException("every port offered was already handed out"));
     }
+
+    /**
+     * Returns the first of {@code count} consecutive loopback ports that are all free now and not handed out before
+     * (for settings such as METRICS_PORT, where process i listens on base + i).
+     *
+     * @throws UncheckedIOException if no such run was found
+     */
+    public static int findRun(int count) {
+        for (int i = 0; i < ATTEMPTS; i++) {
+            int base = find();
+            boolean free = base + count - 1 <= 65535;
+            for (int p = base + 1; free && p < base + count; p++) {
+                free = !HANDED_OUT.contains(p) && bindable(p);
+            }
+            if (free) {
+                for (int p = base + 1; p < base + count; p++) {
+                    HANDED_OUT.add(p);
+                }
+                return base;
+            }
+        }
+        throw new UncheckedIOException(new IOException("no run of " + count + " free loopback ports after "
+                + ATTEMPTS + " attempts"));
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(false);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
 }

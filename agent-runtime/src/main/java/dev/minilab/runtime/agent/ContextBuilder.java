@@ -45,17 +45,21 @@ public final class ContextBuilder {
         return context;
     }
 
-    private String systemText(List<Message> pinned) {
+    private String systemText(List<Message> allPinned) {
+        // Second line of defence: the bus already drops pins not sent by the User; never show anyone else's words here.
+        List<Message> pinned = allPinned.stream()
+                .filter(m -> m.isFromUser() && m.kind() == MessageKind.CHAT && m.controlCommand().isEmpty())
+                .toList();
         StringBuilder text = new StringBuilder();
         text.append("You are ").append(agentName).append(".\n\n").append(systemPrompt.strip()).append('\n');
         if (!pinned.isEmpty()) {
             // The first request is the session's goal (LESSONS row 15): it always stays; then the newest that fit.
-            String first = "- " + pinned.getFirst().timestamp() + ": " + pinned.getFirst().content().strip();
+            String first = pinLine(pinned.getFirst());
             List<String> lines = new ArrayList<>();
             int used = first.length();
             int omitted = 0;
             for (int i = pinned.size() - 1; i >= 1; i--) {
-                String line = "- " + pinned.get(i).timestamp() + ": " + pinned.get(i).content().strip();
+                String line = pinLine(pinned.get(i));
                 if (used + line.length() > PINNED_BUDGET_CHARS) {
                     omitted = i;
                     break;
@@ -71,6 +75,11 @@ public final class ContextBuilder {
             lines.forEach(line -> text.append(line).append('\n'));
         }
         return text.toString();
+    }
+
+    /** One pinned request with its sender and time, so the model sees who asked and when. */
+    private static String pinLine(Message message) {
+        return "- [" + message.sender() + " at " + message.timestamp() + "]: " + message.content().strip();
     }
 
     private ChatMessage asChat(Message message) {

@@ -415,7 +415,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         statusFields.put(name, value);
     }
 
-    /** Writes this agent's heartbeat into hash {@code agent_status}. */
+    /** Writes this agent's heartbeat, signed, into its key {@code agent_status:<Role>}. */
     public void heartbeat() {
         ObjectNode node = JSON.createObjectNode();
         statusFields.forEach(node::put);

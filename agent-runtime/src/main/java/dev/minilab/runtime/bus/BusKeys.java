@@ -39,8 +39,14 @@ public record BusKeys(String prefix) {
         return prefix + "chat_published_seq";
     }
 
+    /** The legacy shared heartbeat hash (read by nothing now; agents have no right to write it). */
     public String status() {
         return prefix + "agent_status";
+    }
+
+    /** The heartbeat key of one role: only that role's Redis user may write it (issue 17 finding 4). */
+    public String status(String role) {
+        return prefix + "agent_status:" + role;
     }
 
     public String usage() {
@@ -49,6 +55,11 @@ public record BusKeys(String prefix) {
 
     public String requirements() {
         return prefix + "user_requirements";
+    }
+
+    /** The User's last CLEAR message, signed: the session epoch a process adopts at start (issue 17 finding 1). */
+    public String sessionEpoch() {
+        return prefix + "session_epoch";
     }
 
     /** Set of {@code <agent>|<message id>} of the control messages each agent has handled (never cleared). */

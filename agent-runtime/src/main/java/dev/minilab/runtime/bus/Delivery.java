@@ -122,6 +122,19 @@ final class Delivery implements AutoCloseable {
         if (channel.equals(keys.thinkChannel())) {
             ThinkNote note = readThink(payload);
             if (note != null) {
+                Optional<String> rejection;
+                try {
+                    rejection = guard.recordRejection(MessageGuard.THINK_RECORD, note.sender(), payload);
+                } catch (RuntimeException e) {
+                    rejection = Optional.of("the guard failed: " + e);
+                }
+                if (rejection.isPresent()) {
+                    dropLog.drop("Dropped a think note claiming to be from " + TeamBus.preview(note.sender()) + ": "
+                            + rejection.get());
+                    note = null;
+                }
+            }
+            if (note != null) {
                 for (BusListener listener : listeners) {
                     try {
                         listener.onThink(note);
@@ -134,6 +147,17 @@ final class Delivery implements AutoCloseable {
         }
         Message message = accept(payload);
         if (message == null) {
+            return;
+        }
+        Optional<String> stale;
+        try {
+            stale = guard.liveRejection(message);
+        } catch (RuntimeException e) {
+            stale = Optional.of("the message guard failed: " + e);
+        }
+        if (stale.isPresent()) {
+            dropLog.drop("Dropped live message " + TeamBus.preview(message.id()) + " from "
+                    + TeamBus.preview(message.sender()) + ": " + stale.get());
             return;
         }
         for (BusListener listener : listeners) {

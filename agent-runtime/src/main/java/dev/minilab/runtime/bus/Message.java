@@ -16,10 +16,13 @@ import java.util.UUID;
  * @param timestamp when the sender created it
  * @param kind      chat, control or status
  * @param to        explicit recipients; empty means "route by the @-mentions in the content"
- * @param signature Base64 Ed25519 signature by the sender, or null when the team runs unsigned
+ * @param signature Base64 Ed25519 signature by the sender (prefixed {@code v2:} or {@code v2s:} for the canonical form
+ *                  v2), or null when the team runs unsigned
+ * @param epoch     the session the sender was in: the timestamp of the User's last CLEAR (ISO-8601), or null before
+ *                  the first CLEAR; signed, so a message from before a CLEAR cannot be replayed after it
  */
 public record Message(String id, long seq, String sender, String content, Instant timestamp, MessageKind kind,
-                      List<String> to, String signature) {
+                      List<String> to, String signature, String epoch) {
 
     /** The sender name of the human at the console. */
     public static final String USER = "User";
@@ -38,6 +41,12 @@ public record Message(String id, long seq, String sender, String content, Instan
         Objects.requireNonNull(timestamp, "timestamp");
         Objects.requireNonNull(kind, "kind");
         to = to == null ? List.of() : List.copyOf(to);
+    }
+
+    /** A message without an epoch (before the first CLEAR, or from a sender that does not know epochs). */
+    public Message(String id, long seq, String sender, String content, Instant timestamp, MessageKind kind,
+                   List<String> to, String signature) {
+        this(id, seq, sender, content, timestamp, kind, to, signature, null);
     }
 
     /** A new chat message routed by the @-mentions in its content. */
@@ -73,19 +82,23 @@ public record Message(String id, long seq, String sender, String content, Instan
     }
 
     public Message withSeq(long newSeq) {
-        return new Message(id, newSeq, sender, content, timestamp, kind, to, signature);
+        return new Message(id, newSeq, sender, content, timestamp, kind, to, signature, epoch);
     }
 
     public Message withTo(List<String> recipients) {
-        return new Message(id, seq, sender, content, timestamp, kind, recipients, signature);
+        return new Message(id, seq, sender, content, timestamp, kind, recipients, signature, epoch);
     }
 
     public Message withContent(String newContent) {
-        return new Message(id, seq, sender, newContent, timestamp, kind, to, signature);
+        return new Message(id, seq, sender, newContent, timestamp, kind, to, signature, epoch);
     }
 
     public Message withSignature(String newSignature) {
-        return new Message(id, seq, sender, content, timestamp, kind, to, newSignature);
+        return new Message(id, seq, sender, content, timestamp, kind, to, newSignature, epoch);
+    }
+
+    public Message withEpoch(String newEpoch) {
+        return new Message(id, seq, sender, content, timestamp, kind, to, signature, newEpoch);
     }
 
     private static String newId() {

@@ -58,6 +58,9 @@ public final class MessageCodec {
         node.put("kind", message.kind().wire());
         ArrayNode to = node.putArray("to");
         message.to().forEach(to::add);
+        if (message.epoch() != null) {
+            node.put("epoch", message.epoch());
+        }
         if (message.signature() != null) {
             node.put("signature", message.signature());
         }
@@ -128,7 +131,36 @@ public final class MessageCodec {
             }
         }
         String signature = optionalText(node, "signature");
-        return new Message(id, seq, sender, content, timestamp, kind, to, signature);
+        String epoch = optionalText(node, "epoch");
+        if (signature != null && signature.startsWith("v2")) {
+            requireCanonicalWire(node, timestamp, kind, epoch);
+        }
+        return new Message(id, seq, sender, content, timestamp, kind, to, signature, epoch);
+    }
+
+    /**
+     * Canonical form v2 signs the values a {@link Message} holds; so a v2 message is read only when its wire strings
+     * are exactly those values: the timestamp as {@link Instant#toString()}, the kind in lower case, the epoch an
+     * instant in the same form. A rewritten but equivalent spelling ({@code +01:00}, {@code CHAT}) is refused.
+     */
+    private static void requireCanonicalWire(JsonNode node, Instant timestamp, MessageKind kind, String epoch) {
+        JsonNode ts = node.get("timestamp");
+        if (ts == null || !ts.isTextual() || !ts.asText().equals(timestamp.toString())) {
+            throw new IllegalArgumentException("signed (v2) message whose timestamp is not in canonical form");
+        }
+        String kindText = optionalText(node, "kind");
+        if (kindText == null || !(kindText.equals(kind.wire()) || kindText.equals(MessageKind.CHAT.wire()))) {
+            throw new IllegalArgumentException("signed (v2) message whose kind is not in canonical form");
+        }
+        if (epoch != null) {
+            try {
+                if (!Instant.parse(epoch).toString().equals(epoch)) {
+                    throw new IllegalArgumentException("signed (v2) message whose epoch is not in canonical form");
+                }
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("signed (v2) message whose epoch is not an ISO-8601 instant");
+            }
+        }
     }
 
     private static String requiredText(JsonNode node, String field) {

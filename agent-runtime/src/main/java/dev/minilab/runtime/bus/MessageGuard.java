@@ -8,6 +8,11 @@ import java.util.Optional;
  */
 public interface MessageGuard {
 
+    /** Record purpose of a heartbeat in {@code agent_status:<Role>}. */
+    String STATUS_RECORD = "status";
+    /** Record purpose of a think note on {@code agent_think}. */
+    String THINK_RECORD = "think";
+
     /** A guard that signs nothing and accepts everything (the team runs unsigned). */
     MessageGuard UNSIGNED = new MessageGuard() {
         @Override
@@ -26,4 +31,35 @@ public interface MessageGuard {
 
     /** Returns why {@code message} must be dropped, or empty when it may be delivered. */
     Optional<String> rejectionReason(Message message);
+
+    /**
+     * Returns why a message arriving LIVE on the channel must be dropped although it verifies (e.g. it is too old to be
+     * anything but a replay), or empty. Not applied to history reads, which legitimately hold old messages.
+     */
+    default Optional<String> liveRejection(Message message) {
+        return Optional.empty();
+    }
+
+    /**
+     * Tells the guard the {@code chat_published_seq} read just before this process subscribed: every message that can
+     * arrive live was published after it, so a live message signed with a seq at or below it is a replay.
+     */
+    default void liveFloor(long publishedSeq) {
+    }
+
+    /**
+     * Returns the side record {@code json} (a heartbeat or think note of this process, a JSON object) ready to write,
+     * e.g. with its signature appended; {@code purpose} says which kind of record it is.
+     */
+    default String sealRecord(String purpose, String json) {
+        return json;
+    }
+
+    /**
+     * Returns why the side record {@code text}, claimed to be {@code sender}'s record of kind {@code purpose}, must be
+     * ignored, or empty when it may be shown.
+     */
+    default Optional<String> recordRejection(String purpose, String sender, String text) {
+        return Optional.empty();
+    }
 }

@@ -98,8 +98,11 @@ final class Publisher {
         } else {
             store = "0";
         }
+        // user_requirements is declared only when this publish pins: Redis checks a script's declared keys against
+        // the caller's ACL, and agents may only read the pins (issue 17 finding 4).
+        String pins = store.equals("2") ? keys.requirements() : keys.history();
         return APPEND.run(connection.sync(), ScriptOutputType.MULTI,
-                new String[] {keys.history(), keys.requirements(), keys.publishedSequence()},
+                new String[] {keys.history(), pins, keys.publishedSequence()},
                 keys.channel(), payload, Long.toString(sent.seq()), sent.id(),
                 Integer.toString(settings.historyWindow()), store, Integer.toString(MAX_PINNED));
     }

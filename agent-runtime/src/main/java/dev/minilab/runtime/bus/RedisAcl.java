@@ -12,7 +12,8 @@ import java.util.Locale;
  * commands the bus uses. A user of this kind cannot read or write any other key, run administrative commands
  * (FLUSHALL, CONFIG, KEYS, ...) or listen to other channels.
  *
- * <p>Only the User (the console) may delete the conversation (CLEAR); agents cannot.
+ * <p>Only the User (the console) may delete the conversation (CLEAR) and pin requests; each agent writes only its
+ * own heartbeat key. (Needs Redis 7: key permissions {@code %R~} and selectors.)
  */
 public final class RedisAcl {
 
@@ -44,25 +45,37 @@ public final class RedisAcl {
         return userLine(sender, password, keys, mayClear, List.of());
     }
 
-    /** As above, with more keys the user may use (e.g. the guardrails' {@code request_state}). */
+    /**
+     * As above, with more keys the user may use (e.g. the guardrails' {@code request_state}).
+     *
+     * <p>Rights by sender (issue 17 finding 4): every user reads MiniLab's keys and every heartbeat. An agent writes
+     * the history, the counters and its own heartbeat key {@code agent_status:<Sender>} only (SET is granted for that
+     * key alone, so no counter can be SET), and may only read {@code user_requirements}; it has no DEL. The User
+     * (the console) also pins requests and clears the conversation (DEL), and writes no heartbeat.
+     */
     public static String userLine(String sender, String password, BusKeys keys, boolean mayClear,
                                   List<String> extraKeys) {
         StringBuilder line = new StringBuilder("user ").append(username(sender)).append(" on #")
                 .append(sha256(password)).append(" resetkeys resetchannels");
-        for (String key : List.of(keys.history(), keys.sequence(), keys.publishedSequence(), keys.requirements(),
-                keys.status(), keys.usage(), keys.progress(), keys.handledControls(),
-                keys.leases())) {
+        for (String key : List.of(keys.history(), keys.sequence(), keys.publishedSequence(), keys.usage(),
+                keys.progress(), keys.handledControls(), keys.leases())) {
             line.append(" ~").append(key);
         }
         for (String key : extraKeys) {
             line.append(" ~").append(key);
         }
+        line.append(mayClear ? " ~" : " %R~").append(keys.requirements());
+        line.append(mayClear ? " ~" : " %R~").append(keys.sessionEpoch());
+        line.append(" %R~").append(keys.status("*"));
         line.append(" &").append(keys.channel()).append(" &").append(keys.thinkChannel()).append(" -@all");
         for (String command : COMMANDS) {
             line.append(" +").append(command);
         }
         if (mayClear) {
-            line.append(" +del");
+            line.append(" +del (~").append(keys.sessionEpoch()).append(" +set)");
+        } else {
+            // a selector: SET on this sender's own heartbeat key and nothing else
+            line.append(" (~").append(keys.status(sender)).append(" +set)");
         }
         return line.toString();
     }

@@ -16,7 +16,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -73,6 +76,7 @@ public final class TeamBus implements AutoCloseable {
     private final StatefulRedisConnection<String, String> publishConnection;
     private final Publisher publisher;
     private final Delivery delivery;
+    private final DropLog dropLog = new DropLog(LOG);
     private StatefulRedisPubSubConnection<String, String> pubSub;
 
     private TeamBus(BusSettings settings, MessageGuard guard, RedisClient client,
@@ -157,14 +161,14 @@ public final class TeamBus implements AutoCloseable {
         return publisher;
     }
 
-    /** Sends a think note on {@code agent_think} (never on {@code agent_channel}). */
+    /** Sends a think note on {@code agent_think} (never on {@code agent_channel}), signed like a heartbeat. */
     public void publishThink(String sender, String content) {
         ObjectNode node = JSON.createObjectNode();
         node.put("sender", sender);
         node.put("content", content);
         node.put("timestamp", Instant.now().toString());
         try {
-            redis.publish(settings.keys().thinkChannel(), node.toString());
+            redis.publish(settings.keys().thinkChannel(), guard.sealRecord(MessageGuard.THINK_RECORD, node.toString()));
         } catch (RuntimeException e) {
             LOG.debug("Could not publish a think note (it is also in the agent's log)", e);
         }
@@ -197,6 +201,14 @@ public final class TeamBus implements AutoCloseable {
 
     private void ensureSubscribed() {
         if (pubSub == null) {
+            try {
+                // Every message that can arrive live is published after this read (append.lua raises it): a live
+                // message signed with a seq at or below it is a replay (issue 17 finding 1).
+                String published = redis.get(settings.keys().publishedSequence());
+                guard.liveFloor(published == null ? 0 : Long.parseLong(published));
+            } catch (RuntimeException e) {
+                LOG.debug("No live replay floor: cannot read {} ({})", settings.keys().publishedSequence(), e.toString());
+            }
             pubSub = client.connectPubSub();
             pubSub.addListener(delivery.adapter());
             pubSub.sync().subscribe(settings.keys().channel(), settings.keys().thinkChannel());
@@ -219,9 +231,22 @@ public final class TeamBus implements AutoCloseable {
         return history(settings.historyWindow()).stream().filter(m -> m.seq() > seq).toList();
     }
 
-    /** The pinned User requests, oldest first. */
+    /**
+     * The pinned User requests, oldest first: only verified chat messages whose sender is the User. Anything else in
+     * {@code user_requirements} (another sender's signed text, a control message) is logged and skipped, so no agent's
+     * words are ever shown as the User's (SECURITY.md, guarantee "pins are the User's").
+     */
     public List<Message> pinnedRequirements() {
-        return decodeAll(read(() -> redis.lrange(settings.keys().requirements(), 0, -1)));
+        List<Message> pinned = new ArrayList<>();
+        for (Message message : decodeAll(read(() -> redis.lrange(settings.keys().requirements(), 0, -1)))) {
+            if (message.isFromUser() && message.kind() == MessageKind.CHAT && message.controlCommand().isEmpty()) {
+                pinned.add(message);
+            } else {
+                LOG.warn("Skipped an entry of {} from {} (kind {}): only the User's own requests are pinned",
+                        settings.keys().requirements(), preview(message.sender()), message.kind().wire());
+            }
+        }
+        return pinned;
     }
 
     /**
@@ -282,6 +307,33 @@ public final class TeamBus implements AutoCloseable {
         return messages;
     }
 
+    /** Stores the User's CLEAR (as sent, signed) as the session epoch for processes that start later. */
+    public void saveSessionEpoch(Message clear) {
+        if (!clear.isFromUser() || clear.controlCommand().filter(c -> c == ControlCommand.CLEAR).isEmpty()) {
+            throw new IllegalArgumentException("only the User's CLEAR starts a session");
+        }
+        redis.set(settings.keys().sessionEpoch(), MessageCodec.encode(clear));
+    }
+
+    /**
+     * Moves this process into the session of the User's last CLEAR, if one was stored and it verifies; from then on
+     * messages signed in an earlier session are refused. Call once after connecting.
+     */
+    public void adoptSessionEpoch() {
+        String payload;
+        try {
+            payload = redis.get(settings.keys().sessionEpoch());
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot read {} ({}); the session epoch starts with the next CLEAR", settings.keys().sessionEpoch(),
+                    e.getMessage());
+            return;
+        }
+        if (payload != null && accept(payload) == null) {
+            LOG.warn("{} holds no valid User CLEAR (see the line above); the session epoch starts with the next CLEAR",
+                    settings.keys().sessionEpoch());
+        }
+    }
+
     /** Deletes the conversation: history and pinned requirements (the seq counter keeps counting). */
     public void clearConversation() {
         redis.del(settings.keys().history(), settings.keys().requirements());
@@ -331,14 +383,36 @@ public final class TeamBus implements AutoCloseable {
         return added != null && added == 1L;
     }
 
-    /** Writes this agent's heartbeat JSON into hash {@code agent_status}. */
+    /** Writes this agent's heartbeat JSON, signed, into its own key {@code agent_status:<agent>}. */
     public void putStatus(String agent, String json) {
-        redis.hset(settings.keys().status(), agent, json);
+        redis.set(settings.keys().status(agent), guard.sealRecord(MessageGuard.STATUS_RECORD, json));
     }
 
-    /** Every agent's heartbeat JSON. */
-    public Map<String, String> statuses() {
-        return redis.hgetall(settings.keys().status());
+    /**
+     * The heartbeat JSON of each of {@code roles} that has one (role → JSON, in the order given). A heartbeat is
+     * taken only when it verifies as signed by the role its key names; others are logged and left out, so nobody
+     * can show a role in a state it did not report.
+     */
+    public Map<String, String> statuses(Collection<String> roles) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String role : roles) {
+            String text = redis.get(settings.keys().status(role));
+            if (text == null) {
+                continue;
+            }
+            Optional<String> rejection;
+            try {
+                rejection = guard.recordRejection(MessageGuard.STATUS_RECORD, role, text);
+            } catch (RuntimeException e) {
+                rejection = Optional.of("the guard failed: " + e);
+            }
+            if (rejection.isPresent()) {
+                dropLog.drop("Ignored the heartbeat in " + settings.keys().status(role) + ": " + rejection.get());
+                continue;
+            }
+            out.put(role, text);
+        }
+        return out;
     }
 
     /**

@@ -52,6 +52,8 @@ public final class ReActLoop implements AutoCloseable {
 
     /** The tool Architect_Zero calls to end a task. */
     public static final String FINISH_TOOL = "finish_task";
+    private static final com.fasterxml.jackson.databind.ObjectMapper SUMMARY_JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
     static final Duration PROGRESS_AFTER = Duration.ofSeconds(5);
     static final Duration PROGRESS_EVERY = Duration.ofSeconds(15);
 
@@ -159,7 +161,9 @@ public final class ReActLoop implements AutoCloseable {
                 if (settings.offerFinishTool() && FINISH_TOOL.equals(request.name())) {
                     String summary = finishSummary(arguments, listener);
                     if (summary != null) {
-                        listener.toolCalled(FINISH_TOOL, arguments, ToolResult.ok("task finished"));
+                        // the execution log gets the summary as published: reasoning written inline stays out
+                        listener.toolCalled(FINISH_TOOL, SUMMARY_JSON.createObjectNode().put("summary", summary)
+                                .toString(), ToolResult.ok("task finished"));
                         return new TurnOutcome.Finished(summary);
                     }
                 }

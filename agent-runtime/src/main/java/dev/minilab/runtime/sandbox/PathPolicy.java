@@ -231,7 +231,9 @@ public record PathPolicy(Path workspace, List<Path> readRoots, List<Path> writeR
         }
         for (Path deniedFile : deniedFiles) {
             Path abs = (deniedFile.isAbsolute() ? deniedFile : workspace.resolve(deniedFile)).normalize();
-            if (real.equals(abs) || lexical.equals(abs) || real.equals(realOrSelf(abs)) || sameFile(real, abs)) {
+            // startsWith: a denied folder (the signing keys) protects everything under it
+            if (real.startsWith(abs) || lexical.startsWith(abs) || real.startsWith(realOrSelf(abs))
+                    || sameFile(real, abs)) {
                 throw refuse(requested, "'" + printable(requested) + "' is a protected file (SSH key or credentials); "
                         + "no tool may read or write it");
             }

@@ -72,7 +72,7 @@ class RedisAclIT {
                         .anyMatch(m -> m.sender().equals("DevOps_Builder") && m.content().contains("done")));
                 await().atMost(Duration.ofSeconds(10))
                         .until(() -> "1".equals(userBus.usage().get("DevOps_Builder|scripted-model|calls")));
-                assertThat(userBus.statuses()).containsKey("DevOps_Builder");
+                assertThat(userBus.statuses(List.of("DevOps_Builder"))).containsKey("DevOps_Builder");
             }
             userBus.clearConversation();
             assertThat(userBus.history(10)).isEmpty();
@@ -109,7 +109,9 @@ class RedisAclIT {
 
             // scripts are ACL-checked command by command: no SET, no DEL for an agent
             assertThatThrownBy(() -> agentBus.commands().eval("return redis.call('SET', KEYS[1], 'x')",
-                    io.lettuce.core.ScriptOutputType.STATUS, keys.history())).hasMessageContaining("can't run this command");
+                    io.lettuce.core.ScriptOutputType.STATUS, keys.history()))
+                    // SET is granted for the agent's own heartbeat key only (issue 17), so Redis names the key
+                    .hasMessageMatching("(?s).*can't (run this command|access at least one of the keys).*");
             assertThat(agentBus.history(5)).extracting(Message::id).containsExactly(sent.id());
         }
     }

@@ -171,7 +171,7 @@ class BusFuzzIT {
 
         private String forgedSignature(String content) {
             Message forged = Message.chat("Architect_Zero", content);
-            String signature = devopsKey.sign(SignatureGuard.canonicalBytes(forged)).orElseThrow();
+            String signature = "v2:" + devopsKey.sign(SignatureGuard.canonicalBytesV2(forged, false)).orElseThrow();
             return dev.minilab.runtime.bus.MessageCodec.encode(forged.withSignature(signature));
         }
 

@@ -182,7 +182,7 @@ class ExactlyOnceIT {
             await("the fatal handler ran").atMost(Duration.ofSeconds(20)).until(() -> !fatal.isEmpty());
             assertThat(fatal.getFirst()).isInstanceOf(StackOverflowError.class);
             await().atMost(Duration.ofSeconds(5))
-                    .until(() -> user.bus().statuses().getOrDefault(DEVOPS, "").contains("\"state\":\"failed\""));
+                    .until(() -> user.bus().statuses(java.util.List.of(DEVOPS)).getOrDefault(DEVOPS, "").contains("\"state\":\"failed\""));
             assertThat(devops.bus().progress(DEVOPS).orElse(-1))
                     .as("the message is not recorded as handled: the restarted process handles it")
                     .isLessThan(trigger.seq()).isEqualTo(before);
@@ -219,7 +219,7 @@ class ExactlyOnceIT {
     }
 
     private static String busStatus(Team.Client client) {
-        String json = client.bus().statuses().getOrDefault(DEVOPS, "{}");
+        String json = client.bus().statuses(java.util.List.of(DEVOPS)).getOrDefault(DEVOPS, "{}");
         try {
             return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).path("bus").asText("");
         } catch (Exception e) {

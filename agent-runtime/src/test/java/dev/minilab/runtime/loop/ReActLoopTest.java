@@ -32,6 +32,7 @@ class ReActLoopTest {
     private ScriptedLlmServer llm;
     private final List<String> thinks = new CopyOnWriteArrayList<>();
     private final List<String> toolLog = new CopyOnWriteArrayList<>();
+    private final List<String> toolArguments = new CopyOnWriteArrayList<>();
     private final List<TokenUsage> usages = new CopyOnWriteArrayList<>();
     private final TurnListener listener = new TurnListener() {
         @Override
@@ -42,6 +43,7 @@ class ReActLoopTest {
         @Override
         public void toolCalled(String tool, String arguments, ToolResult result) {
             toolLog.add(tool + " " + result.status());
+            toolArguments.add(arguments);
         }
 
         @Override
@@ -241,6 +243,7 @@ class ReActLoopTest {
 
         assertThat(outcome).isEqualTo(new TurnOutcome.Finished("VM web1 is up"));
         assertThat(thinks).containsExactly("SUMMARY-REASONING");
+        assertThat(toolArguments).as("what the execution log records").containsExactly("{\"summary\":\"VM web1 is up\"}");
     }
 
     @Test

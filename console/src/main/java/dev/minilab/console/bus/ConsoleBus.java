@@ -28,7 +28,7 @@ public interface ConsoleBus extends AutoCloseable {
     /** Deletes the conversation history and the pinned user requirements. */
     void clearConversation();
 
-    /** The heartbeat hash {@code agent_status}: role → JSON. Empty when no agent reported yet. */
+    /** The verified heartbeats ({@code agent_status:<Role>}): role → JSON. Empty when no agent reported yet. */
     Map<String, String> statuses();
 
     /** The usage hash {@code agent_usage}: {@code role|model} → JSON {@code {"input","output","calls"}}. */

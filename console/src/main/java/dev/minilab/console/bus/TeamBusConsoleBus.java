@@ -48,7 +48,12 @@ public final class TeamBusConsoleBus implements ConsoleBus {
     public Message sendControl(String command) {
         ControlCommand control = ControlCommand.parse(command)
                 .orElseThrow(() -> new IllegalArgumentException("not a control command: " + command));
-        return bus.publish(Message.control(control));
+        Message sent = bus.publish(Message.control(control));
+        if (control == ControlCommand.CLEAR) {
+            // Processes that start later learn the new session from it (and so refuse replays from before it).
+            bus.saveSessionEpoch(sent);
+        }
+        return sent;
     }
 
     @Override
@@ -83,7 +88,7 @@ public final class TeamBusConsoleBus implements ConsoleBus {
 
     @Override
     public Map<String, String> statuses() {
-        return bus.statuses();
+        return bus.statuses(dev.minilab.console.Roles.ALL);
     }
 
     @Override

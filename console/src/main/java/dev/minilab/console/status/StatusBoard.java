@@ -37,6 +37,8 @@ public final class StatusBoard {
 
     /** A heartbeat older than this is reported with its age. */
     public static final Duration STALE_AFTER = Duration.ofSeconds(60);
+    /** A heartbeat dated further ahead than this is marked: a wrong clock, or a forged or replayed record. */
+    public static final Duration FUTURE_TOLERANCE = Duration.ofSeconds(30);
 
     /** How long a role may stay "halting" after STOP/CLEAR without reporting {@code halted}. */
     public static final Duration HALT_GRACE = Duration.ofSeconds(15);
@@ -143,7 +145,13 @@ public final class StatusBoard {
     private void parseHeartbeat(String field, String json) {
         try {
             JsonNode node = JSON.readTree(json);
-            String role = node.path("role").asText(field);
+            // The key names the role (its signature was checked against that role's key); a body naming another role
+            // is a forgery or a bug, never a reason to show that other role.
+            String role = field;
+            if (node.hasNonNull("role") && !field.equals(node.get("role").asText())) {
+                LOG.warn("agent_status:{} names role '{}' in its body and is ignored", field, node.get("role").asText());
+                return;
+            }
             Instant updated = null;
             if (node.hasNonNull("updated")) {
                 try {
@@ -228,6 +236,12 @@ public final class StatusBoard {
             case "unavailable" -> "NO SANDBOX: tools off";
             default -> "";
         };
+    }
+
+    /** Whether {@code state}'s heartbeat claims a time more than {@link #FUTURE_TOLERANCE} ahead of this clock. */
+    public boolean isFuture(AgentState state) {
+        return state.source() == AgentState.Source.HEARTBEAT && state.since() != null
+                && Duration.between(clock.instant(), state.since()).compareTo(FUTURE_TOLERANCE) > 0;
     }
 
     /** Whether {@code state}'s heartbeat is older than {@link #STALE_AFTER}. */

@@ -55,7 +55,8 @@ public final class StatusView {
                 line.append("  [sandbox: ").append(sandbox).append(']');
             }
             line.append("  (").append(switch (s.source()) {
-                case HEARTBEAT -> "down".equals(s.state())
+                case HEARTBEAT -> board.isFuture(s) ? "heartbeat dated " + s.since() + ", in the FUTURE: check the clocks"
+                        : "down".equals(s.state())
                         ? "last heartbeat " + board.age(s) + " ago: the agent is not running or cannot reach Redis"
                         : "heartbeat " + board.age(s) + " ago";
                 case MESSAGES -> "from messages, " + board.age(s) + " ago; no heartbeat"
@@ -84,6 +85,7 @@ public final class StatusView {
             int bar = s.role().indexOf('_');
             String warning = board.sandboxWarning(s.role());
             String head = (bar > 0 ? s.role().substring(0, bar) : s.role()) + " " + s.state()
+                    + (board.isFuture(s) ? "?" : "")
                     + (warning.isEmpty() ? "" : " " + warning);
             heads.add(head);
             used += head.length();

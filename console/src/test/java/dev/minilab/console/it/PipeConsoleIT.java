@@ -90,7 +90,7 @@ class PipeConsoleIT {
 
     @Test
     void commandsAnswerOnStdoutAndAreNeverSentToTheTeam() throws Exception {
-        team.redis().hset("agent_status", "DevOps_Builder",
+        team.redis().set("agent_status:DevOps_Builder",
                 "{\"role\":\"DevOps_Builder\",\"state\":\"busy\",\"task\":\"terraform plan\",\"last_seq\":3,\"version\":\"0.1.0\",\"updated\":\""
                         + java.time.Instant.now() + "\"}");
         team.redis().hset("agent_usage", "DevOps_Builder|gpt-5-mini", "{\"input\":1200,\"output\":300,\"calls\":4}");
@@ -314,7 +314,7 @@ class PipeConsoleIT {
     }
 
     private void heartbeat(String role, String state) {
-        team.redis().hset("agent_status", role, "{\"role\":\"" + role + "\",\"state\":\"" + state
+        team.redis().set("agent_status:" + role, "{\"role\":\"" + role + "\",\"state\":\"" + state
                 + "\",\"task\":\"\",\"queued\":0,\"updated\":\"" + java.time.Instant.now() + "\"}");
     }
 

@@ -83,7 +83,7 @@ class TerminalConsoleIT {
 
     @Test
     void statusBarAndStatusCommandShowHeartbeatsAndDerivedState() throws Exception {
-        team.redis().hset("agent_status", "DevOps_Builder", "{\"role\":\"DevOps_Builder\",\"state\":\"busy\","
+        team.redis().set("agent_status:DevOps_Builder", "{\"role\":\"DevOps_Builder\",\"state\":\"busy\","
                 + "\"task\":\"terraform apply\",\"last_seq\":7,\"version\":\"0.1.0\",\"updated\":\"" + Instant.now() + "\"}");
         console();
         tty.awaitScreen(s -> tty.lastLine().contains("DevOps busy: terraform apply"), Duration.ofSeconds(10));
@@ -162,7 +162,7 @@ class TerminalConsoleIT {
     @Test
     void anAgentWhoseHeartbeatStoppedShowsDownNotBusy() throws Exception {
         // Issue 18: a killed agent looked alive. Its last heartbeat is 74 s old; Architect_Zero then asked it to work.
-        team.redis().hset("agent_status", "DevOps_Builder", "{\"role\":\"DevOps_Builder\",\"state\":\"busy\","
+        team.redis().set("agent_status:DevOps_Builder", "{\"role\":\"DevOps_Builder\",\"state\":\"busy\","
                 + "\"task\":\"terraform apply\",\"last_seq\":7,\"version\":\"0.1.0\",\"updated\":\""
                 + Instant.now().minusSeconds(74) + "\"}");
         console();

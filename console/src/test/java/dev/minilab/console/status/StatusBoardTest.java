@@ -177,6 +177,21 @@ class StatusBoardTest {
     }
 
     @Test
+    void theKeyNamesTheRoleAndAHeartbeatFromTheFutureIsMarked() {
+        // issue 17 finding 6: QA's entry claiming to be Architect's must not show Architect idle
+        board.applyHeartbeats(Map.of(
+                "QA_Tester", "{\"role\":\"Architect_Zero\",\"state\":\"idle\",\"updated\":\"" + NOW + "\"}",
+                "DevOps_Builder", "{\"role\":\"DevOps_Builder\",\"state\":\"idle\",\"updated\":\""
+                        + NOW.plusSeconds(3600) + "\"}"));
+
+        assertThat(state("Architect_Zero").state()).isEqualTo("unknown");
+        assertThat(state("QA_Tester").state()).isEqualTo("unknown");
+        AgentState devops = state("DevOps_Builder");
+        assertThat(board.isFuture(devops)).isTrue();
+        assertThat(StatusView.table(board)).anyMatch(l -> l.contains("DevOps_Builder") && l.contains("FUTURE"));
+    }
+
+    @Test
     void emojiAndCjkInATaskNeverMakeTheBarWiderThanTheTerminal() {
         // Issue 18 (cosmetic): a stray character stayed on the status bar after CJK/emoji input.
         board.onMessage(at(Message.chat("User", "部署 nginx 🚀👍🏽 ✅ 在 pve1 上的容器里 ".repeat(4)), 1));

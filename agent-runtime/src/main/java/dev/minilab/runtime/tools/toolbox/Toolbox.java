@@ -128,9 +128,14 @@ public final class Toolbox {
         return PathPolicy.readOnly(settings.workspace(), deniedFiles());
     }
 
-    /** Files no tool may read or write: the SSH key and the known_hosts file (besides every .env). */
+    /**
+     * Files and folders no tool may read or write: the SSH key, the known_hosts file and the agent's signing keys and
+     * Redis passwords ({@code keys/}, {@code MINILAB_KEYS_DIR}, {@code MINILAB_PRIVATE_KEY}), besides every .env.
+     */
     public List<Path> deniedFiles() {
-        return List.of(settings.ssh().keyPath(), settings.ssh().knownHosts());
+        List<Path> denied = new java.util.ArrayList<>(List.of(settings.ssh().keyPath(), settings.ssh().knownHosts()));
+        denied.addAll(views.agentSecrets());
+        return List.copyOf(denied);
     }
 
     // ---- file tools ----

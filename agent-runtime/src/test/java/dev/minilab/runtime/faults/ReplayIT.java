@@ -1,0 +1,183 @@
+package dev.minilab.runtime.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.minilab.runtime.bus.ControlCommand;
+import dev.minilab.runtime.bus.Message;
+import dev.minilab.runtime.bus.MessageCodec;
+import dev.minilab.runtime.bus.MessageKind;
+import dev.minilab.runtime.security.KeyGenerator;
+import dev.minilab.runtime.security.KeyRing;
+import dev.minilab.runtime.security.MessageSigner;
+import dev.minilab.runtime.security.SignatureGuard;
+import dev.minilab.testkit.RedisServer;
+import dev.minilab.testkit.Reply;
+import dev.minilab.testkit.Rule;
+import dev.minilab.testkit.ScriptedLlmServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 17 finding 1 on a real Redis with keys: an attacker who captured signed payloads (any Redis reader can)
+ * re-publishes them. A request from before the User's CLEAR never runs again: not after the CLEAR, not after the agent
+ * restarts, not after a replayed CLEAR; a capture older than the freshness window is dropped live.
+ */
+class ReplayIT {
+
+    private static final List<String> TEAM = List.of("Architect_Zero", "User");
+
+    @TempDir
+    static Path keys;
+    @TempDir
+    Path docs;
+    private static RedisServer redis;
+
+    @BeforeAll
+    static void start() {
+        KeyGenerator.generate(keys, TEAM);
+        redis = RedisServer.start(RedisServer.Options.defaults().withStrategies(RedisServer.Kind.PROCESS));
+    }
+
+    @AfterAll
+    static void stop() {
+        redis.close();
+    }
+
+    private static SignatureGuard guardOf(String sender) {
+        return SignatureGuard.of(MessageSigner.create(KeyRing.load(KeyGenerator.privateKeyFile(keys, sender),
+                KeyGenerator.publicKeysDir(keys)), sender));
+    }
+
+    @org.junit.jupiter.api.BeforeEach
+    void freshConversation() {
+        redis.command("FLUSHALL"); // this class's own server: every test starts before any CLEAR
+    }
+
+    private static void replay(String payload) {
+        redis.command("PUBLISH", redis.namespace() + "agent_channel", payload);
+    }
+
+    /** Sends a genuine request and waits for its turn: every replay published before it has been dealt with. */
+    private static void roundTrip(Team.Client user, ScriptedLlmServer llm, String marker) {
+        user.bus().publish(Message.chat(Message.USER, marker + " please"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Team.turnsFor(llm, "Architect_Zero", marker) == 1);
+    }
+
+    @Test
+    void aCapturedRequestNeverRunsAgainAfterClearRestartOrAReplayedClear() {
+        try (ScriptedLlmServer llm = ScriptedLlmServer.start();
+             Team.Client user = Team.Client.connect(redis, guardOf("User"))) {
+            llm.when(Rule.forRole("Architect_Zero")).reply(Reply.text("Done."));
+            SignatureGuard architectGuard = guardOf("Architect_Zero");
+            Team.RunningAgent architect = Team.startAgent("Architect_Zero", redis, llm, architectGuard, docs);
+            try {
+                // given: a request that ran, and the User's CLEAR, both captured by the attacker
+                String request = MessageCodec.encode(user.bus().publish(Message.chat(Message.USER,
+                        "REPLAY-CAPTURED delete the VMs ")));
+                await().atMost(Duration.ofSeconds(30)).until(() -> Team.turnsFor(llm, "Architect_Zero",
+                        "REPLAY-CAPTURED") == 1);
+                Message clear = user.bus().publish(Message.control(ControlCommand.CLEAR));
+                user.bus().saveSessionEpoch(clear);
+                await().atMost(Duration.ofSeconds(10)).until(() -> architectGuard.epoch().isPresent());
+                user.bus().clearConversation();
+
+                // when: replayed after the CLEAR
+                replay(request);
+                roundTrip(user, llm, "GENUINE-ONE");
+                assertThat(Team.turnsFor(llm, "Architect_Zero", "REPLAY-CAPTURED")).isEqualTo(1);
+            } finally {
+                architect.close();
+            }
+
+            // when: the agent restarts (no memory), then the captured CLEAR and request are replayed
+            SignatureGuard restartedGuard = guardOf("Architect_Zero");
+            Team.RunningAgent restarted = Team.startAgent("Architect_Zero", redis, llm, restartedGuard, docs);
+            try {
+                restarted.bus().adoptSessionEpoch();
+                assertThat(restartedGuard.epoch()).isPresent();
+                replay(MessageCodec.encode(user.bus().history(50).stream().findFirst().orElseThrow()));
+                roundTrip(user, llm, "GENUINE-TWO");
+                assertThat(Team.turnsFor(llm, "Architect_Zero", "REPLAY-CAPTURED")).isEqualTo(1);
+            } finally {
+                restarted.close();
+            }
+        }
+    }
+
+    @Test
+    void aCapturedClearThenRequestReplayedDoNotRunTheRequestAgain() {
+        try (ScriptedLlmServer llm = ScriptedLlmServer.start();
+             Team.Client user = Team.Client.connect(redis, guardOf("User"))) {
+            llm.when(Rule.forRole("Architect_Zero")).reply(Reply.text("Done."));
+            SignatureGuard architectGuard = guardOf("Architect_Zero");
+            try (Team.RunningAgent architect = Team.startAgent("Architect_Zero", redis, llm, architectGuard, docs)) {
+                Message firstClear = user.bus().publish(Message.control(ControlCommand.CLEAR));
+                await().atMost(Duration.ofSeconds(10)).until(() -> architectGuard.epoch().isPresent());
+                String capturedClear = MessageCodec.encode(firstClear);
+                String request = MessageCodec.encode(user.bus().publish(Message.chat(Message.USER,
+                        "THIRD-RUN build ")));
+                await().atMost(Duration.ofSeconds(30)).until(() -> Team.turnsFor(llm, "Architect_Zero", "THIRD-RUN") == 1);
+                Message secondClear = user.bus().publish(Message.control(ControlCommand.CLEAR));
+                await().atMost(Duration.ofSeconds(10)).until(() -> architectGuard.epoch()
+                        .filter(e -> e.equals(secondClear.timestamp())).isPresent());
+
+                // the attacker replays the first CLEAR (hoping to go back to its session), then the request
+                replay(capturedClear);
+                replay(request);
+                roundTrip(user, llm, "GENUINE-THREE");
+
+                assertThat(Team.turnsFor(llm, "Architect_Zero", "THIRD-RUN")).isEqualTo(1);
+                assertThat(architectGuard.epoch()).contains(secondClear.timestamp());
+            }
+        }
+    }
+
+    @Test
+    void aCaptureOlderThanTheFreshnessWindowIsDroppedLive() {
+        try (ScriptedLlmServer llm = ScriptedLlmServer.start();
+             Team.Client user = Team.Client.connect(redis, guardOf("User"));
+             Team.RunningAgent architect = Team.startAgent("Architect_Zero", redis, llm, guardOf("Architect_Zero"),
+                     docs)) {
+            llm.when(Rule.forRole("Architect_Zero")).reply(Reply.text("Done."));
+            // a genuine User message of 20 minutes ago (same session), as a capture would hold it
+            Message old = user.bus().guard().seal(new Message(UUID.randomUUID().toString(), 1, Message.USER,
+                    "STALE-CAPTURE wipe the cluster ", Instant.now().minus(Duration.ofMinutes(20)), MessageKind.CHAT,
+                    List.of(), null));
+            replay(MessageCodec.encode(old));
+            roundTrip(user, llm, "GENUINE-FOUR");
+
+            assertThat(Team.turnsFor(llm, "Architect_Zero", "STALE-CAPTURE")).isZero();
+        }
+    }
+
+    @Test
+    void aCapturedRequestReplayedToARestartedAgentInTheSameSessionDoesNotRunAgain() {
+        try (ScriptedLlmServer llm = ScriptedLlmServer.start();
+             Team.Client user = Team.Client.connect(redis, guardOf("User"))) {
+            llm.when(Rule.forRole("Architect_Zero")).reply(Reply.text("Done."));
+            String request;
+            try (Team.RunningAgent architect = Team.startAgent("Architect_Zero", redis, llm, guardOf("Architect_Zero"),
+                    docs)) {
+                request = MessageCodec.encode(user.bus().publish(Message.chat(Message.USER, "SAME-SESSION build ")));
+                await().atMost(Duration.ofSeconds(30)).until(() -> Team.turnsFor(llm, "Architect_Zero",
+                        "SAME-SESSION") == 1);
+                roundTrip(user, llm, "GENUINE-FIVE"); // its progress is saved past the captured request
+            }
+            // the agent restarts (its seen ids are gone); no CLEAR, the capture is seconds old
+            try (Team.RunningAgent restarted = Team.startAgent("Architect_Zero", redis, llm,
+                    guardOf("Architect_Zero"), docs)) {
+                replay(request);
+                roundTrip(user, llm, "GENUINE-SIX");
+                assertThat(Team.turnsFor(llm, "Architect_Zero", "SAME-SESSION")).isEqualTo(1);
+            }
+        }
+    }
+}
