@@ -69,7 +69,11 @@ final class RetriedReads {
         for (int attempt = 1; ; attempt++) {
             try {
                 T result = read.get();
-                if (statusFields.remove(STATUS_FIELD) != null) {
+                // A context read that works withdraws its own report, not a "catch-up failed" one (that one stays
+                // until a catch-up works: messages may be missing).
+                String report = statusFields.get(STATUS_FIELD);
+                if (report != null && (report.startsWith(what + " ") || what.equals("catch-up"))) {
+                    statusFields.remove(STATUS_FIELD);
                     log.info("Could {} at attempt {}", purpose, attempt);
                     heartbeat.run();
                 }
@@ -77,25 +81,34 @@ final class RetriedReads {
             } catch (RuntimeException e) {
                 if (!goOn.getAsBoolean() || attempt >= ATTEMPTS) {
                     log.error("Could not {} ({} attempts, last: {})", purpose, attempt, e.getMessage());
-                    statusFields.remove(STATUS_FIELD);
+                    withdraw(what);
                     heartbeat.run();
                     return Optional.empty();
                 }
                 log.warn("Could not read {} to {} ({}); retry {} of {} in {} ms", bus.keys().history(), purpose,
                         e.getMessage(), attempt, ATTEMPTS - 1, backoff.toMillis());
-                String reason = String.valueOf(e.getMessage()).replaceAll("\\s+", " ");
-                statusFields.put(STATUS_FIELD, what + " retrying: "
-                        + (reason.length() <= 60 ? reason : reason.substring(0, 60) + "…"));
+                statusFields.put(STATUS_FIELD, what + " retrying: " + reasonOf(e));
                 heartbeat.run();
                 try {
                     Thread.sleep(backoff);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
-                    statusFields.remove(STATUS_FIELD);
+                    withdraw(what);
                     return Optional.empty();
                 }
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
         }
+    }
+
+    /** Removes this kind of read's "retrying" report, and no other report. */
+    private void withdraw(String what) {
+        statusFields.computeIfPresent(STATUS_FIELD, (field, report) -> report.startsWith(what + " retrying") ? null
+                : report);
+    }
+
+    private static String reasonOf(RuntimeException e) {
+        String reason = String.valueOf(e.getMessage()).replaceAll("\\s+", " ");
+        return reason.length() <= 60 ? reason : reason.substring(0, 60) + "…";
     }
 }
