@@ -87,7 +87,9 @@ public final class TeamBus implements AutoCloseable {
         this.client = client;
         this.connection = connection;
         this.redis = connection.sync();
-        this.delivery = new Delivery(settings.keys(), guard);
+        // Live and history reads alike refuse a seq above chat_seq (issue 17 finding 3).
+        this.delivery = new Delivery(settings.keys(), guard, new SeqCeiling(settings.keys().sequence(),
+                () -> read(this::currentSeq)));
     }
 
     /** Connects to the broker; throws {@link BusException} with a how-to-fix message when it cannot. */
