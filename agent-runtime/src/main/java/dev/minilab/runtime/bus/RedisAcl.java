@@ -49,17 +49,26 @@ public final class RedisAcl {
      * As above, with more keys the user may use (e.g. the guardrails' {@code request_state}).
      *
      * <p>Rights by sender (issue 17 finding 4): every user reads MiniLab's keys and every heartbeat. An agent writes
-     * the history, the counters and its own heartbeat key {@code agent_status:<Sender>} only (SET is granted for that
-     * key alone, so no counter can be SET), and may only read {@code user_requirements}; it has no DEL. The User
+     * the history, the seq counters, its own progress and usage hashes ({@code agent_progress:<Sender>},
+     * {@code agent_usage:<Sender>}) and its own heartbeat key {@code agent_status:<Sender>} only (SET is granted for
+     * that key alone, so no counter can be SET), and may only read {@code user_requirements}, other roles' progress
+     * and usage and the legacy shared hashes {@code agent_progress} and {@code agent_usage}; it has no DEL. The User
      * (the console) also pins requests and clears the conversation (DEL), and writes no heartbeat.
      */
     public static String userLine(String sender, String password, BusKeys keys, boolean mayClear,
                                   List<String> extraKeys) {
         StringBuilder line = new StringBuilder("user ").append(username(sender)).append(" on #")
                 .append(sha256(password)).append(" resetkeys resetchannels");
-        for (String key : List.of(keys.history(), keys.sequence(), keys.publishedSequence(), keys.usage(),
-                keys.progress(), keys.handledControls(), keys.leases())) {
+        for (String key : List.of(keys.history(), keys.sequence(), keys.publishedSequence(), keys.handledControls(),
+                keys.leases())) {
             line.append(" ~").append(key);
+        }
+        // progress and usage: every role reads all (and the legacy shared hashes), writes only its own key
+        for (String key : List.of(keys.progress(), keys.usage(), keys.progress("*"), keys.usage("*"))) {
+            line.append(" %R~").append(key);
+        }
+        if (!mayClear) {
+            line.append(" ~").append(keys.progress(sender)).append(" ~").append(keys.usage(sender));
         }
         for (String key : extraKeys) {
             line.append(" ~").append(key);

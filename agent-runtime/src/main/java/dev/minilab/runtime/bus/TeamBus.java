@@ -321,9 +321,20 @@ public final class TeamBus implements AutoCloseable {
         return value == null ? 0 : Long.parseLong(value);
     }
 
-    /** The last seq {@code agent} recorded as handled in hash {@code agent_progress}; empty before its first start. */
+    /** The field of {@code agent_progress:<agent>} that holds the seq. */
+    static final String PROGRESS_FIELD = "seq";
+
+    /**
+     * The last seq {@code agent} recorded as handled in its hash {@code agent_progress:<agent>} (or, before it wrote
+     * one, in the legacy shared hash {@code agent_progress}); empty before its first start.
+     */
     public OptionalLong progress(String agent) {
-        String value = redis.hget(settings.keys().progress(), agent);
+        String key = settings.keys().progress(agent);
+        String value = redis.hget(key, PROGRESS_FIELD);
+        if (value == null) {
+            key = settings.keys().progress();
+            value = redis.hget(key, agent);
+        }
         if (value == null) {
             return OptionalLong.empty();
         }
@@ -331,20 +342,21 @@ public final class TeamBus implements AutoCloseable {
             return OptionalLong.of(Long.parseLong(value));
         } catch (NumberFormatException e) {
             LOG.warn("Ignoring a malformed {} entry for {}: '{}' (expected a number); it is rewritten on the next "
-                    + "handled message", settings.keys().progress(), agent, preview(value));
+                    + "handled message", key, agent, preview(value));
             return OptionalLong.empty();
         }
     }
 
     /**
-     * Records in hash {@code agent_progress} that {@code agent} has handled everything up to {@code seq}, unless a
-     * higher seq is recorded already (one script: progress never goes backwards, whatever order writes arrive in).
+     * Records in hash {@code agent_progress:<agent>} that {@code agent} has handled everything up to {@code seq},
+     * unless a higher seq is recorded already (one script: progress never goes backwards, whatever order writes
+     * arrive in). Only {@code agent}'s Redis user may write that key.
      *
      * @return true when the recorded seq was raised
      */
     public boolean saveProgress(String agent, long seq) {
-        Long raised = SET_IF_GREATER.run(redis, ScriptOutputType.INTEGER, new String[] {settings.keys().progress()},
-                agent, Long.toString(seq));
+        Long raised = SET_IF_GREATER.run(redis, ScriptOutputType.INTEGER,
+                new String[] {settings.keys().progress(agent)}, PROGRESS_FIELD, Long.toString(seq));
         return raised != null && raised == 1L;
     }
 
@@ -392,17 +404,35 @@ public final class TeamBus implements AutoCloseable {
     }
 
     /**
-     * Adds one LLM response to hash {@code agent_usage}: fields {@code <prefix>|input}, {@code <prefix>|output} and
-     * {@code <prefix>|calls} are raised by HINCRBY in one script, so concurrent writers never lose a count.
+     * Adds one LLM response of {@code role} using {@code model} to its hash {@code agent_usage:<role>}: fields
+     * {@code <role>|<model>|input}, {@code |output} and {@code |calls} are raised by HINCRBY in one script, so
+     * concurrent writers never lose a count. Only {@code role}'s Redis user may write that key.
      */
-    public void addUsage(String fieldPrefix, long inputTokens, long outputTokens) {
-        ADD_USAGE.run(redis, ScriptOutputType.INTEGER, new String[] {settings.keys().usage()}, fieldPrefix,
+    public void addUsage(String role, String model, long inputTokens, long outputTokens) {
+        ADD_USAGE.run(redis, ScriptOutputType.INTEGER, new String[] {settings.keys().usage(role)}, role + "|" + model,
                 Long.toString(inputTokens), Long.toString(outputTokens));
     }
 
-    /** Every usage record. */
-    public Map<String, String> usage() {
-        return redis.hgetall(settings.keys().usage());
+    /**
+     * The usage records of {@code roles} ({@code <role>|<model>|<counter>} → value): each role's hash
+     * {@code agent_usage:<role>} plus what the legacy shared hash {@code agent_usage} still holds (numbers in both are
+     * added up, so counts from before the per-role keys stay in {@code /cost}).
+     */
+    public Map<String, String> usage(Collection<String> roles) {
+        Map<String, String> merged = new LinkedHashMap<>(redis.hgetall(settings.keys().usage()));
+        for (String role : roles) {
+            redis.hgetall(settings.keys().usage(role)).forEach((field, value) -> merged.merge(field, value,
+                    TeamBus::addCounts));
+        }
+        return merged;
+    }
+
+    private static String addCounts(String older, String newer) {
+        try {
+            return Long.toString(Math.addExact(Long.parseLong(older), Long.parseLong(newer)));
+        } catch (RuntimeException e) {
+            return newer; // a legacy JSON record under the same field: the per-role counter wins
+        }
     }
 
     /** Direct access for the few callers that need a command the bus has no method for. */

@@ -102,7 +102,7 @@ class TeamBusIT {
             }
         }
 
-        assertThat(bus.usage()).containsEntry("QA_Tester|m|calls", "400").containsEntry("QA_Tester|m|input", "1200")
+        assertThat(bus.usage(List.of("QA_Tester"))).containsEntry("QA_Tester|m|calls", "400").containsEntry("QA_Tester|m|input", "1200")
                 .containsEntry("QA_Tester|m|output", "800");
     }
 
@@ -112,7 +112,7 @@ class TeamBusIT {
         assertThat(bus.saveProgress("QA_Tester", 5)).isFalse();
         assertThat(bus.progress("QA_Tester")).hasValue(10);
 
-        redis.command("HSET", keys.progress(), "QA_Tester", "garbage");
+        redis.command("HSET", keys.progress("QA_Tester"), "seq", "garbage");
         assertThat(bus.saveProgress("QA_Tester", 3)).isTrue();
         assertThat(bus.progress("QA_Tester")).hasValue(3);
     }

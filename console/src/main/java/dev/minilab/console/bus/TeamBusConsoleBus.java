@@ -93,7 +93,7 @@ public final class TeamBusConsoleBus implements ConsoleBus {
 
     @Override
     public Map<String, String> usage() {
-        return bus.usage();
+        return bus.usage(dev.minilab.console.Roles.ALL);
     }
 
     @Override
