@@ -89,6 +89,7 @@ class RedisRightsIT {
             assertNoPerm("DEL chat_history", () -> r.del(NAMES.history()));
             assertNoPerm("DEL user_requirements", () -> r.del(NAMES.requirements()));
             assertNoPerm("LTRIM user_requirements", () -> r.ltrim(NAMES.requirements(), 1, 0));
+            assertNoPerm("LTRIM chat_history", () -> r.ltrim(NAMES.history(), 1, 0));
             assertNoPerm("RPUSH user_requirements", () -> r.rpush(NAMES.requirements(), "{\"forged\":1}"));
             assertNoPerm("SET chat_seq", () -> r.set(NAMES.sequence(), "9223372036854775807"));
             assertNoPerm("SET another role's heartbeat", () -> r.set(NAMES.status("Architect_Zero"), "{}"));
@@ -102,6 +103,10 @@ class RedisRightsIT {
             assertThat(r.get(NAMES.status("DevOps_Builder"))).contains("DevOps_Builder");
             assertThat(r.rpush(NAMES.history(), "{\"agent\":1}")).isEqualTo(2);
             assertThat(user.redis().lrange(NAMES.requirements(), 0, -1)).containsExactly("{\"pinned\":1}");
+            assertThat(user.redis().lrange(NAMES.history(), 0, -1)).containsExactly("{\"kept\":1}", "{\"agent\":1}");
+            // the User (console) trims the window
+            assertThat(user.redis().ltrim(NAMES.history(), -1, -1)).isEqualTo("OK");
+            assertThat(user.redis().lrange(NAMES.history(), 0, -1)).containsExactly("{\"agent\":1}");
         }
     }
 

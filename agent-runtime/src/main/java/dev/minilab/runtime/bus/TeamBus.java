@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * The team's shared channel and history on Redis (DESIGN.md section 4), built on Lettuce.
  *
  * <p>Publishing assigns the message its {@code seq}, appends chat and control messages to {@code chat_history}
- * trimmed to the window (and User requests to {@code user_requirements}) and publishes it on {@code agent_channel},
+ * (the User's publishes also trim it to the window; see {@link #trimHistory()}) and User requests to
+ * {@code user_requirements}, and publishes it on {@code agent_channel},
  * all in one server-side script ({@link Publisher}). Receiving decodes tolerantly: malformed payloads and messages the {@link MessageGuard}
  * rejects are logged and skipped. Lettuce reconnects and resubscribes on its own after a broker restart.
  */
@@ -219,9 +220,13 @@ public final class TeamBus implements AutoCloseable {
         return delivery.accept(payload);
     }
 
-    /** The last {@code count} chat messages of the history, oldest first (malformed entries skipped). */
+    /**
+     * The last {@code count} chat messages of the history, at most the window, oldest first (malformed entries
+     * skipped). Only the last window is ever read: the list may be longer between the console's trims.
+     */
     public List<Message> history(int count) {
-        List<String> raw = read(() -> redis.lrange(settings.keys().history(), -Math.max(1, count), -1));
+        int last = Math.max(1, Math.min(count, settings.historyWindow()));
+        List<String> raw = read(() -> redis.lrange(settings.keys().history(), -last, -1));
         return decodeAll(raw);
     }
 
@@ -308,6 +313,15 @@ public final class TeamBus implements AutoCloseable {
             LOG.warn("{} holds no valid User CLEAR (see the line above); the session epoch starts with the next CLEAR",
                     settings.keys().sessionEpoch());
         }
+    }
+
+    /**
+     * Trims {@code chat_history} to the last {@code historyWindow} messages. Only the User's (console's) Redis user
+     * may (agents have no LTRIM, issue 17): agents' publishes append without trimming, and the console calls this
+     * on every message it receives. Readers read only the last window, so what lies before it is never used.
+     */
+    public void trimHistory() {
+        redis.ltrim(settings.keys().history(), -settings.historyWindow(), -1);
     }
 
     /** Deletes the conversation: history and pinned requirements (the seq counter keeps counting). */
