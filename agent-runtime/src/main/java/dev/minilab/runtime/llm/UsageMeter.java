@@ -6,8 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records the token usage of every LLM response in the role's hash {@code agent_usage:<role>}: fields {@code <role>|<model>|input},
- * {@code <role>|<model>|output} and {@code <role>|<model>|calls}, each a counter raised by HINCRBY (issue 16: a
+ * Records the token usage of every LLM response in the role's hash {@code agent_usage:<role>}: fields
+ * {@code <role>|<model>|input}, {@code |output} and {@code |calls}, each a counter raised by HINCRBY (issue 16: a
  * read-modify-write lost counts when two processes of a role wrote at once).
  */
 public final class UsageMeter {
