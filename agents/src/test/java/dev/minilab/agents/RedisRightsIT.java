@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 17 finding 4 against a real redis-server started with the real ACL file that {@code ./minilab keys} writes:
- * an agent's Redis user cannot wipe or rewrite the conversation, the pins, the counters or another role's heartbeat
- * (each attempt is NOPERM); only the User clears.
+ * an agent's Redis user cannot wipe or rewrite the conversation, the pins, the counters, another role's heartbeat,
+ * progress or usage (each attempt is NOPERM); only the User clears.
  */
 class RedisRightsIT {
 
@@ -89,6 +89,7 @@ class RedisRightsIT {
             assertNoPerm("DEL chat_history", () -> r.del(NAMES.history()));
             assertNoPerm("DEL user_requirements", () -> r.del(NAMES.requirements()));
             assertNoPerm("LTRIM user_requirements", () -> r.ltrim(NAMES.requirements(), 1, 0));
+            assertNoPerm("LTRIM chat_history", () -> r.ltrim(NAMES.history(), 1, 0));
             assertNoPerm("RPUSH user_requirements", () -> r.rpush(NAMES.requirements(), "{\"forged\":1}"));
             assertNoPerm("SET chat_seq", () -> r.set(NAMES.sequence(), "9223372036854775807"));
             assertNoPerm("SET another role's heartbeat", () -> r.set(NAMES.status("Architect_Zero"), "{}"));
@@ -102,6 +103,43 @@ class RedisRightsIT {
             assertThat(r.get(NAMES.status("DevOps_Builder"))).contains("DevOps_Builder");
             assertThat(r.rpush(NAMES.history(), "{\"agent\":1}")).isEqualTo(2);
             assertThat(user.redis().lrange(NAMES.requirements(), 0, -1)).containsExactly("{\"pinned\":1}");
+            assertThat(user.redis().lrange(NAMES.history(), 0, -1)).containsExactly("{\"kept\":1}", "{\"agent\":1}");
+            // the User (console) trims the window
+            assertThat(user.redis().ltrim(NAMES.history(), -1, -1)).isEqualTo("OK");
+            assertThat(user.redis().lrange(NAMES.history(), 0, -1)).containsExactly("{\"agent\":1}");
+        }
+    }
+
+    @Test
+    void eachRoleWritesOnlyItsOwnProgressAndUsage() throws Exception {
+        try (Conn devops = connect("DevOps_Builder"); Conn architect = connect("Architect_Zero")) {
+            RedisCommands<String, String> r = devops.redis();
+            architect.redis().hset(NAMES.progress("Architect_Zero"), "seq", "42");
+            architect.redis().hincrby(NAMES.usage("Architect_Zero"), "Architect_Zero|m|calls", 1);
+
+            // rewinding Architect's progress made it re-run a finished job after a restart (finding 4)
+            assertNoPerm("HSET Architect's progress", () -> r.hset(NAMES.progress("Architect_Zero"), "seq", "0"));
+            assertNoPerm("HINCRBY Architect's usage", () -> r.hincrby(NAMES.usage("Architect_Zero"),
+                    "Architect_Zero|m|calls", 1000));
+            assertNoPerm("the progress script on Architect's key", () -> r.eval(
+                    "return redis.call('HSET', KEYS[1], 'seq', '0')", io.lettuce.core.ScriptOutputType.INTEGER,
+                    NAMES.progress("Architect_Zero")));
+            assertNoPerm("HSET the legacy shared progress hash", () -> r.hset(NAMES.progress(), "Architect_Zero", "0"));
+            assertNoPerm("HINCRBY the legacy shared usage hash", () -> r.hincrby(NAMES.usage(), "QA_Tester|m|calls",
+                    1));
+            assertThat(architect.redis().hget(NAMES.progress("Architect_Zero"), "seq")).isEqualTo("42");
+
+            // its own keys it writes; everyone's it reads (the console's /cost, a restarted agent's resume)
+            assertThat(r.hset(NAMES.progress("DevOps_Builder"), "seq", "7")).isTrue();
+            assertThat(r.hincrby(NAMES.usage("DevOps_Builder"), "DevOps_Builder|m|calls", 1)).isEqualTo(1);
+            assertThat(r.hget(NAMES.progress("Architect_Zero"), "seq")).isEqualTo("42");
+            assertThat(r.hgetall(NAMES.usage("Architect_Zero"))).containsEntry("Architect_Zero|m|calls", "1");
+            assertThat(r.hgetall(NAMES.progress())).isEmpty();
+        }
+        try (Conn user = connect("User")) {
+            assertThat(user.redis().hgetall(NAMES.usage("DevOps_Builder"))).containsEntry("DevOps_Builder|m|calls", "1");
+            assertNoPerm("User HSET a role's progress", () -> user.redis().hset(NAMES.progress("QA_Tester"), "seq",
+                    "0"));
         }
     }
 

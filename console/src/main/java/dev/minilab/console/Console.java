@@ -151,7 +151,7 @@ public final class Console implements ConsoleBus.Listener {
             case Input.Cost ignored -> {
                 List<String> lines = new ArrayList<>();
                 lines.add("Token usage and cost since this Redis first held MiniLab data (all sessions; CLEAR does not"
-                        + " reset it; hash agent_usage; USD from the built-in prices and LLM_PRICES):");
+                        + " reset it; hashes agent_usage:<Role>; USD from the built-in prices and LLM_PRICES):");
                 lines.addAll(UsageReport.format(UsageReport.parse(bus.usage()), options.guardrails().prices()));
                 lines.addAll(UsageReport.request(bus.requestState(), options.guardrails()));
                 out.info(lines);

@@ -5,7 +5,8 @@ import java.util.OptionalLong;
 import org.slf4j.Logger;
 
 /**
- * One agent's entry in hash {@code agent_progress}: the seq up to which every message addressed to it is dealt with.
+ * One agent's progress in its hash {@code agent_progress:<agent>}: the seq up to which every message addressed to it
+ * is dealt with.
  * Writes only ever raise it; no method throws when Redis is unreachable (it logs what that means instead).
  */
 final class ProgressLedger {
@@ -34,7 +35,7 @@ final class ProgressLedger {
             current = bus.currentSeq();
         } catch (RuntimeException e) {
             log.warn("Could not read {} from Redis ({}); starting without catching up on missed messages",
-                    bus.keys().progress(), e.getMessage());
+                    bus.keys().progress(agent), e.getMessage());
             return OptionalLong.empty();
         }
         if (recorded.isEmpty()) {
@@ -45,7 +46,7 @@ final class ProgressLedger {
         if (from > current) {
             log.warn("{} says {} handled up to seq {} but {} is only {}: Redis lost data (an AOF written with "
                     + "appendfsync everysec loses up to a second; use appendfsync always). Resuming from seq {}",
-                    bus.keys().progress(), agent, from, bus.keys().sequence(), current, current);
+                    bus.keys().progress(agent), agent, from, bus.keys().sequence(), current, current);
             from = current;
         }
         synchronized (this) {
@@ -73,7 +74,7 @@ final class ProgressLedger {
             bus.saveProgress(agent, seq);
         } catch (RuntimeException e) {
             log.warn("Could not record progress (seq {}) in {}: {}. After a restart the agent may handle messages up "
-                    + "to that seq again", seq, bus.keys().progress(), e.getMessage());
+                    + "to that seq again", seq, bus.keys().progress(agent), e.getMessage());
         }
     }
 }

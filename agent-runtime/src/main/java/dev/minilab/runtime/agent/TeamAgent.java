@@ -43,9 +43,9 @@ import org.slf4j.LoggerFactory;
  * so no answer of a stopped turn ever reaches the bus.
  *
  * <p>Progress survives crashes and broker restarts: after each finished turn (and on STOP/CLEAR) the agent records in
- * hash {@code agent_progress} the seq up to which everything addressed to it is dealt with. A restarted agent reads
- * the history entries after that seq, queues the ones addressed to it and announces "restarted" on the bus; after a
- * reconnect it catches up the same way from the highest seq it has seen. Ids already handled are ignored, so a
+ * its hash {@code agent_progress:<name>} the seq up to which everything addressed to it is dealt with. A restarted
+ * agent reads the history entries after that seq, queues the ones addressed to it and announces "restarted" on the
+ * bus; after a reconnect it catches up the same way from the highest seq it has seen. Ids already handled are ignored, so a
  * message that arrives both live and from the history is handled once. A turn interrupted by a crash is handled
  * again after the restart (at least once); nothing finished is repeated.
  */
@@ -114,7 +114,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
     }
 
     /**
-     * Starts the worker, subscribes to the bus and resumes from {@code agent_progress} on the delivery thread
+     * Starts the worker, subscribes to the bus and resumes from {@code agent_progress:<name>} on the delivery thread
      * before any live message is handled; returns when the resume has run (or after {@link #RESUME_WAIT}).
      */
     public void start() {
@@ -213,7 +213,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         agentLog.info("Back on the bus after a reconnect: {} missed message(s) after seq {} queued", queued, after);
     }
 
-    /** Resumes after a restart from {@code agent_progress}: queues what was missed and announces the restart. */
+    /** Resumes after a restart from {@code agent_progress:<name>}: queues what was missed and announces the restart. */
     private void resume() {
         OptionalLong from = progress.resumePoint();
         synchronized (lock) {

@@ -49,8 +49,20 @@ public record BusKeys(String prefix) {
         return prefix + "agent_status:" + role;
     }
 
+    /**
+     * The legacy shared usage hash (before issue 17: any role could write it). Still read, so older counts stay in
+     * {@code /cost}; nothing writes it any more, and the ACL makes it read-only.
+     */
     public String usage() {
         return prefix + "agent_usage";
+    }
+
+    /**
+     * The usage counters of one role ({@code <role>|<model>|input|output|calls}): only that role's Redis user may
+     * write them (issue 17 finding 4).
+     */
+    public String usage(String role) {
+        return prefix + "agent_usage:" + role;
     }
 
     public String requirements() {
@@ -72,8 +84,20 @@ public record BusKeys(String prefix) {
         return prefix + "agent_leases";
     }
 
-    /** Hash of the last handled seq per agent (resume after a restart). */
+    /**
+     * The legacy shared progress hash (field per agent; before issue 17 any role could rewind another's). Still read
+     * as a fallback for an agent that has no key of its own yet; nothing writes it any more, the ACL makes it
+     * read-only.
+     */
     public String progress() {
         return prefix + "agent_progress";
+    }
+
+    /**
+     * Hash of one agent's progress (field {@code seq}: the last seq it has dealt with, resumed after a restart); only
+     * that role's Redis user may write it (issue 17 finding 4).
+     */
+    public String progress(String agent) {
+        return prefix + "agent_progress:" + agent;
     }
 }

@@ -30,6 +30,7 @@ final class Delivery implements AutoCloseable {
 
     private final BusKeys keys;
     private final MessageGuard guard;
+    private final SeqCeiling ceiling;
     private final List<BusListener> listeners = new CopyOnWriteArrayList<>();
     private final DropLog dropLog = new DropLog(LOG);
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
@@ -40,9 +41,10 @@ final class Delivery implements AutoCloseable {
     /** SUBSCRIBE confirmations seen for agent_channel: the first is the start, every later one a reconnect. */
     private long channelSubscriptions;
 
-    Delivery(BusKeys keys, MessageGuard guard) {
+    Delivery(BusKeys keys, MessageGuard guard, SeqCeiling ceiling) {
         this.keys = keys;
         this.guard = guard;
+        this.ceiling = ceiling;
     }
 
     void add(BusListener listener) {
@@ -181,6 +183,10 @@ final class Delivery implements AutoCloseable {
         Optional<String> rejection;
         try {
             rejection = guard.rejectionReason(message);
+            if (rejection.isEmpty()) {
+                // after the signature check: only a signed seq is worth a Redis read (issue 17 finding 3)
+                rejection = ceiling.rejection(message);
+            }
         } catch (RuntimeException e) {
             rejection = Optional.of("the message guard failed: " + e);
         }

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * then sealed (signed) with that seq in it, so the seq can be covered by the signature. {@code append.lua} appends
  * the sealed payload to {@code chat_history} (trimmed to the window, User requests also to
  * {@code user_requirements}) and PUBLISHes it, but only if its seq is above {@code chat_published_seq}, which it
- * then raises; a publisher whose seq was overtaken by a later one gets "stale" and reserves and seals again. Seqs
+ * then raises (only the User's publishes trim the history to the window); a publisher whose seq was overtaken by a later one gets "stale" and reserves and seals again. Seqs
  * may therefore have gaps, never inversions.
  *
  * <p>The connection fails fast while disconnected (no commands queued for later). A step that failed on the
@@ -101,10 +101,13 @@ final class Publisher {
         // user_requirements is declared only when this publish pins: Redis checks a script's declared keys against
         // the caller's ACL, and agents may only read the pins (issue 17 finding 4).
         String pins = store.equals("2") ? keys.requirements() : keys.history();
+        // Only the User's publishes trim the history: agents' Redis users have no LTRIM (issue 17), and the console
+        // also trims on every message it receives (TeamBus.trimHistory).
+        String trim = sent.isFromUser() ? "1" : "0";
         return APPEND.run(connection.sync(), ScriptOutputType.MULTI,
                 new String[] {keys.history(), pins, keys.publishedSequence()},
                 keys.channel(), payload, Long.toString(sent.seq()), sent.id(),
-                Integer.toString(settings.historyWindow()), store, Integer.toString(MAX_PINNED));
+                Integer.toString(settings.historyWindow()), store, Integer.toString(MAX_PINNED), trim);
     }
 
     private static Message landed(String payload, Message fallback) {

@@ -23,7 +23,7 @@ public final class RedisAcl {
      * where naming it would make the whole ACL line invalid, and Lettuce ignores its refusal.)
      */
     static final List<String> COMMANDS = List.of("ping", "hello", "auth", "select", "echo",
-            "client|setname", "incr", "incrby", "get", "rpush", "ltrim", "lrange", "llen", "publish", "subscribe",
+            "client|setname", "incr", "incrby", "get", "rpush", "lrange", "llen", "publish", "subscribe",
             "unsubscribe", "hset", "hget", "hgetall", "multi", "exec", "discard", "sadd", "time",
             // the guardrails (issue 9): request_state counters and plan records, partly updated by Lua scripts
             "eval", "evalsha", "hincrby", "hincrbyfloat", "hsetnx", "hexists", "hkeys", "hdel");
@@ -49,17 +49,27 @@ public final class RedisAcl {
      * As above, with more keys the user may use (e.g. the guardrails' {@code request_state}).
      *
      * <p>Rights by sender (issue 17 finding 4): every user reads MiniLab's keys and every heartbeat. An agent writes
-     * the history, the counters and its own heartbeat key {@code agent_status:<Sender>} only (SET is granted for that
-     * key alone, so no counter can be SET), and may only read {@code user_requirements}; it has no DEL. The User
-     * (the console) also pins requests and clears the conversation (DEL), and writes no heartbeat.
+     * the history, the seq counters, its own progress and usage hashes ({@code agent_progress:<Sender>},
+     * {@code agent_usage:<Sender>}) and its own heartbeat key {@code agent_status:<Sender>} only (SET is granted for
+     * that key alone, so no counter can be SET), and may only read {@code user_requirements}, other roles' progress
+     * and usage and the legacy shared hashes {@code agent_progress} and {@code agent_usage}; it has no DEL. The User
+     * (the console) also pins requests, trims the history window (LTRIM) and clears the conversation (DEL), and
+     * writes no heartbeat; agents have no LTRIM.
      */
     public static String userLine(String sender, String password, BusKeys keys, boolean mayClear,
                                   List<String> extraKeys) {
         StringBuilder line = new StringBuilder("user ").append(username(sender)).append(" on #")
                 .append(sha256(password)).append(" resetkeys resetchannels");
-        for (String key : List.of(keys.history(), keys.sequence(), keys.publishedSequence(), keys.usage(),
-                keys.progress(), keys.handledControls(), keys.leases())) {
+        for (String key : List.of(keys.history(), keys.sequence(), keys.publishedSequence(), keys.handledControls(),
+                keys.leases())) {
             line.append(" ~").append(key);
+        }
+        // progress and usage: every role reads all (and the legacy shared hashes), writes only its own key
+        for (String key : List.of(keys.progress(), keys.usage(), keys.progress("*"), keys.usage("*"))) {
+            line.append(" %R~").append(key);
+        }
+        if (!mayClear) {
+            line.append(" ~").append(keys.progress(sender)).append(" ~").append(keys.usage(sender));
         }
         for (String key : extraKeys) {
             line.append(" ~").append(key);
@@ -72,7 +82,8 @@ public final class RedisAcl {
             line.append(" +").append(command);
         }
         if (mayClear) {
-            line.append(" +del (~").append(keys.sessionEpoch()).append(" +set)");
+            // trimming the history window is the User's (console's) job: agents have no LTRIM (issue 17)
+            line.append(" +del +ltrim (~").append(keys.sessionEpoch()).append(" +set)");
         } else {
             // a selector: SET on this sender's own heartbeat key and nothing else
             line.append(" (~").append(keys.status(sender)).append(" +set)");

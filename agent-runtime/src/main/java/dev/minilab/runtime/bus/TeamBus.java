@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * The team's shared channel and history on Redis (DESIGN.md section 4), built on Lettuce.
  *
  * <p>Publishing assigns the message its {@code seq}, appends chat and control messages to {@code chat_history}
- * trimmed to the window (and User requests to {@code user_requirements}) and publishes it on {@code agent_channel},
+ * (the User's publishes also trim it to the window; see {@link #trimHistory()}) and User requests to
+ * {@code user_requirements}, and publishes it on {@code agent_channel},
  * all in one server-side script ({@link Publisher}). Receiving decodes tolerantly: malformed payloads and messages the {@link MessageGuard}
  * rejects are logged and skipped. Lettuce reconnects and resubscribes on its own after a broker restart.
  */
@@ -90,7 +91,9 @@ public final class TeamBus implements AutoCloseable {
         this.client = client;
         this.connection = connection;
         this.redis = connection.sync();
-        this.delivery = new Delivery(settings.keys(), guard);
+        // Live and history reads alike refuse a seq above chat_seq (issue 17 finding 3).
+        this.delivery = new Delivery(settings.keys(), guard, new SeqCeiling(settings.keys().sequence(),
+                () -> read(this::currentSeq)));
     }
 
     /** Connects to the broker; throws {@link BusException} with a how-to-fix message when it cannot. */
@@ -220,9 +223,13 @@ public final class TeamBus implements AutoCloseable {
         return delivery.accept(payload);
     }
 
-    /** The last {@code count} chat messages of the history, oldest first (malformed entries skipped). */
+    /**
+     * The last {@code count} chat messages of the history, at most the window, oldest first (malformed entries
+     * skipped). Only the last window is ever read: the list may be longer between the console's trims.
+     */
     public List<Message> history(int count) {
-        List<String> raw = read(() -> redis.lrange(settings.keys().history(), -Math.max(1, count), -1));
+        int last = Math.max(1, Math.min(count, settings.historyWindow()));
+        List<String> raw = read(() -> redis.lrange(settings.keys().history(), -last, -1));
         return decodeAll(raw);
     }
 
@@ -334,6 +341,15 @@ public final class TeamBus implements AutoCloseable {
         }
     }
 
+    /**
+     * Trims {@code chat_history} to the last {@code historyWindow} messages. Only the User's (console's) Redis user
+     * may (agents have no LTRIM, issue 17): agents' publishes append without trimming, and the console calls this
+     * on every message it receives. Readers read only the last window, so what lies before it is never used.
+     */
+    public void trimHistory() {
+        redis.ltrim(settings.keys().history(), -settings.historyWindow(), -1);
+    }
+
     /** Deletes the conversation: history and pinned requirements (the seq counter keeps counting). */
     public void clearConversation() {
         redis.del(settings.keys().history(), settings.keys().requirements());
@@ -345,9 +361,20 @@ public final class TeamBus implements AutoCloseable {
         return value == null ? 0 : Long.parseLong(value);
     }
 
-    /** The last seq {@code agent} recorded as handled in hash {@code agent_progress}; empty before its first start. */
+    /** The field of {@code agent_progress:<agent>} that holds the seq. */
+    static final String PROGRESS_FIELD = "seq";
+
+    /**
+     * The last seq {@code agent} recorded as handled in its hash {@code agent_progress:<agent>} (or, before it wrote
+     * one, in the legacy shared hash {@code agent_progress}); empty before its first start.
+     */
     public OptionalLong progress(String agent) {
-        String value = redis.hget(settings.keys().progress(), agent);
+        String key = settings.keys().progress(agent);
+        String value = redis.hget(key, PROGRESS_FIELD);
+        if (value == null) {
+            key = settings.keys().progress();
+            value = redis.hget(key, agent);
+        }
         if (value == null) {
             return OptionalLong.empty();
         }
@@ -355,20 +382,21 @@ public final class TeamBus implements AutoCloseable {
             return OptionalLong.of(Long.parseLong(value));
         } catch (NumberFormatException e) {
             LOG.warn("Ignoring a malformed {} entry for {}: '{}' (expected a number); it is rewritten on the next "
-                    + "handled message", settings.keys().progress(), agent, preview(value));
+                    + "handled message", key, agent, preview(value));
             return OptionalLong.empty();
         }
     }
 
     /**
-     * Records in hash {@code agent_progress} that {@code agent} has handled everything up to {@code seq}, unless a
-     * higher seq is recorded already (one script: progress never goes backwards, whatever order writes arrive in).
+     * Records in hash {@code agent_progress:<agent>} that {@code agent} has handled everything up to {@code seq},
+     * unless a higher seq is recorded already (one script: progress never goes backwards, whatever order writes
+     * arrive in). Only {@code agent}'s Redis user may write that key.
      *
      * @return true when the recorded seq was raised
      */
     public boolean saveProgress(String agent, long seq) {
-        Long raised = SET_IF_GREATER.run(redis, ScriptOutputType.INTEGER, new String[] {settings.keys().progress()},
-                agent, Long.toString(seq));
+        Long raised = SET_IF_GREATER.run(redis, ScriptOutputType.INTEGER,
+                new String[] {settings.keys().progress(agent)}, PROGRESS_FIELD, Long.toString(seq));
         return raised != null && raised == 1L;
     }
 
@@ -416,17 +444,35 @@ public final class TeamBus implements AutoCloseable {
     }
 
     /**
-     * Adds one LLM response to hash {@code agent_usage}: fields {@code <prefix>|input}, {@code <prefix>|output} and
-     * {@code <prefix>|calls} are raised by HINCRBY in one script, so concurrent writers never lose a count.
+     * Adds one LLM response of {@code role} using {@code model} to its hash {@code agent_usage:<role>}: fields
+     * {@code <role>|<model>|input}, {@code |output} and {@code |calls} are raised by HINCRBY in one script, so
+     * concurrent writers never lose a count. Only {@code role}'s Redis user may write that key.
      */
-    public void addUsage(String fieldPrefix, long inputTokens, long outputTokens) {
-        ADD_USAGE.run(redis, ScriptOutputType.INTEGER, new String[] {settings.keys().usage()}, fieldPrefix,
+    public void addUsage(String role, String model, long inputTokens, long outputTokens) {
+        ADD_USAGE.run(redis, ScriptOutputType.INTEGER, new String[] {settings.keys().usage(role)}, role + "|" + model,
                 Long.toString(inputTokens), Long.toString(outputTokens));
     }
 
-    /** Every usage record. */
-    public Map<String, String> usage() {
-        return redis.hgetall(settings.keys().usage());
+    /**
+     * The usage records of {@code roles} ({@code <role>|<model>|<counter>} → value): each role's hash
+     * {@code agent_usage:<role>} plus what the legacy shared hash {@code agent_usage} still holds (numbers in both are
+     * added up, so counts from before the per-role keys stay in {@code /cost}).
+     */
+    public Map<String, String> usage(Collection<String> roles) {
+        Map<String, String> merged = new LinkedHashMap<>(redis.hgetall(settings.keys().usage()));
+        for (String role : roles) {
+            redis.hgetall(settings.keys().usage(role)).forEach((field, value) -> merged.merge(field, value,
+                    TeamBus::addCounts));
+        }
+        return merged;
+    }
+
+    private static String addCounts(String older, String newer) {
+        try {
+            return Long.toString(Math.addExact(Long.parseLong(older), Long.parseLong(newer)));
+        } catch (RuntimeException e) {
+            return newer; // a legacy JSON record under the same field: the per-role counter wins
+        }
     }
 
     /** Direct access for the few callers that need a command the bus has no method for. */

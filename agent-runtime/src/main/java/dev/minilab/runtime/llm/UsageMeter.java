@@ -6,8 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records the token usage of every LLM response in hash {@code agent_usage}: fields {@code <role>|<model>|input},
- * {@code <role>|<model>|output} and {@code <role>|<model>|calls}, each a counter raised by HINCRBY (issue 16: a
+ * Records the token usage of every LLM response in the role's hash {@code agent_usage:<role>}: fields
+ * {@code <role>|<model>|input}, {@code |output} and {@code |calls}, each a counter raised by HINCRBY (issue 16: a
  * read-modify-write lost counts when two processes of a role wrote at once).
  */
 public final class UsageMeter {
@@ -24,11 +24,10 @@ public final class UsageMeter {
 
     /** Adds one response's usage to the totals of {@code model}. */
     public void record(String model, TokenUsage usage) {
-        String field = role + "|" + model;
         try {
-            bus.addUsage(field, orZero(usage.inputTokenCount()), orZero(usage.outputTokenCount()));
+            bus.addUsage(role, model, orZero(usage.inputTokenCount()), orZero(usage.outputTokenCount()));
         } catch (RuntimeException e) {
-            LOG.warn("Could not record token usage for {}: {}", field, e.toString());
+            LOG.warn("Could not record token usage for {}|{}: {}", role, model, e.toString());
         }
     }
 

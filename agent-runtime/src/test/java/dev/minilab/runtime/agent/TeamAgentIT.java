@@ -317,8 +317,8 @@ class TeamAgentIT {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> from("QA_Tester").size() == 2);
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> "2".equals(observer.usage().get("QA_Tester|scripted-model|calls")));
-        assertThat(observer.usage()).containsOnly(Map.entry("QA_Tester|scripted-model|input", "600"),
+                .until(() -> "2".equals(observer.usage(List.of("QA_Tester")).get("QA_Tester|scripted-model|calls")));
+        assertThat(observer.usage(List.of("QA_Tester"))).containsOnly(Map.entry("QA_Tester|scripted-model|input", "600"),
                 Map.entry("QA_Tester|scripted-model|output", "40"), Map.entry("QA_Tester|scripted-model|calls", "2"));
     }
 

@@ -71,7 +71,7 @@ class RedisAclIT {
                 await().atMost(Duration.ofSeconds(10)).until(() -> seen.stream()
                         .anyMatch(m -> m.sender().equals("DevOps_Builder") && m.content().contains("done")));
                 await().atMost(Duration.ofSeconds(10))
-                        .until(() -> "1".equals(userBus.usage().get("DevOps_Builder|scripted-model|calls")));
+                        .until(() -> "1".equals(userBus.usage(List.of("DevOps_Builder")).get("DevOps_Builder|scripted-model|calls")));
                 assertThat(userBus.statuses(List.of("DevOps_Builder"))).containsKey("DevOps_Builder");
             }
             userBus.clearConversation();
@@ -102,7 +102,7 @@ class RedisAclIT {
             assertThat(agentBus.history(5)).extracting(Message::id).containsExactly(sent.id());
             assertThat(agentBus.saveProgress("DevOps_Builder", sent.seq())).isTrue();
             assertThat(agentBus.markControlHandled("DevOps_Builder", "some-id")).isTrue();
-            agentBus.addUsage("DevOps_Builder|m", 1, 2);
+            agentBus.addUsage("DevOps_Builder", "m", 1, 2);
             RoleLease lease = new RoleLease(agentBus, "DevOps_Builder", Duration.ofSeconds(30));
             assertThat(lease.tryAcquire()).isTrue();
             lease.release();

@@ -102,7 +102,7 @@ class TeamBusIT {
             }
         }
 
-        assertThat(bus.usage()).containsEntry("QA_Tester|m|calls", "400").containsEntry("QA_Tester|m|input", "1200")
+        assertThat(bus.usage(List.of("QA_Tester"))).containsEntry("QA_Tester|m|calls", "400").containsEntry("QA_Tester|m|input", "1200")
                 .containsEntry("QA_Tester|m|output", "800");
     }
 
@@ -112,19 +112,29 @@ class TeamBusIT {
         assertThat(bus.saveProgress("QA_Tester", 5)).isFalse();
         assertThat(bus.progress("QA_Tester")).hasValue(10);
 
-        redis.command("HSET", keys.progress(), "QA_Tester", "garbage");
+        redis.command("HSET", keys.progress("QA_Tester"), "seq", "garbage");
         assertThat(bus.saveProgress("QA_Tester", 3)).isTrue();
         assertThat(bus.progress("QA_Tester")).hasValue(3);
     }
 
     @Test
-    void historyIsTrimmedToTheWindow() {
+    void historyReadsReturnTheWindowAndOnlyTheUserSideTrims() {
         for (int i = 1; i <= 12; i++) {
             bus.publish(Message.chat("Architect_Zero", "m" + i));
         }
-
-        assertThat(redis.command("LLEN", keys.history())).isEqualTo(5L);
+        // agents do not trim (their Redis users have no LTRIM): the list is longer, reads still get the window
+        assertThat(redis.command("LLEN", keys.history())).isEqualTo(12L);
         assertThat(bus.history(100)).extracting(Message::content).containsExactly("m8", "m9", "m10", "m11", "m12");
+        assertThat(bus.historySince(0)).extracting(Message::content).containsExactly("m8", "m9", "m10", "m11", "m12");
+
+        // the User's publish trims to the window; so does the console's trimHistory
+        bus.publish(Message.chat(Message.USER, "u13"));
+        assertThat(redis.command("LLEN", keys.history())).isEqualTo(5L);
+        assertThat(bus.history(100)).extracting(Message::content).containsExactly("m9", "m10", "m11", "m12", "u13");
+        bus.publish(Message.chat("Architect_Zero", "m14"));
+        bus.trimHistory();
+        assertThat(redis.command("LLEN", keys.history())).isEqualTo(5L);
+        assertThat(bus.history(5)).extracting(Message::content).containsExactly("m10", "m11", "m12", "u13", "m14");
     }
 
     @Test

@@ -167,7 +167,7 @@ class ProvisionGuardrailsIT {
                 // 7000 × $0.15 + 700 × $0.60 per 1M tokens (gpt-4o-mini in the built-in price table)
                 .containsPattern("agent_llm_cost_dollars_total" + labels + " 0\\.00147");
         // agent_usage holds one HINCRBY counter per role|model|field (issue 16: no lost read-modify-write)
-        assertThat(team.observer.usage()).containsEntry("DevOps_Builder|gpt-4o-mini|input", "7000")
+        assertThat(team.observer.usage(List.of("DevOps_Builder"))).containsEntry("DevOps_Builder|gpt-4o-mini|input", "7000")
                 .containsEntry("DevOps_Builder|gpt-4o-mini|output", "700")
                 .containsEntry("DevOps_Builder|gpt-4o-mini|calls", "3");
         assertThat(team.requestState().get("tokens")).isEqualTo("7700");

@@ -31,7 +31,10 @@ public interface ConsoleBus extends AutoCloseable {
     /** The verified heartbeats ({@code agent_status:<Role>}): role → JSON. Empty when no agent reported yet. */
     Map<String, String> statuses();
 
-    /** The usage hash {@code agent_usage}: {@code role|model} → JSON {@code {"input","output","calls"}}. */
+    /**
+     * The usage of every role: its hash {@code agent_usage:<Role>} ({@code role|model|counter} → number) plus the
+     * legacy shared hash {@code agent_usage} (older records, also {@code role|model} → JSON).
+     */
     Map<String, String> usage();
 
     /**

@@ -9,12 +9,20 @@ import dev.minilab.runtime.bus.Message;
 import dev.minilab.runtime.bus.TeamBus;
 import dev.minilab.runtime.bus.ThinkNote;
 
+import dev.minilab.runtime.bus.MessageKind;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The console's bus on the runtime's {@link TeamBus}: the console publishes as {@value Message#USER}. */
+/**
+ * The console's bus on the runtime's {@link TeamBus}: the console publishes as {@value Message#USER}. It is also the
+ * one that keeps {@code chat_history} to the window: agents' Redis users have no LTRIM (issue 17), so the console
+ * trims when it subscribes and after every chat or control message it receives.
+ */
 public final class TeamBusConsoleBus implements ConsoleBus {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TeamBusConsoleBus.class);
     private final TeamBus bus;
     private final PlanReviews reviews;
 
@@ -58,10 +66,14 @@ public final class TeamBusConsoleBus implements ConsoleBus {
 
     @Override
     public void subscribe(Listener listener) {
+        trimHistory();
         bus.subscribe(new BusListener() {
             @Override
             public void onMessage(Message message) {
                 listener.onMessage(message);
+                if (message.kind() != MessageKind.STATUS) { // status lines are not kept in the history
+                    trimHistory();
+                }
             }
 
             @Override
@@ -93,7 +105,7 @@ public final class TeamBusConsoleBus implements ConsoleBus {
 
     @Override
     public Map<String, String> usage() {
-        return bus.usage();
+        return bus.usage(dev.minilab.console.Roles.ALL);
     }
 
     @Override
@@ -104,5 +116,14 @@ public final class TeamBusConsoleBus implements ConsoleBus {
     @Override
     public void close() {
         bus.close();
+    }
+
+    private void trimHistory() {
+        try {
+            bus.trimHistory();
+        } catch (RuntimeException e) {
+            // harmless: readers read only the last window; the next message trims again
+            LOG.debug("Could not trim {} ({})", bus.keys().history(), e.toString());
+        }
     }
 }

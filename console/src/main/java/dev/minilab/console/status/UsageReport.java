@@ -165,7 +165,7 @@ public final class UsageReport {
     public static List<String> format(Usage usage, PriceTable prices) {
         List<String> out = new ArrayList<>();
         if (usage.rows().isEmpty()) {
-            out.add("No token usage recorded yet (hash agent_usage is empty: no agent has called its LLM since the last reset).");
+            out.add("No token usage recorded yet (hashes agent_usage:<Role> are empty: no agent has called its LLM since the last reset).");
         } else if (prices != null) {
             out.addAll(priced(usage, prices));
         } else {
