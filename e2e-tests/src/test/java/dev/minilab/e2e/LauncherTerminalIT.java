@@ -150,7 +150,8 @@ class LauncherTerminalIT {
     }
 
     static Map<String, String> env(Path workspace) {
-        return Map.of("MINILAB_WORKSPACE", workspace.toString(),
+        // HOME of the test's own, as Launcher gives it: the keys go to its .config/minilab/keys, never the developer's
+        return Map.of("MINILAB_WORKSPACE", workspace.toString(), "HOME", Launcher.home(workspace).toString(),
                 "JAVA_HOME", Path.of(System.getProperty("java.home")).toString(),
                 "LANG", "C.UTF-8", "LC_ALL", "C.UTF-8", "TERM", "xterm-256color");
     }
@@ -185,7 +186,7 @@ class LauncherTerminalIT {
     }
 
     private static List<String> pins(Path workspace, int port) throws IOException {
-        String password = Files.readString(workspace.resolve("keys/redis/User.password")).strip();
+        String password = Files.readString(Launcher.home(workspace).resolve(".config/minilab/keys/redis/User.password")).strip();
         io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(io.lettuce.core.RedisURI.builder()
                 .withHost("127.0.0.1").withPort(port).withAuthentication("user", password.toCharArray()).build());
         try (var connection = client.connect()) {
