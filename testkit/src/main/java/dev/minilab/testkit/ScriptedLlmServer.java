@@ -52,6 +52,16 @@ public final class ScriptedLlmServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScriptedLlmServer.class);
 
+    static {
+        // The JDK server closes a keep-alive connection after 30 s idle (sun.net.httpserver.idleInterval), which is
+        // also how long langchain4j's JDK client keeps one for reuse: a request sent on it as the server closes it
+        // fails with "header parser received no bytes" (seen in ComposeStackIT after a 33 s pause). Keeping idle
+        // connections here for 10 minutes leaves the close to the client. Read once per JVM, at the first server.
+        if (System.getProperty("sun.net.httpserver.idleInterval") == null) {
+            System.setProperty("sun.net.httpserver.idleInterval", "600");
+        }
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final List<Entry> script = new ArrayList<>();
