@@ -343,7 +343,9 @@ class ComposeStackIT {
     @Order(7)
     void aToolCallInTheDevOpsContainerRunsInBubblewrapUnderTheCommittedSeccompProfile() throws IOException {
         awaitAgentsHealthy();
-        SandboxProbe.assertContainersConfined(podman, stack, AGENTS, repo.resolve(ProjectFolder.SECCOMP_PROFILE),
+        SandboxProbe.assertContainersConfined(podman, stack, AGENTS,
+                Files.readString(project.resolve("keys/redis/User.password")).strip(),
+                repo.resolve(ProjectFolder.SECCOMP_PROFILE),
                 project.resolve(ProjectFolder.SECCOMP_PROFILE), compose.service("agent-devops").image(), uid);
         if (console == null) {
             console = TmuxTerminal.start(List.of("podman", "attach", stack.container("user-console")),
