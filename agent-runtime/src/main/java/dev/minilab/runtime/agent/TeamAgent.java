@@ -75,7 +75,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         }
     });
     private final ControlLedger controls;
-    private final CatchUpReader catchUpReader;
+    private final RetriedReads reads;
     private final Thread worker;
     private volatile boolean running = true;
     private Cancellation current = Cancellation.create();
@@ -109,8 +109,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         this.agentLog = LoggerFactory.getLogger("agent." + spec.name());
         this.progress = new ProgressLedger(bus, spec.name(), agentLog);
         this.controls = new ControlLedger(bus, spec.name(), agentLog);
-        this.catchUpReader = new CatchUpReader(bus, spec.name(), agentLog, statusFields, this::heartbeat,
-                () -> running);
+        this.reads = new RetriedReads(bus, spec.name(), agentLog, statusFields, this::heartbeat, () -> running);
         this.worker = Thread.ofPlatform().name(spec.name() + "-worker").daemon(false).unstarted(this::work);
     }
 
@@ -232,10 +231,10 @@ public final class TeamAgent implements BusListener, AutoCloseable {
 
     /**
      * Feeds the history entries after {@code after} through {@link #receive}; returns how many were queued. Runs on
-     * the delivery thread, so live messages wait behind it; a failed read is retried ({@link CatchUpReader}).
+     * the delivery thread, so live messages wait behind it; a failed read is retried ({@link RetriedReads}).
      */
     private int catchUp(long after) {
-        List<Message> missed = catchUpReader.read(after).orElse(List.of());
+        List<Message> missed = reads.catchUp(after).orElse(List.of());
         if (!missed.isEmpty() && missed.get(0).seq() > after + 1 && missed.size() >= spec.historyWindow() - 1) {
             agentLog.warn("Messages between seq {} and {} may have fallen out of the history window ({} messages, "
                     + "HISTORY_WINDOW) while {} was away; ask the team to repeat what is missing", after + 1,
@@ -367,8 +366,19 @@ public final class TeamAgent implements BusListener, AutoCloseable {
             return;
         }
         log.startTurn(trigger.sender(), trigger.content());
-        List<ChatMessage> context = contextBuilder.build(bus.pinnedRequirements(),
-                bus.history(spec.historyWindow()), spec.historyWindow(), trigger);
+        // Retried with backoff: a context read that failed used to fail the turn, and the message went unhandled.
+        java.util.Optional<List<ChatMessage>> read = reads.context(trigger.seq(), () -> contextBuilder.build(
+                bus.pinnedRequirements(), bus.history(spec.historyWindow()), spec.historyWindow(), trigger),
+                () -> !cancellation.isCancelled());
+        if (read.isEmpty()) {
+            if (cancellation.isCancelled()) {
+                log.outcome("stopped", "cancelled by the User's STOP/CLEAR");
+                return;
+            }
+            throw new IllegalStateException("could not read the conversation from Redis ("
+                    + RetriedReads.ATTEMPTS + " attempts)");
+        }
+        List<ChatMessage> context = read.get();
         TurnOutcome outcome = loop.run(context, cancellation, new TurnRouting(spec.name(), bus, log, hooks, usage, redactor, agentLog, this::publishQuietly));
         OutcomeReport.Report report = new OutcomeReport(spec.name(), spec.escalateTo(), log.markdownPath())
                 .of(outcome);

@@ -1,6 +1,5 @@
 package dev.minilab.runtime.bus;
 
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -23,11 +22,12 @@ import org.slf4j.LoggerFactory;
  * then raises (only the User's publishes trim the history to the window); a publisher whose seq was overtaken by a later one gets "stale" and reserves and seals again. Seqs
  * may therefore have gaps, never inversions.
  *
- * <p>The connection fails fast while disconnected (no commands queued for later). A failed append is retried once,
- * with the same id and seq, after the connection is back. The script never appends an id that is already in the
- * history window (an attempt that landed but whose answer was lost, or a caller publishing the same message again
- * after an error): it returns the message as it landed instead. Receivers de-duplicate by id for the rest (status
- * lines, which the history does not keep).
+ * <p>The connection fails fast while disconnected (no commands queued for later). A step that failed on the
+ * connection, or was refused because a restarted broker is still loading its data (LOADING), is retried (up to
+ * {@value #ATTEMPTS} attempts), with the same id and seq, after the broker answers again. The script never appends
+ * an id that is already in the history window (an attempt that landed but whose answer was lost, or a caller
+ * publishing the same message again after an error): it returns the message as it landed instead. Receivers
+ * de-duplicate by id for the rest (status lines, which the history does not keep).
  */
 final class Publisher {
 
@@ -36,6 +36,8 @@ final class Publisher {
     static final int MAX_PINNED = 200;
     /** Stale answers in a row before giving up (each one means another publisher won a race). */
     private static final int MAX_STALE = 50;
+    /** Attempts of one step whose failures pass (a cut connection, LOADING), each after the broker answers again. */
+    static final int ATTEMPTS = 5;
     private static final LuaScript RESERVE = LuaScript.resource(Publisher.class, "reserve.lua");
     private static final LuaScript APPEND = LuaScript.resource(Publisher.class, "append.lua");
 
@@ -57,10 +59,10 @@ final class Publisher {
 
     synchronized Message publish(Message message) {
         for (int stale = 0; stale < MAX_STALE; stale++) {
-            long seq = retriedOnce("reserve seq", this::reserve);
+            long seq = retried("reserve seq", this::reserve);
             Message sent = guard.seal(message.withSeq(seq));
             String payload = MessageCodec.encode(sent);
-            List<Object> result = retriedOnce("append and publish", () -> append(sent, payload));
+            List<Object> result = retried("append and publish", () -> append(sent, payload));
             long code = (Long) result.get(0);
             if (code == 1) {
                 return sent;
@@ -113,31 +115,41 @@ final class Publisher {
         return decoded instanceof MessageCodec.Decoded.Valid valid ? valid.message() : fallback;
     }
 
-    /** Runs {@code step}; when the connection fails, waits for it to come back and runs it once more. */
-    private <T> T retriedOnce(String what, Supplier<T> step) {
-        try {
-            return step.get();
-        } catch (RedisCommandExecutionException e) {
-            throw BusException.commandFailed(what, e); // Redis answered with an error: trying again changes nothing
-        } catch (RuntimeException first) {
-            LOG.info("Could not {} ({}); retrying once when the connection is back", what, first.getMessage());
-            awaitAnswering(settings.commandTimeout());
+    /**
+     * Runs {@code step}; when it fails for a reason that passes ({@link RedisFailures#isTransient}), waits for the
+     * broker to answer again and runs it again, up to {@value #ATTEMPTS} attempts in all (one retry was not enough
+     * under BusChaosIT: a second CLIENT KILL during the retry dropped an agent's answer). A broker that does not
+     * answer within the command timeout gets one more attempt, not more (publishing still fails within about one
+     * timeout when Redis is gone).
+     */
+    private <T> T retried(String what, Supplier<T> step) {
+        RuntimeException earlier = null;
+        boolean lastChance = false;
+        for (int attempt = 1; ; attempt++) {
             try {
                 return step.get();
-            } catch (RuntimeException second) {
-                second.addSuppressed(first);
-                throw BusException.commandFailed(what, second);
+            } catch (RuntimeException e) {
+                if (earlier != null) {
+                    e.addSuppressed(earlier);
+                }
+                if (!RedisFailures.isTransient(e) || attempt >= ATTEMPTS || lastChance) {
+                    throw BusException.commandFailed(what, e); // an error Redis answered: trying again changes nothing
+                }
+                earlier = e;
             }
+            LOG.info("Could not {} ({}); retry {} of {} when the connection is back", what, earlier.getMessage(),
+                    attempt, ATTEMPTS - 1);
+            lastChance = !awaitAnswering(settings.commandTimeout());
         }
     }
 
     /** Waits until the connection answers PING again (it rejects commands while Lettuce reconnects it). */
-    private void awaitAnswering(Duration timeout) {
+    private boolean awaitAnswering(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             try {
                 if (connection.isOpen() && "PONG".equalsIgnoreCase(connection.sync().ping())) {
-                    return;
+                    return true;
                 }
             } catch (RuntimeException e) {
                 LOG.trace("Not answering yet", e);
@@ -146,8 +158,9 @@ final class Publisher {
                 TimeUnit.MILLISECONDS.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                return false;
             }
         }
+        return false;
     }
 }

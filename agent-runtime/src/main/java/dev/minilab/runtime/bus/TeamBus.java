@@ -64,6 +64,9 @@ public final class TeamBus implements AutoCloseable {
             return redis.call('HINCRBY', KEYS[1], ARGV[1] .. '|calls', 1)
             """);
 
+    /** Attempts of one read whose failures pass (see {@link #read}). */
+    static final int READ_ATTEMPTS = 5;
+
     private final BusSettings settings;
     private final MessageGuard guard;
     private final RedisClient client;
@@ -254,27 +257,50 @@ public final class TeamBus implements AutoCloseable {
     }
 
     /**
-     * Runs a read; when the connection was cut under it (CLIENT KILL, a broker restart), waits until the broker
-     * answers again and reads once more, so a turn does not fail (and its message go unhandled) over a blip.
+     * Runs a read; when it fails for a reason that passes ({@link RedisFailures#isTransient}: the connection was cut
+     * by CLIENT KILL or a broker restart, the restarted broker is still LOADING), waits until the broker answers again
+     * and reads once more, up to {@value #READ_ATTEMPTS} attempts (only one more after a broker that did not answer
+     * within the command timeout), so a turn does not fail (and its message go unhandled) over a blip or two. A second
+     * cut during the first retry and LOADING after a restart both happened in BusChaosIT.
      */
     private <T> T read(java.util.function.Supplier<T> command) {
-        try {
-            return command.get();
-        } catch (io.lettuce.core.RedisCommandExecutionException e) {
-            throw e;
-        } catch (RuntimeException first) {
-            long deadline = System.nanoTime() + settings.commandTimeout().toNanos();
-            while (System.nanoTime() < deadline && !ping()) {
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw first;
+        RuntimeException earlier = null;
+        boolean lastChance = false;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return command.get();
+            } catch (RuntimeException e) {
+                if (earlier != null) {
+                    e.addSuppressed(earlier);
                 }
+                if (!RedisFailures.isTransient(e) || attempt >= READ_ATTEMPTS || lastChance) {
+                    throw e;
+                }
+                earlier = e;
             }
-            LOG.debug("Reading again after {}", first.toString());
-            return command.get();
+            LOG.debug("Reading again (attempt {} of {}) after {}", attempt + 1, READ_ATTEMPTS, earlier.toString());
+            if (Thread.currentThread().isInterrupted()) {
+                throw earlier;
+            }
+            lastChance = !awaitAnswering();
         }
+    }
+
+    /** Waits up to the command timeout until the broker answers PING; false when it did not (or interrupted). */
+    private boolean awaitAnswering() {
+        long deadline = System.nanoTime() + settings.commandTimeout().toNanos();
+        while (System.nanoTime() < deadline) {
+            if (ping()) {
+                return true;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
     }
 
     private List<Message> decodeAll(List<String> raw) {

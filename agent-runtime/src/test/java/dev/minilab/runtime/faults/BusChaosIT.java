@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 16's randomized fault test: several publishers and four agents on a real redis-server (AOF, appendfsync
  * always) while connections are killed ({@code CLIENT KILL}) and Redis is restarted at random points. Every message
- * is handled exactly once by every agent it addresses, and each agent handles them in seq order.
+ * is handled exactly once by every agent it addresses, each agent handles them in seq order, and each turn's answer
+ * reaches the history once.
  */
 class BusChaosIT {
 
@@ -170,6 +171,15 @@ class BusChaosIT {
                 List<String> expected = addressees.entrySet().stream().filter(e -> e.getValue().contains(role))
                         .map(Map.Entry::getKey).sorted((a, b) -> Long.compare(seqOf.get(a), seqOf.get(b))).toList();
                 assertThat(handled).as(role + ": each addressed message once, in seq order").isEqualTo(expected);
+            }
+            // Every turn's answer reached the bus once, in turn order (an agent's publish that failed twice in a row
+            // used to be dropped: "Could not publish to the bus").
+            List<Message> history = publishers.getFirst().history(5_000);
+            for (String role : ROLES) {
+                List<String> answered = history.stream().filter(m -> m.sender().equals(role))
+                        .map(m -> m.content().replaceFirst("^ack ", "")).toList();
+                List<String> handled = llm.requestsFor(role).stream().map(BusChaosIT::marker).toList();
+                assertThat(answered).as(role + ": each turn's answer in the history once").isEqualTo(handled);
             }
             System.out.printf("[BusChaosIT] %d messages, %d LLM turns, %d connection kills, %d Redis restarts%n",
                     seqOf.size(), llm.requests().size(), kills.get(), restarts.get());

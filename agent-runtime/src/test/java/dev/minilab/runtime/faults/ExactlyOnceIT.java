@@ -31,7 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Issue 16 findings 1, 7 and 8 against a real redis-server child and the scripted LLM. */
+/** Issue 16 findings 1, 7 and 8, and a BusChaosIT failure, against a real redis-server child and the scripted LLM. */
 class ExactlyOnceIT {
 
     private static final Pattern TASK = Pattern.compile("(task-\\d+) ");
@@ -126,6 +126,38 @@ class ExactlyOnceIT {
                     .until(() -> answered(user, "task-2"));
             await("the report is withdrawn").atMost(Duration.ofSeconds(10)).until(() -> busStatus(user).isEmpty());
             assertThat(Team.turnsFor(llm, DEVOPS, "task-2")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aTurnWhoseContextReadFailsIsRetriedInsteadOfLosingTheMessage() {
+        // BusChaosIT failures: the context read of a turn failed twice in a row (a second CLIENT KILL during its one
+        // retry; LOADING right after a Redis restart, which was not retried at all). The turn failed: the message was
+        // never handled, and the "my turn failed" escalation woke Architect_Zero with a message nobody sent. Here the
+        // read fails (ACL -lrange) for as long as the test wants, live, with no reconnect and so no catch-up.
+        BusKeys keys = new BusKeys(redis.namespace());
+        setUser(RedisAcl.userLine(DEVOPS, "devops-pw", keys, false));
+        BusSettings asDevOps = new BusSettings("redis://" + RedisAcl.username(DEVOPS) + ":devops-pw@" + redis.host()
+                + ":" + redis.port(), Team.WINDOW, keys, Duration.ofSeconds(5));
+        try (Team.Client user = Team.Client.connect(redis, MessageGuard.UNSIGNED);
+             Team.RunningAgent devops = Team.startAgent(DEVOPS, asDevOps, llm, MessageGuard.UNSIGNED, docs, null,
+                     AgentHooks.NONE)) {
+            user.bus().publish(Message.chat(Message.USER, "@DevOps_Builder task-1 please"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> answered(user, "task-1"));
+
+            redis.command("ACL", "SETUSER", RedisAcl.username(DEVOPS), "-lrange"); // context reads now fail
+            user.bus().publish(Message.chat(Message.USER, "@DevOps_Builder task-2 while reads fail"));
+
+            await("the failing context read is reported").atMost(Duration.ofSeconds(20))
+                    .until(() -> busStatus(user).contains("context read retrying"));
+            redis.command("ACL", "SETUSER", RedisAcl.username(DEVOPS), "+lrange");
+
+            await("the retried read lets the turn run").atMost(Duration.ofSeconds(30))
+                    .until(() -> answered(user, "task-2"));
+            await("the report is withdrawn").atMost(Duration.ofSeconds(10)).until(() -> busStatus(user).isEmpty());
+            assertThat(Team.turnsFor(llm, DEVOPS, "task-2")).isEqualTo(1);
+            assertThat(user.history()).as("no 'my turn failed' escalation")
+                    .noneMatch(m -> m.sender().equals(DEVOPS) && m.content().contains("turn failed"));
         }
     }
 

@@ -1,0 +1,114 @@
+package dev.minilab.runtime.agent;
+
+import dev.minilab.runtime.bus.Message;
+import dev.minilab.runtime.bus.TeamBus;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+
+/**
+ * The agent's reads that a message depends on (issue 16): the history after a seq for a catch-up, and the context of
+ * a turn. A failed read is retried with backoff, and reported in the heartbeat's {@value #STATUS_FIELD} field until
+ * it succeeds or is given up, so that a Redis outage (or a broken ACL) that outlasts the bus' own retries does not
+ * cost a message.
+ */
+final class RetriedReads {
+
+    /** Heartbeat field saying what is wrong with this agent's bus (absent: nothing). */
+    static final String STATUS_FIELD = "bus";
+    /** A failed read is retried this many times, waiting twice as long each time up to the maximum. */
+    static final int ATTEMPTS = 10;
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    private final TeamBus bus;
+    private final String agent;
+    private final Logger log;
+    private final Map<String, String> statusFields;
+    private final Runnable heartbeat;
+    private final BooleanSupplier running;
+
+    RetriedReads(TeamBus bus, String agent, Logger log, Map<String, String> statusFields, Runnable heartbeat,
+                 BooleanSupplier running) {
+        this.bus = bus;
+        this.agent = agent;
+        this.log = log;
+        this.statusFields = statusFields;
+        this.heartbeat = heartbeat;
+        this.running = running;
+    }
+
+    /** The history entries after {@code after}, oldest first; empty when every attempt failed (logged, reported). */
+    Optional<List<Message>> catchUp(long after) {
+        Optional<List<Message>> missed = retried("catch-up", "catch up after seq " + after, () -> bus.historySince(after),
+                running);
+        if (missed.isEmpty()) {
+            log.error("Gave up catching up after seq {}; messages sent while {} was away are not handled: ask the "
+                    + "team to repeat them", after, agent);
+            statusFields.put(STATUS_FIELD, "catch-up failed after seq " + after);
+            heartbeat.run();
+        }
+        return missed;
+    }
+
+    /**
+     * The result of {@code read}, which reads what a turn needs; empty when every attempt failed or {@code goOn}
+     * turned false (the turn was stopped) meanwhile. A failure is reported as "context read retrying".
+     */
+    <T> Optional<T> context(long seq, Supplier<T> read, BooleanSupplier goOn) {
+        return retried("context read", "read the context of seq " + seq, read,
+                () -> running.getAsBoolean() && goOn.getAsBoolean());
+    }
+
+    private <T> Optional<T> retried(String what, String purpose, Supplier<T> read, BooleanSupplier goOn) {
+        Duration backoff = FIRST_BACKOFF;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                T result = read.get();
+                // A context read that works withdraws its own report, not a "catch-up failed" one (that one stays
+                // until a catch-up works: messages may be missing).
+                String report = statusFields.get(STATUS_FIELD);
+                if (report != null && (report.startsWith(what + " ") || what.equals("catch-up"))) {
+                    statusFields.remove(STATUS_FIELD);
+                    log.info("Could {} at attempt {}", purpose, attempt);
+                    heartbeat.run();
+                }
+                return Optional.of(result);
+            } catch (RuntimeException e) {
+                if (!goOn.getAsBoolean() || attempt >= ATTEMPTS) {
+                    log.error("Could not {} ({} attempts, last: {})", purpose, attempt, e.getMessage());
+                    withdraw(what);
+                    heartbeat.run();
+                    return Optional.empty();
+                }
+                log.warn("Could not read {} to {} ({}); retry {} of {} in {} ms", bus.keys().history(), purpose,
+                        e.getMessage(), attempt, ATTEMPTS - 1, backoff.toMillis());
+                statusFields.put(STATUS_FIELD, what + " retrying: " + reasonOf(e));
+                heartbeat.run();
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    withdraw(what);
+                    return Optional.empty();
+                }
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    /** Removes this kind of read's "retrying" report, and no other report. */
+    private void withdraw(String what) {
+        statusFields.computeIfPresent(STATUS_FIELD, (field, report) -> report.startsWith(what + " retrying") ? null
+                : report);
+    }
+
+    private static String reasonOf(RuntimeException e) {
+        String reason = String.valueOf(e.getMessage()).replaceAll("\\s+", " ");
+        return reason.length() <= 60 ? reason : reason.substring(0, 60) + "…";
+    }
+}
