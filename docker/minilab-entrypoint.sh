@@ -38,6 +38,13 @@ case "$cmd" in
   keys)
     dir="${1:-/keys}"
     java ${JAVA_OPTS:-} -cp "$agent_jar" dev.minilab.agents.KeysMain "$dir"
+    # Redis's copy of the ACL file (docker-compose.yml mounts keys/redis-server into redis-broker): readable by the
+    # Redis container's own user, whatever its uid; it holds SHA-256 hashes of the passwords, never a password.
+    mkdir -p "$dir/redis-server"
+    chmod 0755 "$dir/redis-server"
+    cp "$dir/redis/users.acl" "$dir/redis-server/users.acl.new"
+    chmod 0644 "$dir/redis-server/users.acl.new"
+    mv -f "$dir/redis-server/users.acl.new" "$dir/redis-server/users.acl"
     # Run as root (the compose `keys` service does, because Docker creates missing bind-mount folders owned by
     # root), hand the keys to the uid the agents run as; private keys stay 0600.
     if [ "$(id -u)" = 0 ] && [ -n "${MINILAB_UID:-}" ]; then

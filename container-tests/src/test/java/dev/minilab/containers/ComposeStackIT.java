@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -104,7 +103,7 @@ class ComposeStackIT {
         uid = build.args().get("MINILAB_UID");
         project = ProjectFolder.create(work.resolve("project"), repo, uid, build.args().get("MINILAB_GID"));
         Map<String, String> dotEnv = new LinkedHashMap<>();
-        dotEnv.put("REDIS_PASSWORD", "ct-" + UUID.randomUUID());
+        // No REDIS_PASSWORD: Redis loads the keys one-shot's ACL file and every container logs in as its own user.
         dotEnv.put("OPENAI_API_KEY", "sk-" + "container-test-not-a-real-key");
         dotEnv.put("LLM_MODEL", ScriptedLlmServer.DEFAULT_MODEL);
         dotEnv.put("LLM_MAX_RETRIES", "0");
@@ -230,6 +229,11 @@ class ComposeStackIT {
             List<String> keyMounts = stack.inspect(service, "{{range .Mounts}}{{.Source}}\n{{end}}").lines()
                     .filter(source -> source.startsWith(privateKeys)).toList();
             assertThat(keyMounts).as(service + " mounts from keys/private").containsExactly(privateKeys + "/" + sender);
+            // ...and of the Redis passwords only its own.
+            String redisKeys = project.resolve("keys/redis").toString();
+            assertThat(stack.inspect(service, "{{range .Mounts}}{{.Source}}\n{{end}}").lines()
+                    .filter(source -> source.startsWith(redisKeys)).toList()).as(service + " mounts from keys/redis")
+                    .containsExactly(redisKeys + "/" + sender + ".password");
             // Every file with a private key in it that the container's user can read anywhere (/proc, /sys left out).
             String found = podman.run(Duration.ofSeconds(120), List.of("exec", stack.container(service), "find", "/",
                     "(", "-path", "/proc", "-o", "-path", "/sys", ")", "-prune", "-o", "-type", "f", "(", "-name",
@@ -339,7 +343,9 @@ class ComposeStackIT {
     @Order(7)
     void aToolCallInTheDevOpsContainerRunsInBubblewrapUnderTheCommittedSeccompProfile() throws IOException {
         awaitAgentsHealthy();
-        SandboxProbe.assertContainersConfined(podman, stack, AGENTS, repo.resolve(ProjectFolder.SECCOMP_PROFILE),
+        SandboxProbe.assertContainersConfined(podman, stack, AGENTS,
+                Files.readString(project.resolve("keys/redis/User.password")).strip(),
+                repo.resolve(ProjectFolder.SECCOMP_PROFILE),
                 project.resolve(ProjectFolder.SECCOMP_PROFILE), compose.service("agent-devops").image(), uid);
         if (console == null) {
             console = TmuxTerminal.start(List.of("podman", "attach", stack.container("user-console")),
@@ -354,6 +360,45 @@ class ComposeStackIT {
         Files.writeString(logs.resolve("sandbox-probe.txt"), output, StandardCharsets.UTF_8);
         SandboxProbe.assertRanConfined(output);
         assertThat(llm.unmatchedRequests()).isEmpty();
+    }
+
+    @Test
+    @Order(8)
+    void redisRefusesClientsWithoutTheirAclUserAndAnAgentsUserCannotDeleteTheHistory() throws IOException {
+        // Needs Redis only (and the history of the requests above), not every agent up.
+        String redis = stack.container("redis-broker");
+        assertThat(redisCli(redis, null, null, "PING")).as("PING without logging in").contains("NOAUTH")
+                .doesNotContain("PONG");
+        assertThat(redisCli(redis, null, null, "AUTH", "default", "any-password")).as("the default user is off")
+                .contains("WRONGPASS");
+        assertThat(redisCli(redis, null, null, "AUTH", "devops_builder", "not-its-password")).contains("WRONGPASS");
+
+        String devopsPassword = Files.readString(project.resolve("keys/redis/DevOps_Builder.password")).strip();
+        assertThat(redisCli(redis, "devops_builder", devopsPassword, "PING")).as("DevOps_Builder's own user")
+                .contains("PONG");
+        String before = redisCli(redis, "devops_builder", devopsPassword, "LLEN", "chat_history").strip();
+        assertThat(before).as("DevOps_Builder reads the history").matches("\\d+");
+        assertThat(Long.parseLong(before)).as("the team's earlier requests are in the history").isPositive();
+        assertThat(redisCli(redis, "devops_builder", devopsPassword, "DEL", "chat_history")).contains("NOPERM");
+        assertThat(redisCli(redis, "devops_builder", devopsPassword, "LTRIM", "chat_history", "0", "0"))
+                .contains("NOPERM");
+        assertThat(redisCli(redis, "devops_builder", devopsPassword, "LLEN", "chat_history").strip())
+                .as("the history is untouched").isEqualTo(before);
+    }
+
+    /** redis-cli in the Redis container, logged in as {@code user} (none when null); stdout and stderr. */
+    private String redisCli(String container, String user, String password, String... command) {
+        List<String> args = new java.util.ArrayList<>(List.of("exec"));
+        if (password != null) {
+            args.addAll(List.of("--env", "REDISCLI_AUTH=" + password));
+        }
+        args.addAll(List.of(container, "redis-cli", "--no-auth-warning"));
+        if (user != null) {
+            args.addAll(List.of("--user", user));
+        }
+        args.addAll(List.of(command));
+        Podman.Result result = podman.run(Duration.ofSeconds(60), args);
+        return result.stdout() + result.stderr();
     }
 
     private void awaitAgentsHealthy() {

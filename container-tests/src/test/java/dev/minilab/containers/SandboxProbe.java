@@ -76,10 +76,13 @@ final class SandboxProbe {
      * made from it ({@link #assertFilterComesFrom}); the container's PID 1 runs under a seccomp filter; and the kernel
      * refuses {@link #PROBE} there, while the same image under podman's default profile may call it (the control).
      */
-    static void assertContainersConfined(Podman podman, ComposeStack stack, Map<String, String> roles, Path committed,
-                                         Path used, String image, String uid) throws IOException {
+    static void assertContainersConfined(Podman podman, ComposeStack stack, Map<String, String> roles,
+                                         String consolePassword, Path committed, Path used, String image, String uid)
+            throws IOException {
         for (String service : List.of("agent-devops", "agent-security", "agent-qa")) {
-            String heartbeat = podman.ok(TIMEOUT, "exec", stack.container("redis-broker"), "redis-cli", "GET",
+            // Read as the console's ACL user (Redis loads the keys one-shot's ACL file; the default user is off).
+            String heartbeat = podman.ok(TIMEOUT, "exec", "--env", "REDISCLI_AUTH=" + consolePassword,
+                    stack.container("redis-broker"), "redis-cli", "--no-auth-warning", "--user", "user", "GET",
                     "agent_status:" + roles.get(service)).stdout().strip();
             assertThat(JSON.readTree(heartbeat).path("sandbox").asText()).as(service + " heartbeat " + heartbeat)
                     .isEqualTo("bwrap");

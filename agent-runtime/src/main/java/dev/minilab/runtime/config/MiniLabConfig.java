@@ -1,9 +1,11 @@
 package dev.minilab.runtime.config;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,7 +87,11 @@ public final class MiniLabConfig {
         return workspace;
     }
 
-    /** The broker URI from REDIS_URL, else REDIS_HOST/REDIS_PORT/REDIS_USERNAME/REDIS_PASSWORD. */
+    /**
+     * The broker URI from REDIS_URL, else REDIS_HOST/REDIS_PORT/REDIS_USERNAME and the password from REDIS_PASSWORD
+     * or, in its place, the first line of the file REDIS_PASSWORD_FILE (how Compose hands each container only its
+     * own ACL user's password, docs/DOCKER.md).
+     */
     public String redisUri() {
         Optional<String> url = get("REDIS_URL");
         if (url.isPresent()) {
@@ -102,7 +108,7 @@ public final class MiniLabConfig {
         String host = get("REDIS_HOST", "localhost");
         int port = intValue("REDIS_PORT", 6379, 1, 65535);
         Optional<String> user = get("REDIS_USERNAME");
-        Optional<String> password = get("REDIS_PASSWORD");
+        Optional<String> password = redisPassword();
         if (user.isPresent() && password.isEmpty()) {
             throw ConfigException.invalid("REDIS_USERNAME", user.get(), "REDIS_PASSWORD to be set as well (an ACL "
                     + "user logs in with a password)");
@@ -111,6 +117,30 @@ public final class MiniLabConfig {
                 + URLEncoder.encode(p, StandardCharsets.UTF_8) + "@").orElse("");
         String hostPart = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         return "redis://" + auth + hostPart + ":" + port;
+    }
+
+    private Optional<String> redisPassword() {
+        Optional<String> password = get("REDIS_PASSWORD");
+        Optional<String> file = get("REDIS_PASSWORD_FILE");
+        if (file.isEmpty()) {
+            return password;
+        }
+        if (password.isPresent()) {
+            throw ConfigException.invalid("REDIS_PASSWORD_FILE", file.get(), "REDIS_PASSWORD to be unset (set one of "
+                    + "the two)");
+        }
+        String content;
+        try {
+            content = Files.readString(workspace.resolve(file.get()), StandardCharsets.UTF_8).strip();
+        } catch (IOException | InvalidPathException e) {
+            throw ConfigException.invalid("REDIS_PASSWORD_FILE", file.get(), "a readable file holding the Redis "
+                    + "password (" + e.getClass().getSimpleName() + ")");
+        }
+        if (content.isEmpty() || content.contains("\n")) {
+            throw ConfigException.invalid("REDIS_PASSWORD_FILE", file.get(), "a file holding the Redis password on "
+                    + "one line");
+        }
+        return Optional.of(content);
     }
 
     /** Where the broker is, for messages (no password). */

@@ -3,6 +3,7 @@ package dev.minilab.runtime.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -81,6 +82,24 @@ class ConfigTest {
         assertThat(config.redisUri()).isEqualTo("redis://devops_builder:pw@localhost:6379");
         assertThatThrownBy(() -> MiniLabConfig.from(Map.of("REDIS_USERNAME", "qa_tester"), dir))
                 .hasMessageContaining("REDIS_USERNAME=qa_tester").hasMessageContaining("REDIS_PASSWORD");
+    }
+
+    @Test
+    void redisPasswordFileGivesThePasswordAndNeverBothOrAnUnreadableFile(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("qa.password");
+        Files.writeString(file, "s3cret/pw\n");
+        MiniLabConfig config = MiniLabConfig.from(Map.of("REDIS_USERNAME", "qa_tester",
+                "REDIS_PASSWORD_FILE", file.toString()), dir);
+
+        assertThat(config.redisUri()).isEqualTo("redis://qa_tester:s3cret%2Fpw@localhost:6379");
+        assertThatThrownBy(() -> MiniLabConfig.from(Map.of("REDIS_PASSWORD_FILE", file.toString(),
+                "REDIS_PASSWORD", "pw"), dir)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("REDIS_PASSWORD_FILE=").hasMessageContaining("REDIS_PASSWORD to be unset");
+        assertThatThrownBy(() -> MiniLabConfig.from(Map.of("REDIS_PASSWORD_FILE", dir.resolve("none").toString()),
+                dir)).isInstanceOf(ConfigException.class).hasMessageContaining("a readable file");
+        Files.writeString(file, "  \n");
+        assertThatThrownBy(() -> MiniLabConfig.from(Map.of("REDIS_PASSWORD_FILE", file.toString()), dir))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("on one line");
     }
 
     @Test

@@ -34,7 +34,9 @@ class ComposeFileTest {
         assertThat(devops.command()).contains(List.of("agent"));
         assertThat(devops.restart()).isEqualTo("unless-stopped");
         assertThat(devops.environment()).containsEntry("AGENT_ROLE", "DevOps_Builder")
-                .containsEntry("REDIS_PASSWORD", "pw").containsEntry("OPENAI_API_BASE", "http://10.0.0.1:9/v1")
+                .containsEntry("REDIS_USERNAME", "devops_builder")
+                .containsEntry("REDIS_PASSWORD_FILE", "/run/minilab/redis/redis.password")
+                .containsEntry("OPENAI_API_BASE", "http://10.0.0.1:9/v1")
                 .containsEntry("SSH_KEY_PATH", "/run/minilab/ssh/bootstrap_id_rsa")
                 .containsEntry("MINILAB_PRIVATE_KEY", "/run/minilab/key/DevOps_Builder.pem");
         assertThat(devops.healthcheck().orElseThrow().test())
@@ -54,7 +56,7 @@ class ComposeFileTest {
         ComposeFile plain = repoFile(Map.of("REDIS_PASSWORD", "pw"));
         assertThat(plain.enabledServices()).extracting(ComposeService::name).doesNotContain("ollama", "ollama-pull");
         assertThat(plain.startOrder(List.of("agent-qa"))).extracting(ComposeService::name)
-                .containsExactly("redis-broker", "keys", "agent-qa");
+                .containsExactly("keys", "redis-broker", "agent-qa");
         assertThat(plain.activeDependencies(plain.service("agent-qa")))
                 .containsEntry("redis-broker", new Dependency(Dependency.HEALTHY, true))
                 .containsEntry("keys", new Dependency(Dependency.COMPLETED, true))
@@ -62,13 +64,16 @@ class ComposeFileTest {
 
         ComposeFile local = repoFile(Map.of("REDIS_PASSWORD", "pw", "COMPOSE_PROFILES", "local-llm"));
         assertThat(local.startOrder(List.of("agent-qa"))).extracting(ComposeService::name)
-                .containsExactly("redis-broker", "keys", "ollama", "ollama-pull", "agent-qa");
+                .containsExactly("keys", "redis-broker", "ollama", "ollama-pull", "agent-qa");
     }
 
     @Test
-    void aMissingRedisPasswordFailsWithTheComposeFilesMessage() {
-        assertThatThrownBy(() -> repoFile(Map.of())).isInstanceOf(ComposeException.class)
-                .hasMessageContaining("REDIS_PASSWORD is not set");
+    void theStackNeedsNoSharedRedisPasswordAndRedisWaitsForTheKeysOneShot() {
+        ComposeFile compose = repoFile(Map.of());
+        assertThat(compose.service("redis-broker").command().orElseThrow()).contains("--aclfile")
+                .doesNotContain("--requirepass");
+        assertThat(compose.activeDependencies(compose.service("redis-broker")))
+                .containsEntry("keys", new Dependency(Dependency.COMPLETED, true));
     }
 
     @Test

@@ -104,15 +104,24 @@ class DockerComposeFileTest {
     }
 
     @Test
-    void redisKeepsAnAppendOnlyLogRequiresThePasswordFromEnvAndPublishesNoPort() {
+    void redisKeepsAnAppendOnlyLogLoadsThePerRoleAclFileAfterTheKeysOneShotAndPublishesNoPort() {
         JsonNode redis = services.path("redis-broker");
         List<String> command = texts(redis.path("command"));
         assertThat(command).containsSubsequence("--appendonly", "yes");
         assertThat(command).as("fsync every write so chat_seq never goes back after a crash")
                 .containsSubsequence("--appendfsync", "always");
-        int pass = command.indexOf("--requirepass");
-        assertThat(pass).as("redis-server --requirepass").isNotNegative();
-        assertThat(command.get(pass + 1)).startsWith("${REDIS_PASSWORD:?");
+        assertThat(command).as("no shared password: the ACL users only").doesNotContain("--requirepass");
+        int acl = command.indexOf("--aclfile");
+        assertThat(acl).as("redis-server --aclfile").isNotNegative();
+        assertThat(volumes(redis)).filteredOn(v -> command.get(acl + 1).startsWith(v.target() + "/"))
+                .as("the ACL file comes from the keys one-shot's Redis copy, read-only")
+                .extracting(Volume::source, Volume::readOnly)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("./keys/redis-server", true));
+        assertThat(redis.path("depends_on").path("keys").path("condition").asText())
+                .isEqualTo("service_completed_successfully");
+        assertThat(redis.has("environment")).as("redis-broker holds no password").isFalse();
+        assertThat(texts(redis.path("healthcheck").path("test")).toString()).as("healthy = refuses a client that has "
+                + "not logged in").contains("NOAUTH");
         assertThat(redis.has("ports")).as("redis-broker publishes no host port").isFalse();
         assertThat(volumeTargets(redis)).contains("/data");
     }
@@ -171,7 +180,7 @@ class DockerComposeFileTest {
                     .contains("/app/generated_iac", "/app/docs", "/app/prompts");
             assertThat(agent.path("environment").path("MINILAB_WORKSPACE").asText()).isEqualTo("/app");
             assertThat(agent.path("environment").path("REDIS_HOST").asText()).isEqualTo("redis-broker");
-            assertThat(agent.path("environment").path("REDIS_PASSWORD").asText()).isEqualTo("${REDIS_PASSWORD}");
+            assertThat(agent.path("environment").has("REDIS_PASSWORD")).as(name + ": no shared password").isFalse();
             assertThat(agent.path("depends_on").path("redis-broker").path("condition").asText())
                     .isEqualTo("service_healthy");
             assertThat(agent.path("depends_on").path("keys").path("condition").asText())
@@ -202,16 +211,28 @@ class DockerComposeFileTest {
             JsonNode service = services.path(name);
             List<Volume> keyMounts = volumes(service).stream().filter(v -> v.source().startsWith("./keys")).toList();
             assertThat(keyMounts).as(name + " key mounts").extracting(Volume::source)
-                    .containsExactlyInAnyOrder("./keys/private/" + sender, "./keys/public");
+                    .containsExactlyInAnyOrder("./keys/private/" + sender, "./keys/public",
+                            "./keys/redis/" + sender + ".password");
             assertThat(keyMounts).as(name + " key mounts are read-only").allMatch(Volume::readOnly);
             assertThat(volumes(service)).filteredOn(v -> v.target().equals(PRIVATE_KEY_MOUNT))
                     .extracting(Volume::source).containsExactly("./keys/private/" + sender);
             assertThat(service.path("environment").path("MINILAB_PRIVATE_KEY").asText())
                     .isEqualTo(PRIVATE_KEY_MOUNT + "/" + sender + ".pem");
             assertThat(service.path("environment").path("MINILAB_PUBLIC_KEYS").asText()).isEqualTo("/run/minilab/public");
+            // Its own Redis ACL user, logging in with its own password file (the only one mounted).
+            assertThat(service.path("environment").path("REDIS_USERNAME").asText()).as(name)
+                    .isEqualTo(sender.toLowerCase(java.util.Locale.ROOT));
+            String passwordFile = service.path("environment").path("REDIS_PASSWORD_FILE").asText();
+            assertThat(volumes(service)).filteredOn(v -> v.target().equals(passwordFile)).as(name + " password file")
+                    .extracting(Volume::source).containsExactly("./keys/redis/" + sender + ".password");
+            assertThat(service.path("environment").has("REDIS_PASSWORD")).as(name).isFalse();
         });
         services.properties().forEach(entry -> {
-            if (!signers.containsKey(entry.getKey()) && !entry.getKey().equals("keys")) {
+            if (entry.getKey().equals("redis-broker")) {
+                assertThat(volumes(entry.getValue())).as("redis-broker sees only the ACL file's folder of the keys")
+                        .filteredOn(v -> v.source().startsWith("./keys")).extracting(Volume::source)
+                        .containsExactly("./keys/redis-server");
+            } else if (!signers.containsKey(entry.getKey()) && !entry.getKey().equals("keys")) {
                 assertThat(volumes(entry.getValue())).as(entry.getKey() + " sees no keys")
                         .noneMatch(v -> v.source().startsWith("./keys"));
             }

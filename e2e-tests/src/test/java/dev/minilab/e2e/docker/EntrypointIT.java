@@ -63,6 +63,12 @@ class EntrypointIT {
         }
         assertThat(second.exit()).isZero();
         assertThat(second.output()).doesNotContain("created").contains("kept");
+        // Redis's copy of the ACL file (mounted into redis-broker): the same users, readable by Redis's own uid.
+        Path redisCopy = keys.resolve("redis-server/users.acl");
+        assertThat(redisCopy).hasSameTextualContentAs(keys.resolve("redis/users.acl"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(redisCopy))).isEqualTo("rw-r--r--");
+        assertThat(Files.readString(redisCopy)).contains("user default off").doesNotContain(
+                Files.readString(keys.resolve("redis/User.password")).strip());
     }
 
     @Test

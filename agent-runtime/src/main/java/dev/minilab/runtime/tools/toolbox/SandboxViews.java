@@ -45,7 +45,7 @@ final class SandboxViews {
         Path ws = settings.workspace();
         List<Path> out = new ArrayList<>(List.of(ws.resolve("keys")));
         Map<String, String> env = settings.env();
-        for (String variable : List.of("MINILAB_KEYS_DIR", "MINILAB_PRIVATE_KEY")) {
+        for (String variable : List.of("MINILAB_KEYS_DIR", "MINILAB_PRIVATE_KEY", "REDIS_PASSWORD_FILE")) {
             String value = env.get(variable);
             if (value != null && !value.isBlank()) {
                 out.add(ws.resolve(value.strip()).normalize());
