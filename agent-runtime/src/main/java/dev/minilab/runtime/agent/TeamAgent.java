@@ -2,7 +2,6 @@ package dev.minilab.runtime.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.langchain4j.data.message.ChatMessage;
 import dev.minilab.runtime.bus.Addressing;
 import dev.minilab.runtime.bus.BusListener;
 import dev.minilab.runtime.bus.ControlCommand;
@@ -13,11 +12,8 @@ import dev.minilab.runtime.control.Cancellation;
 import dev.minilab.runtime.llm.UsageMeter;
 import dev.minilab.runtime.log.ExecutionLog;
 import dev.minilab.runtime.loop.ReActLoop;
-import dev.minilab.runtime.loop.TurnOutcome;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -61,19 +57,13 @@ public final class TeamAgent implements BusListener, AutoCloseable {
     private final ReActLoop loop;
     private final ExecutionLog log;
     private final UnaryOperator<String> redactor;
-    private final UsageMeter usage;
-    private final ContextBuilder contextBuilder;
+    private final TurnRunner turns;
     private final Logger agentLog;
     private final BlockingQueue<Message> queue = new LinkedBlockingQueue<>();
     private final Object lock = new Object();
     /** Extra heartbeat fields set by the wiring (e.g. {@code sandbox}: how tool processes are isolated). */
-    private final java.util.Map<String, String> statusFields = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Set<String> seen = Collections.newSetFromMap(new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > SEEN_IDS;
-        }
-    });
+    private final Map<String, String> statusFields = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Set<String> seen = RecentIds.keeping(SEEN_IDS);
     private final ControlLedger controls;
     private final RetriedReads reads;
     private final Thread worker;
@@ -104,12 +94,11 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         this.loop = loop;
         this.log = log;
         this.redactor = redactor;
-        this.usage = usage;
-        this.contextBuilder = new ContextBuilder(spec.name(), spec.systemPrompt(), redactor);
         this.agentLog = LoggerFactory.getLogger("agent." + spec.name());
         this.progress = new ProgressLedger(bus, spec.name(), agentLog);
         this.controls = new ControlLedger(bus, spec.name(), agentLog);
         this.reads = new RetriedReads(bus, spec.name(), agentLog, statusFields, this::heartbeat, () -> running);
+        this.turns = new TurnRunner(spec, bus, loop, log, redactor, usage, hooks, reads, agentLog, lock);
         this.worker = Thread.ofPlatform().name(spec.name() + "-worker").daemon(false).unstarted(this::work);
     }
 
@@ -225,7 +214,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         }
         int pending = catchUp(from.getAsLong());
         agentLog.info("Restarted: resuming after seq {}, {} pending message(s) queued", from.getAsLong(), pending);
-        publishQuietly(Message.status(spec.name(), spec.name() + " restarted: resuming after seq "
+        turns.publishQuietly(Message.status(spec.name(), spec.name() + " restarted: resuming after seq "
                 + from.getAsLong() + ", " + pending + " pending message(s) to handle"));
     }
 
@@ -234,12 +223,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
      * the delivery thread, so live messages wait behind it; a failed read is retried ({@link RetriedReads}).
      */
     private int catchUp(long after) {
-        List<Message> missed = reads.catchUp(after).orElse(List.of());
-        if (!missed.isEmpty() && missed.get(0).seq() > after + 1 && missed.size() >= spec.historyWindow() - 1) {
-            agentLog.warn("Messages between seq {} and {} may have fallen out of the history window ({} messages, "
-                    + "HISTORY_WINDOW) while {} was away; ask the team to repeat what is missing", after + 1,
-                    missed.get(0).seq() - 1, spec.historyWindow(), spec.name());
-        }
+        List<Message> missed = reads.catchUp(after, spec.historyWindow()).orElse(List.of());
         int queued = 0;
         for (Message message : missed) {
             if (receive(message)) {
@@ -281,7 +265,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
             agentLog.info("{}: cancelled the running turn and dropped {} queued messages", command, dropped);
         }
         progress.save(done); // dropped messages are dealt with: a restart must not bring them back
-        publishQuietly(Message.status(spec.name(), command == ControlCommand.CLEAR ? "halted (cleared)" : "halted"));
+        turns.publishQuietly(Message.status(spec.name(), command == ControlCommand.CLEAR ? "halted (cleared)" : "halted"));
         heartbeat();
     }
 
@@ -331,11 +315,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
             }
             heartbeat();
             try {
-                runTurn(message, cancellation);
-            } catch (RuntimeException e) {
-                agentLog.error("Turn failed unexpectedly; the agent keeps listening", e);
-                publishIfCurrent(cancellation, Message.chat(spec.name(), "@" + spec.escalateTo() + " my turn failed "
-                        + "with an internal error: " + e + ". Details: " + log.markdownPath()));
+                turns.runReporting(message, cancellation);
             } catch (Throwable e) {
                 die("worker", e); // before the finally below: running is false, so no progress is recorded
                 return;
@@ -355,53 +335,6 @@ public final class TeamAgent implements BusListener, AutoCloseable {
                 }
                 heartbeat();
             }
-        }
-    }
-
-    private void runTurn(Message trigger, Cancellation cancellation) {
-        java.util.Optional<String> refused = hooks.refuseTurn(trigger);
-        if (refused.isPresent()) {
-            agentLog.info("Not taking a turn for {}'s message (seq {}): {}", trigger.sender(), trigger.seq(),
-                    refused.get());
-            return;
-        }
-        log.startTurn(trigger.sender(), trigger.content());
-        // Retried with backoff: a context read that failed used to fail the turn, and the message went unhandled.
-        java.util.Optional<List<ChatMessage>> read = reads.context(trigger.seq(), () -> contextBuilder.build(
-                bus.pinnedRequirements(), bus.history(spec.historyWindow()), spec.historyWindow(), trigger),
-                () -> !cancellation.isCancelled());
-        if (read.isEmpty()) {
-            if (cancellation.isCancelled()) {
-                log.outcome("stopped", "cancelled by the User's STOP/CLEAR");
-                return;
-            }
-            throw new IllegalStateException("could not read the conversation from Redis ("
-                    + RetriedReads.ATTEMPTS + " attempts)");
-        }
-        List<ChatMessage> context = read.get();
-        TurnOutcome outcome = loop.run(context, cancellation, new TurnRouting(spec.name(), bus, log, hooks, usage, redactor, agentLog, this::publishQuietly));
-        OutcomeReport.Report report = new OutcomeReport(spec.name(), spec.escalateTo(), log.markdownPath())
-                .of(outcome);
-        log.outcome(report.kind(), report.logText());
-        report.message().ifPresent(message -> publishIfCurrent(cancellation, message));
-    }
-
-    private void publishIfCurrent(Cancellation cancellation, Message message) {
-        synchronized (lock) {
-            if (cancellation.isCancelled()) {
-                agentLog.info("Not publishing the answer of a stopped turn");
-                return;
-            }
-            publishQuietly(message.withContent(redactor.apply(message.content())));
-        }
-    }
-
-    private void publishQuietly(Message message) {
-        try {
-            hooks.publishing(message);
-            bus.publish(message.withContent(redactor.apply(message.content())));
-        } catch (RuntimeException e) {
-            agentLog.error("Could not publish to the bus (the message is in the execution log): {}", e.getMessage());
         }
     }
 
