@@ -12,6 +12,7 @@ import dev.minilab.runtime.bus.Message;
 import dev.minilab.runtime.bus.MessageCodec;
 import dev.minilab.runtime.bus.MessageGuard;
 import dev.minilab.runtime.bus.MessageKind;
+import dev.minilab.runtime.bus.TeamBus;
 import dev.minilab.testkit.RedisServer;
 import dev.minilab.testkit.Reply;
 import dev.minilab.testkit.Rule;
@@ -85,6 +86,7 @@ class ControlResendIT {
     @Test
     void aStopWhoseHandledMarkIsSentAgainAfterAReconnectRunsOnceAndANewStopStillRuns() {
         BusKeys keys = new BusKeys(redis.namespace());
+        String stopId;
         BusSettings viaProxy = new BusSettings("redis://:resend-pw@127.0.0.1:" + proxy.port(), Team.WINDOW, keys,
                 Duration.ofSeconds(10));
         try (Team.Client user = Team.Client.connect(redis, MessageGuard.UNSIGNED);
@@ -95,6 +97,7 @@ class ControlResendIT {
 
             // when the User's STOP is marked handled in Redis and the connection is cut before the reply comes back
             Message stop = Message.control(ControlCommand.STOP);
+            stopId = stop.id();
             String mark = DEVOPS + "|" + stop.id();
             proxy.cutOnceAfter(keys.handledControls(),
                     () -> Long.valueOf(1).equals(redis.command("SISMEMBER", keys.handledControls(), mark)),
@@ -133,6 +136,11 @@ class ControlResendIT {
             assertThat(halts(user)).isEqualTo(2);
             assertThat(Team.turnsFor(llm, DEVOPS, "task-1")).isEqualTo(1);
             assertThat(Team.turnsFor(llm, DEVOPS, "task-3")).isEqualTo(1);
+        }
+        // a process that starts later (a restart) still finds the first STOP handled by the role
+        try (TeamBus restarted = TeamBus.connect(Team.settings(redis))) {
+            assertThat(restarted.markControlHandled(DEVOPS, stopId)).isFalse();
+            assertThat(restarted.markControlHandled(DEVOPS, "never-sent")).isTrue();
         }
     }
 
