@@ -1,7 +1,5 @@
 package dev.minilab.runtime.agent;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.minilab.runtime.bus.Addressing;
 import dev.minilab.runtime.bus.BusListener;
 import dev.minilab.runtime.bus.ControlCommand;
@@ -13,9 +11,7 @@ import dev.minilab.runtime.llm.UsageMeter;
 import dev.minilab.runtime.log.ExecutionLog;
 import dev.minilab.runtime.loop.ReActLoop;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -35,8 +31,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>STOP cancels the running turn (the in-flight LLM request is abandoned, tool process trees are killed), empties
  * the queue, publishes one "halted" status line and ignores other agents until the next User message. CLEAR does the
- * same and also forgets the agent's in-memory state. A turn's answer is published under the same lock STOP takes,
- * so no answer of a stopped turn ever reaches the bus.
+ * same (the console also deletes the conversation). A chat message older than a handled STOP/CLEAR never runs, even
+ * when a copy of it arrives after it. A turn's answer is published under the same lock STOP takes (the turn runs in
+ * {@link TurnRunner}), so no answer of a stopped turn ever reaches the bus.
  *
  * <p>Progress survives crashes and broker restarts: after each finished turn (and on STOP/CLEAR) the agent records in
  * its hash {@code agent_progress:<name>} the seq up to which everything addressed to it is dealt with. A restarted
@@ -47,7 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TeamAgent implements BusListener, AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SEEN_IDS = 10_000;
     private static final Duration RESUME_WAIT = Duration.ofSeconds(60);
 
@@ -61,8 +57,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
     private final Logger agentLog;
     private final BlockingQueue<Message> queue = new LinkedBlockingQueue<>();
     private final Object lock = new Object();
-    /** Extra heartbeat fields set by the wiring (e.g. {@code sandbox}: how tool processes are isolated). */
-    private final Map<String, String> statusFields = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Heartbeat beat;
     private final Set<String> seen = RecentIds.keeping(SEEN_IDS);
     private final ControlLedger controls;
     private final RetriedReads reads;
@@ -74,6 +69,8 @@ public final class TeamAgent implements BusListener, AutoCloseable {
     private long lastSeq;
     /** Highest seq received (live or from the history); guarded by {@code lock}. */
     private long highestSeq;
+    /** Seq of the newest STOP/CLEAR handled: chat messages older than it never run; guarded by {@code lock}. */
+    private long stoppedAt = -1;
     private final ProgressLedger progress;
     private final AgentHooks hooks;
     /** What a fatal error in the worker does; by default ends the process (exit code 70). */
@@ -97,7 +94,8 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         this.agentLog = LoggerFactory.getLogger("agent." + spec.name());
         this.progress = new ProgressLedger(bus, spec.name(), agentLog);
         this.controls = new ControlLedger(bus, spec.name(), agentLog);
-        this.reads = new RetriedReads(bus, spec.name(), agentLog, statusFields, this::heartbeat, () -> running);
+        this.beat = new Heartbeat(spec, bus, redactor, agentLog);
+        this.reads = new RetriedReads(bus, spec.name(), agentLog, beat.fields(), this::heartbeat, () -> running);
         this.turns = new TurnRunner(spec, bus, loop, log, redactor, usage, hooks, reads, agentLog, lock);
         this.worker = Thread.ofPlatform().name(spec.name() + "-worker").daemon(false).unstarted(this::work);
     }
@@ -162,6 +160,13 @@ public final class TeamAgent implements BusListener, AutoCloseable {
             // Updated in the same critical section as the queue, so a saved progress never passes a queued message.
             highestSeq = Math.max(highestSeq, message.seq());
             if (message.kind() != MessageKind.CHAT) {
+                return false;
+            }
+            if (message.seq() < stoppedAt) {
+                // a copy from before a STOP/CLEAR that arrives after it (live after a catch-up read it, issue 16):
+                // it neither lifts the halt nor runs
+                agentLog.debug("Ignoring message {} (seq {}): the STOP/CLEAR at seq {} dropped it", message.id(),
+                        message.seq(), stoppedAt);
                 return false;
             }
             if (message.isFromUser() && state == AgentState.HALTED) {
@@ -242,6 +247,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         if (!controls.firstTime(message.id())) {
             synchronized (lock) {
                 highestSeq = Math.max(highestSeq, seq);
+                stoppedAt = Math.max(stoppedAt, seq);
                 queue.removeIf(queued -> queued.seq() < seq);
             }
             agentLog.debug("{} {} (seq {}) handled before; only messages older than it are dropped", command,
@@ -251,14 +257,16 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         long done;
         synchronized (lock) {
             highestSeq = Math.max(highestSeq, seq);
+            stoppedAt = Math.max(stoppedAt, seq);
             done = highestSeq;
             current.cancel();
+            hooks.controlHandled(message);
             int dropped = queue.size();
             queue.clear();
             state = AgentState.HALTED;
             task = "";
             if (command == ControlCommand.CLEAR) {
-                seen.clear();
+                // The ids of handled chat messages are kept: a copy of one arriving after the CLEAR must not run.
                 // Turn numbers go on after CLEAR: a second "Turn 1" in the same log would be ambiguous.
                 log.note("clear", "conversation cleared by the User's CLEAR");
             }
@@ -345,27 +353,22 @@ public final class TeamAgent implements BusListener, AutoCloseable {
 
     /** Adds {@code name: value} to every heartbeat from now on (fields of its own are not overwritten). */
     public void statusField(String name, String value) {
-        statusFields.put(name, value);
+        beat.fields().put(name, value);
     }
 
     /** Writes this agent's heartbeat, signed, into its key {@code agent_status:<Role>}. */
     public void heartbeat() {
-        ObjectNode node = JSON.createObjectNode();
-        statusFields.forEach(node::put);
+        AgentState now;
+        String doing;
+        long last;
+        int waiting;
         synchronized (lock) {
-            node.put("role", spec.name());
-            node.put("state", state.wire());
-            node.put("task", redactor.apply(task));
-            node.put("last_seq", lastSeq);
-            node.put("queued", queue.size());
+            now = state;
+            doing = task;
+            last = lastSeq;
+            waiting = queue.size();
         }
-        node.put("version", spec.version());
-        node.put("updated", Instant.now().toString());
-        try {
-            bus.putStatus(spec.name(), node.toString());
-        } catch (RuntimeException e) {
-            agentLog.debug("Heartbeat not written: {}", e.getMessage());
-        }
+        beat.write(now, doing, last, waiting);
     }
 
     @Override
