@@ -404,11 +404,17 @@ public final class TeamBus implements AutoCloseable {
      * Marks control message {@code id} as handled by {@code agent} in set {@code agent_controls} (kept across
      * restarts; CLEAR does not wipe it).
      *
+     * <p>One SADD adds the mark {@code <agent>|<id>} and a mark of this attempt ({@code <agent>|<id>|<nonce>}): Lettuce
+     * sends a command again after a reconnect when its reply was lost, and the mark is then already there. The
+     * attempt's own mark tells that apart from a mark left by an earlier process (issue 16, {@code ControlResendIT}).
+     *
      * @return true the first time, false when it was handled before
      */
     public boolean markControlHandled(String agent, String id) {
-        Long added = redis.sadd(settings.keys().handledControls(), agent + "|" + id);
-        return added != null && added == 1L;
+        String mark = agent + "|" + id;
+        Long added = redis.sadd(settings.keys().handledControls(), mark, mark + "|" + java.util.UUID.randomUUID());
+        // 2: new; 0: both there, so this very command ran before (re-sent); 1: only the attempt's mark is new
+        return added != null && added != 1L;
     }
 
     /** Writes this agent's heartbeat JSON, signed, into its own key {@code agent_status:<agent>}. */
