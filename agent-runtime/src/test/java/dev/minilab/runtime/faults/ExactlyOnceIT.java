@@ -227,7 +227,7 @@ class ExactlyOnceIT {
 
             await("the fatal handler ran").atMost(Duration.ofSeconds(20)).until(() -> !fatal.isEmpty());
             assertThat(fatal.getFirst()).isInstanceOf(StackOverflowError.class);
-            await().atMost(Duration.ofSeconds(5))
+            await().atMost(Duration.ofSeconds(20))
                     .until(() -> user.bus().statuses(java.util.List.of(DEVOPS)).getOrDefault(DEVOPS, "").contains("\"state\":\"failed\""));
             assertThat(devops.bus().progress(DEVOPS).orElse(-1))
                     .as("the message is not recorded as handled: the restarted process handles it")
