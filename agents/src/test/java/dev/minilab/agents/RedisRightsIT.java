@@ -205,7 +205,16 @@ class RedisRightsIT {
             assertNoPerm("INCRBY chat_published_seq", () -> r.incrby(NAMES.publishedSequence(), 1000));
             assertNoPerm("HINCRBY its own progress", () -> r.hincrby(NAMES.progress("QA_Tester"), "seq", 1000));
             assertNoPerm("DEL its own progress", () -> r.del(NAMES.progress("QA_Tester")));
-            assertNoPerm("SET the lease hash", () -> r.set(NAMES.leases(), "x"));
+            assertNoPerm("SET its own lease hash", () -> r.set(NAMES.leases("QA_Tester"), "x"));
+            assertNoPerm("take Architect's lease", () -> r.fcall("minilab_lease_take", ScriptOutputType.MULTI,
+                    new String[] {NAMES.leases("Architect_Zero")}, "Architect_Zero", "thief", "60000"));
+            assertNoPerm("HSET Architect's lease", () -> r.hset(NAMES.leases("Architect_Zero"), "Architect_Zero",
+                    "thief|99999999999999"));
+            assertNoPerm("HSET the legacy shared lease hash", () -> r.hset(NAMES.leases(), "Architect_Zero", "x"));
+            assertNoPerm("mark a control id handled for Architect", () -> r.sadd(
+                    NAMES.handledControls("Architect_Zero"), "Architect_Zero|stop-id"));
+            assertNoPerm("SADD the legacy shared control set", () -> r.sadd(NAMES.handledControls(),
+                    "Architect_Zero|stop-id"));
             assertNoPerm("LTRIM chat_history", () -> r.ltrim(NAMES.history(), 1, 0));
             assertNoPerm("LPOP chat_history", () -> r.lpop(NAMES.history()));
             assertNoPerm("DEL user_requirements", () -> r.del(NAMES.requirements()));
@@ -241,7 +250,7 @@ class RedisRightsIT {
             assertRefused("a trillion tokens", () -> r.fcall("minilab_usage", ScriptOutputType.INTEGER,
                     new String[] {NAMES.usage("QA_Tester")}, "QA_Tester|m", "1000000000000", "1"));
             assertRefused("a lease of a year", () -> r.fcall("minilab_lease_take", ScriptOutputType.MULTI,
-                    new String[] {NAMES.leases()}, "QA_Tester", "me", "31536000000"));
+                    new String[] {NAMES.leases("QA_Tester")}, "QA_Tester", "me", "31536000000"));
             assertRefused("a request seq never handed out", () -> r.fcall("minilab_request_start",
                     ScriptOutputType.INTEGER, new String[] {"request_state", NAMES.sequence()},
                     "9223372036854775807", "id"));

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What each agent records about itself next to the conversation: its progress ({@code agent_progress:<role>}), the
- * control messages it handled ({@code agent_controls}), its heartbeat ({@code agent_status:<role>}) and its LLM usage
+ * control messages it handled ({@code agent_controls:<role>}), its heartbeat ({@code agent_status:<role>}) and its LLM usage
  * ({@code agent_usage:<role>}). Each role's Redis user may write only its own keys (issue 17); progress and usage
  * are written by the {@link BusFunctions} library ({@code minilab_progress} refuses a seq above {@code chat_seq},
  * {@code minilab_usage} token counts out of range).
@@ -64,8 +64,10 @@ final class AgentRecords {
 
     /** See {@link TeamBus#markControlHandled(String, String)}. */
     boolean markControlHandled(String agent, String id) {
-        Long added = redis.sadd(keys.handledControls(), agent + "|" + id);
-        return added != null && added == 1L;
+        String member = agent + "|" + id;
+        Long added = redis.sadd(keys.handledControls(agent), member);
+        // ids handled before the per-role sets are in the legacy shared set (read only)
+        return added != null && added == 1L && !Boolean.TRUE.equals(redis.sismember(keys.handledControls(), member));
     }
 
     /** See {@link TeamBus#putStatus(String, String)}. */

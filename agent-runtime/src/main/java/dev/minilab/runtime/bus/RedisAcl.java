@@ -27,7 +27,8 @@ public final class RedisAcl {
      * where naming it would make the whole ACL line invalid, and Lettuce ignores its refusal.)
      */
     static final List<String> COMMANDS = List.of("ping", "hello", "auth", "select", "echo",
-            "client|setname", "get", "lrange", "llen", "hget", "hgetall", "hexists", "hkeys", "publish", "subscribe",
+            "client|setname", "get", "lrange", "llen", "hget", "hgetall", "hexists", "hkeys", "sismember", "publish",
+            "subscribe",
             "unsubscribe", "multi", "exec", "discard", "time", "fcall", "fcall_ro");
 
     /** The writes of the guardrails (issue 9) on their hashes: plan records, verdicts, the request counters. */
@@ -57,8 +58,9 @@ public final class RedisAcl {
      * selector per write: an agent INCRs {@code chat_seq} (no INCRBY, no SET: the counter moves by one), SETs
      * {@code chat_published_seq} (the functions never trust a value above {@code chat_seq}) and its own heartbeat
      * {@code agent_status:<Sender>}, RPUSHes {@code chat_history} (no LTRIM, no DEL), HSETs its own progress
-     * {@code agent_progress:<Sender>} and the lease hash, HINCRBYs its own usage {@code agent_usage:<Sender>}, SADDs
-     * {@code agent_controls}, and writes the guardrails' hashes ({@code extraKeys}). It only reads
+     * {@code agent_progress:<Sender>} and its own lease {@code agent_leases:<Sender>}, HINCRBYs its own usage
+     * {@code agent_usage:<Sender>}, SADDs its own {@code agent_controls:<Sender>}, and writes the guardrails' hashes
+     * ({@code extraKeys}). It only reads
      * {@code user_requirements}, {@code session_epoch}, other roles' progress and usage and the legacy shared hashes.
      * The User (the console) also pins requests, trims (LTRIM) and clears (DEL) the history and pins, sets the session
      * epoch and may FUNCTION LOAD the library, and writes no heartbeat, progress or usage.
@@ -73,19 +75,21 @@ public final class RedisAcl {
         // Keys passed to a writing function need full key rights here (FCALL declares its keys read-write); the
         // functions' own commands are checked against the selectors below.
         List<String> functionKeys = new java.util.ArrayList<>(List.of(keys.history(), keys.sequence(),
-                keys.publishedSequence(), keys.leases()));
+                keys.publishedSequence()));
         functionKeys.addAll(extraKeys);
         if (mayClear) {
             functionKeys.add(keys.requirements());
         } else {
             functionKeys.add(keys.progress(sender));
             functionKeys.add(keys.usage(sender));
+            functionKeys.add(keys.leases(sender));
         }
         for (String key : functionKeys) {
             line.append(" ~").append(key);
         }
-        List<String> readOnly = new java.util.ArrayList<>(List.of(keys.handledControls(), keys.progress(),
-                keys.usage(), keys.progress("*"), keys.usage("*"), keys.sessionEpoch(), keys.status("*")));
+        List<String> readOnly = new java.util.ArrayList<>(List.of(keys.handledControls(), keys.handledControls("*"),
+                keys.leases(), keys.leases("*"), keys.progress(), keys.usage(), keys.progress("*"), keys.usage("*"),
+                keys.sessionEpoch(), keys.status("*")));
         if (!mayClear) {
             readOnly.add(keys.requirements());
         }
@@ -100,8 +104,6 @@ public final class RedisAcl {
             line.append(" +function|load");
         }
         selector(line, List.of(keys.sequence()), List.of("incr"));
-        selector(line, List.of(keys.leases()), List.of("hset"));
-        selector(line, List.of(keys.handledControls()), List.of("sadd"));
         if (!extraKeys.isEmpty()) {
             selector(line, extraKeys, GUARDRAIL_WRITES);
         }
@@ -115,6 +117,8 @@ public final class RedisAcl {
             selector(line, List.of(keys.publishedSequence(), keys.status(sender)), List.of("set"));
             selector(line, List.of(keys.progress(sender)), List.of("hset"));
             selector(line, List.of(keys.usage(sender)), List.of("hincrby"));
+            selector(line, List.of(keys.leases(sender)), List.of("hset"));
+            selector(line, List.of(keys.handledControls(sender)), List.of("sadd"));
         }
         return line.toString();
     }

@@ -8,7 +8,7 @@ import java.util.UUID;
 
 /**
  * The lease that makes one process at a time active for a role (issue 16): field {@code <role>} of hash
- * {@code agent_leases}, value {@code <owner>|<expiry in Redis ms>}. Taking and refreshing it is one script that reads
+ * {@code agent_leases:<role>} (per role since issue 17: only that role's Redis user may write it), value {@code <owner>|<expiry in Redis ms>}. Taking and refreshing it is one script that reads
  * the server's clock (TIME), so clocks of different machines never matter: a free or lapsed lease is taken, a held
  * one is extended by its owner only. A process that does not hold it waits as a hot standby and retries. Both steps
  * are functions of the {@link BusFunctions} library ({@code minilab_lease_take}, {@code minilab_lease_release}).
@@ -55,7 +55,7 @@ public final class RoleLease {
     public boolean tryAcquire() {
         java.util.List<Object> result = BusFunctions.call(bus.commands(), BusFunctions.LEASE_TAKE,
                 ScriptOutputType.MULTI,
-                new String[] {bus.keys().leases()}, role, owner, Long.toString(ttl.toMillis()));
+                new String[] {bus.keys().leases(role)}, role, owner, Long.toString(ttl.toMillis()));
         holder = String.valueOf(result.get(1));
         return ((Long) result.get(0)) == 1L;
     }
@@ -69,7 +69,7 @@ public final class RoleLease {
     public void release() {
         try {
             BusFunctions.call(bus.commands(), BusFunctions.LEASE_RELEASE, ScriptOutputType.INTEGER,
-                    new String[] {bus.keys().leases()}, role, owner);
+                    new String[] {bus.keys().leases(role)}, role, owner);
         } catch (RuntimeException e) {
             // the lease lapses by itself after the ttl
         }

@@ -278,8 +278,8 @@ public final class TeamBus implements AutoCloseable {
     }
 
     /**
-     * Marks control message {@code id} as handled by {@code agent} in set {@code agent_controls} (kept across
-     * restarts; CLEAR does not wipe it).
+     * Marks control message {@code id} as handled by {@code agent} in its set {@code agent_controls:<agent>} (kept
+     * across restarts; CLEAR does not wipe it; ids in the legacy shared set {@code agent_controls} count as handled).
      *
      * @return true the first time, false when it was handled before
      */
