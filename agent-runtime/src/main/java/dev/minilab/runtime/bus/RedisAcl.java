@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Redis ACL users for MiniLab (Redis 6+): one user per sender, limited to MiniLab's keys and channels and to the
+ * Redis ACL users for MiniLab (Redis 7+): one user per sender, limited to MiniLab's keys and channels and to the
  * commands the bus uses. A user of this kind cannot read or write any other key, run administrative commands
  * (FLUSHALL, CONFIG, KEYS, ...) or listen to other channels.
  *
