@@ -83,7 +83,22 @@ public final class BusFunctions {
      * @return true when this call loaded the library
      */
     public static boolean ensure(RedisCommands<String, String> redis, String where) {
-        Optional<String> loaded = loadedVersion(redis);
+        Optional<String> loaded;
+        try {
+            loaded = loadedVersion(redis);
+        } catch (RedisCommandExecutionException e) {
+            if (String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("unknown command")) {
+                throw BusException.functionsMissing("The Redis at " + where + " has no functions (" + e.getMessage()
+                        + "): MiniLab needs Redis 7 or later", e);
+            }
+            if (String.valueOf(e.getMessage()).startsWith("NOPERM")) {
+                throw BusException.functionsMissing("The Redis user may not call MiniLab's functions at " + where
+                        + " (" + e.getMessage() + "): that Redis still has ACL users from before the function library; "
+                        + "reload the ACL file (ACL LOAD, or restart the Redis with --aclfile <keys>/redis/users.acl) "
+                        + "and run ./minilab functions", e);
+            }
+            throw e;
+        }
         if (loaded.filter(VERSION::equals).isPresent()) {
             return false;
         }
