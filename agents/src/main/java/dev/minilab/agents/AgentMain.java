@@ -3,7 +3,6 @@ package dev.minilab.agents;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.minilab.runtime.agent.TeamAgent;
 import dev.minilab.runtime.bus.BusException;
-import dev.minilab.runtime.bus.BusKeys;
 import dev.minilab.runtime.bus.BusSettings;
 import dev.minilab.runtime.bus.RoleLease;
 import dev.minilab.runtime.bus.TeamBus;
@@ -121,7 +120,7 @@ public final class AgentMain {
         Logger log = LoggerFactory.getLogger("agent." + role.displayName());
         String name = role.displayName();
         BusSettings busSettings = new BusSettings(config.redisUri(), config.historyWindow(),
-                new BusKeys(config.get("MINILAB_KEY_PREFIX", "")), BusSettings.DEFAULT_COMMAND_TIMEOUT);
+                config.busKeys(), BusSettings.DEFAULT_COMMAND_TIMEOUT);
         TeamBus bus;
         try {
             bus = TeamBus.connect(busSettings, guard);

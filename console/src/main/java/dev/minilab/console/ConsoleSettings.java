@@ -1,6 +1,5 @@
 package dev.minilab.console;
 
-import dev.minilab.runtime.bus.BusKeys;
 import dev.minilab.runtime.bus.BusSettings;
 import dev.minilab.runtime.config.ConfigException;
 import dev.minilab.runtime.config.MiniLabConfig;
@@ -72,7 +71,7 @@ public record ConsoleSettings(MiniLabConfig config, boolean forcePlain, boolean 
 
     /** How the console's bus connects. */
     public BusSettings busSettings() {
-        return new BusSettings(config.redisUri(), config.historyWindow(), BusKeys.DEFAULT, REDIS_TIMEOUT);
+        return new BusSettings(config.redisUri(), config.historyWindow(), config.busKeys(), REDIS_TIMEOUT);
     }
 
     @Override
