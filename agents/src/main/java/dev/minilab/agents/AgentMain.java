@@ -104,6 +104,7 @@ public final class AgentMain {
         SignatureGuard guard;
         DisciplineSettings guardrails;
         MetricsSettings metricsSettings;
+        BusSettings busSettings;
         try {
             env = MiniLabConfig.load(processEnv, cwd);
             config = MiniLabConfig.from(env, cwd);
@@ -114,14 +115,14 @@ public final class AgentMain {
             guard = SignatureGuard.fromEnv(env, role.displayName());
             guardrails = DisciplineSettings.fromEnv(env);
             metricsSettings = MetricsSettings.fromEnv(env, role.displayName(), role.ordinal());
+            busSettings = BusSettings.from(config, new BusKeys(config.get("MINILAB_KEY_PREFIX", "")),
+                    BusSettings.DEFAULT_COMMAND_TIMEOUT);
         } catch (ConfigException e) {
             err.println("minilab-agent: " + e.getMessage());
             return EXIT_USAGE;
         }
         Logger log = LoggerFactory.getLogger("agent." + role.displayName());
         String name = role.displayName();
-        BusSettings busSettings = new BusSettings(config.redisUri(), config.historyWindow(),
-                new BusKeys(config.get("MINILAB_KEY_PREFIX", "")), BusSettings.DEFAULT_COMMAND_TIMEOUT);
         TeamBus bus;
         try {
             bus = TeamBus.connect(busSettings, guard);

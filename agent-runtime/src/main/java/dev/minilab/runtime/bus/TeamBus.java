@@ -6,7 +6,6 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -104,14 +103,14 @@ public final class TeamBus implements AutoCloseable {
     /** Connects to the broker with a guard that signs and verifies messages. */
     public static TeamBus connect(BusSettings settings, MessageGuard guard) {
         Objects.requireNonNull(guard, "guard");
-        RedisURI uri = RedisURI.create(settings.redisUri());
-        uri.setTimeout(settings.commandTimeout());
+        RedisURI uri = RedisEndpoints.uri(settings);
+        RedisEndpoints.announce(settings, uri);
         ClientResources resources = ClientResources.builder().reconnectDelay(RECONNECT_DELAY).build();
         RedisClient client = RedisClient.create(resources, uri);
-        client.setOptions(options(settings, ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS));
+        client.setOptions(RedisEndpoints.options(settings, ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS));
         // Publishing must never queue a command to run at some later reconnect: its outcome would be unknown.
         RedisClient publishClient = RedisClient.create(resources, uri);
-        publishClient.setOptions(options(settings, ClientOptions.DisconnectedBehavior.REJECT_COMMANDS));
+        publishClient.setOptions(RedisEndpoints.options(settings, ClientOptions.DisconnectedBehavior.REJECT_COMMANDS));
         try {
             StatefulRedisConnection<String, String> connection = client.connect();
             return new TeamBus(settings, guard, client, connection, publishClient, publishClient.connect());
@@ -119,17 +118,8 @@ public final class TeamBus implements AutoCloseable {
             client.shutdown();
             publishClient.shutdown();
             resources.shutdown();
-            throw BusException.unreachable(describe(uri), e);
+            throw BusException.unreachable(describe(uri), settings.tls(), e);
         }
-    }
-
-    private static ClientOptions options(BusSettings settings, ClientOptions.DisconnectedBehavior disconnected) {
-        return ClientOptions.builder()
-                .autoReconnect(true)
-                .pingBeforeActivateConnection(true)
-                .disconnectedBehavior(disconnected)
-                .socketOptions(SocketOptions.builder().connectTimeout(settings.commandTimeout()).build())
-                .build();
     }
 
     public BusSettings settings() {
@@ -506,7 +496,7 @@ public final class TeamBus implements AutoCloseable {
     }
 
     private static String describe(RedisURI uri) {
-        return uri.getHost() + ":" + uri.getPort();
+        return RedisEndpoints.describe(uri);
     }
 
     static String preview(String payload) {
