@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param tls            CA, client certificate and verification for a TLS URI ({@link RedisTls#DEFAULTS} otherwise)
  * @param failoverWait   how long a publish that failed on the connection keeps waiting for the broker (or a newly
  *                       promoted master) to answer before it gives up; at least {@code commandTimeout}
+ * @param sentinelPassword the password of the sentinels of a Sentinel URI (REDIS_SENTINEL_PASSWORD); null = they
+ *                       need none (the URI's own credentials are for the master and replicas only)
  */
 public record BusSettings(String redisUri, int historyWindow, BusKeys keys, Duration commandTimeout, RedisTls tls,
-                          Duration failoverWait) {
+                          Duration failoverWait, String sentinelPassword) {
 
     public static final int DEFAULT_HISTORY_WINDOW = 80;
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(10);
@@ -36,7 +38,7 @@ public record BusSettings(String redisUri, int historyWindow, BusKeys keys, Dura
 
     /** Plain settings: default TLS material, publishes wait one command timeout for the broker. */
     public BusSettings(String redisUri, int historyWindow, BusKeys keys, Duration commandTimeout) {
-        this(redisUri, historyWindow, keys, commandTimeout, RedisTls.DEFAULTS, null);
+        this(redisUri, historyWindow, keys, commandTimeout, RedisTls.DEFAULTS, null, null);
     }
 
     public static BusSettings of(String redisUri) {
@@ -51,23 +53,28 @@ public record BusSettings(String redisUri, int historyWindow, BusKeys keys, Dura
      */
     public static BusSettings from(MiniLabConfig config, BusKeys keys, Duration commandTimeout) {
         return new BusSettings(config.redisUri(), config.historyWindow(), keys, commandTimeout,
-                RedisTls.fromConfig(config), config.redisFailoverWait());
+                RedisTls.fromConfig(config), config.redisFailoverWait(),
+                config.get("REDIS_SENTINEL_PASSWORD").orElse(null));
     }
 
     public BusSettings withHistoryWindow(int window) {
-        return new BusSettings(redisUri, window, keys, commandTimeout, tls, failoverWait);
+        return new BusSettings(redisUri, window, keys, commandTimeout, tls, failoverWait, sentinelPassword);
     }
 
     public BusSettings withKeys(BusKeys newKeys) {
-        return new BusSettings(redisUri, historyWindow, newKeys, commandTimeout, tls, failoverWait);
+        return new BusSettings(redisUri, historyWindow, newKeys, commandTimeout, tls, failoverWait, sentinelPassword);
     }
 
     public BusSettings withTls(RedisTls newTls) {
-        return new BusSettings(redisUri, historyWindow, keys, commandTimeout, newTls, failoverWait);
+        return new BusSettings(redisUri, historyWindow, keys, commandTimeout, newTls, failoverWait, sentinelPassword);
     }
 
     public BusSettings withFailoverWait(Duration wait) {
-        return new BusSettings(redisUri, historyWindow, keys, commandTimeout, tls, wait);
+        return new BusSettings(redisUri, historyWindow, keys, commandTimeout, tls, wait, sentinelPassword);
+    }
+
+    public BusSettings withSentinelPassword(String password) {
+        return new BusSettings(redisUri, historyWindow, keys, commandTimeout, tls, failoverWait, password);
     }
 
     @Override
@@ -75,6 +82,6 @@ public record BusSettings(String redisUri, int historyWindow, BusKeys keys, Dura
         // The URI may carry a password: never print it.
         return "BusSettings[redis=" + redisUri.replaceAll("//[^@/]*@", "//") + ", historyWindow=" + historyWindow
                 + ", keys=" + keys + ", commandTimeout=" + commandTimeout + ", tls=" + tls + ", failoverWait="
-                + failoverWait + "]";
+                + failoverWait + ", sentinelPassword=" + (sentinelPassword == null ? "none" : "set") + "]";
     }
 }

@@ -49,7 +49,12 @@ public final class RedisEndpoints {
             uri.setVerifyPeer(mode);
             uri.getSentinels().forEach(sentinel -> sentinel.setVerifyPeer(mode));
         }
-        uri.getSentinels().forEach(sentinel -> sentinel.setTimeout(settings.commandTimeout()));
+        uri.getSentinels().forEach(sentinel -> {
+            sentinel.setTimeout(settings.commandTimeout());
+            if (settings.sentinelPassword() != null) {
+                sentinel.setPassword(settings.sentinelPassword().toCharArray());
+            }
+        });
         return uri;
     }
 
