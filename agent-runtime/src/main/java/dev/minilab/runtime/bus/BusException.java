@@ -16,9 +16,9 @@ public final class BusException extends MiniLabException {
     public static BusException unreachable(String where, RedisTls tls, Throwable cause) {
         if (cause != null && tlsFailure(cause)) {
             String check = tls.caFile() == null
-                    ? "the broker's certificate is not trusted by the JVM's default trust store: set REDIS_TLS_CA_FILE "
-                    + "to the PEM of the CA that signed it"
-                    : "REDIS_TLS_CA_FILE (" + tls.caFile() + ") must hold the CA that signed the broker's certificate";
+                    ? "REDIS_TLS_CA_FILE is set to the PEM of the CA that signed the broker's certificate (unset, only "
+                    + "the JVM's default trust store is used)"
+                    : "REDIS_TLS_CA_FILE (" + tls.caFile() + ") holds the CA that signed the broker's certificate";
             return new BusException("TLS handshake with Redis at " + where + " failed: " + rootMessage(cause)
                     + " — check that " + check + ", that the certificate names the host of REDIS_URL (subjectAltName"
                     + " DNS or IP), and, if the broker demands client certificates (tls-auth-clients), that "
