@@ -180,6 +180,9 @@ public final class AgentMain {
             Thread.currentThread().interrupt();
             return 0;
         }
+        // Before it listens: the first message after start then runs warm code (issue 12).
+        Duration warm = WarmUp.run(name, guard, dev.minilab.runtime.sandbox.Redactor.fromEnv(env)::redact);
+        log.info("Warmed up in {} ms", warm.toMillis());
         heartbeats[0] = Heartbeat.start(agent, bus, healthFile, lease);
         agent.start();
         if (guard.signing()) {
@@ -202,6 +205,12 @@ public final class AgentMain {
             log.warn("PLAN-ONLY MODE: terraform apply/destroy are refused, ansible runs only with --check --diff, "
                     + "run_ssh and run_shell accept only read-only commands");
         }
+        // The tokenizer's vocabulary takes seconds of CPU to load: in the background, at the lowest priority,
+        // rather than in the first turn whose context is too large to prove it fits without counting.
+        Thread vocabulary = new Thread(dev.minilab.runtime.loop.TokenEstimator::preload, name + "-vocabulary");
+        vocabulary.setDaemon(true);
+        vocabulary.setPriority(Thread.MIN_PRIORITY);
+        vocabulary.start();
         out.println(name + " " + READY);
         out.flush();
         try {

@@ -117,6 +117,23 @@ final class AgentProcess implements AutoCloseable {
         return Double.NaN;
     }
 
+    /**
+     * Proportional set size in MB: like RSS, but pages shared with other processes (the class-data/AOT cache file
+     * mapped by all four agents, the JDK's own archive) are divided among them.
+     */
+    double pssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/smaps_rollup"))) {
+                if (line.startsWith("Pss:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+        return Double.NaN;
+    }
+
     /** Process ids of every live descendant of the JVM (tool process trees). */
     List<Long> descendants() {
         return process.toHandle().descendants().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList();

@@ -110,7 +110,7 @@ public final class BenchMain {
 
         // 4. hops (round 0 is the first message after start)
         TeamScenarios scenarios = new TeamScenarios(lab);
-        try {
+        if (!skip.contains("hops")) try {
             TeamScenarios.HopResult hops = scenarios.hops();
             progress("hops: first " + Stats.fmt(hops.firstMs()) + " ms, warm " + hops.warm());
             rows.add(Row.of("hop latency, first after start", Stats.fmt(hops.firstMs()) + " ms", "≤ 150 ms",
@@ -135,7 +135,7 @@ public final class BenchMain {
 
         // 6. the long turn
         AgentProcess devops = team.get(1);
-        try {
+        if (!skip.contains("turn")) try {
             longTurn(scenarios, devops, rows);
         } catch (RuntimeException e) {
             progress("long turn failed: " + e);
@@ -197,7 +197,8 @@ public final class BenchMain {
     }
 
     private static String rss(List<AgentProcess> agents) {
-        return agents.stream().map(a -> String.format(Locale.ROOT, "%.0f", a.rssMb())).toList().toString();
+        return "RSS " + agents.stream().map(a -> String.format(Locale.ROOT, "%.0f", a.rssMb())).toList()
+                + ", PSS " + agents.stream().map(a -> String.format(Locale.ROOT, "%.0f", a.pssMb())).toList();
     }
 
     private static String mb(double value) {

@@ -36,6 +36,7 @@ final class StopBench {
     }
 
     Result run() throws InterruptedException {
+        lab.llm.reset();
         for (String role : List.of("Architect_Zero", "Security_Sentinel", "QA_Tester")) {
             lab.llm.when(Rule.forRole(role).lastMessageContains("stop-round").delay(SLOW))
                     .reply(Reply.text("finished waiting"));

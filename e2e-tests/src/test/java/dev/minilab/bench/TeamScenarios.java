@@ -37,6 +37,7 @@ final class TeamScenarios {
 
     /** One DevOps_Builder turn of {@link #STEPS} save_file calls (each with new content), then a text answer. */
     StepResult longTurn(AgentProcess devops) throws InterruptedException {
+        lab.llm.reset(); // the rules of earlier scenarios would match this turn's requests
         AtomicInteger step = new AtomicInteger();
         lab.llm.when(Rule.forRole("DevOps_Builder").anyMessageContains("steps-turn")).reply(request -> {
             int n = step.incrementAndGet();
@@ -46,6 +47,7 @@ final class TeamScenarios {
             return Reply.toolCall("save_file", "{\"path\":\"generated_iac/config/bench/step" + n
                     + ".txt\",\"content\":\"" + "line of step " + n + " of the long turn\\n".repeat(8) + "\"}");
         });
+        lab.llm.when(Rule.forRole("Architect_Zero").lastMessageContains("steps-turn")).reply(Reply.text("noted"));
         lab.say("@DevOps_Builder steps-turn: save the step files");
         List<Timing> turn = awaitTimings(t -> "DevOps_Builder".equals(t.role()), STEPS + 1, Duration.ofMinutes(5));
         List<Long> gaps = new ArrayList<>();
@@ -62,9 +64,10 @@ final class TeamScenarios {
      * the model. Round 0 is the first message after start.
      */
     HopResult hops() throws InterruptedException {
+        lab.llm.reset();
         lab.llm.when(Rule.forRole("Architect_Zero").lastMessageContains("hop-round"))
                 .reply(Reply.text("@DevOps_Builder please do the hop-task now"));
-        lab.llm.when(Rule.forRole("DevOps_Builder").anyMessageContains("hop-task"))
+        lab.llm.when(Rule.forRole("DevOps_Builder").lastMessageContains("hop-task"))
                 .reply(Reply.text("done, nothing else to do"));
         List<Long> warm = new ArrayList<>();
         double first = Double.NaN;
@@ -108,7 +111,8 @@ final class TeamScenarios {
     }
 
     static Map<String, String> env() {
-        return Map.of("MAX_STEPS", String.valueOf(STEPS + 20));
+        // MAX_TOKENS: the scripted server reports usage, and 210 steps of a growing context pass the default.
+        return Map.of("MAX_STEPS", String.valueOf(STEPS + 20), "MAX_TOKENS", "900000000000");
     }
 
 }
