@@ -116,7 +116,8 @@ class ComposeStackIT {
         String redis = timed("Redis stand-in image", () -> images.redisStandIn(base));
         timed("MiniLab image (podman build of ./Dockerfile)", () -> {
             images.minilab(compose.service("agent-devops").image(), build, base,
-                    LocalImages.terraformOnPath(System.getenv()));
+                    LocalImages.terraformOnPath(System.getenv()),
+                    LocalImages.JarsSource.fromProperty(System.getProperty("minilab.container.jars")));
             return null;
         });
 

@@ -2,29 +2,17 @@ package dev.minilab.runtime.bus;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Collection;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,64 +24,35 @@ import org.slf4j.LoggerFactory;
  * {@code user_requirements}, and publishes it on {@code agent_channel},
  * all in one server-side script ({@link Publisher}). Receiving decodes tolerantly: malformed payloads and messages the {@link MessageGuard}
  * rejects are logged and skipped. Lettuce reconnects and resubscribes on its own after a broker restart.
+ *
+ * <p>The bus is three parts: {@link BusConnections} (reaching the broker), {@link Publisher} with this class's
+ * subscription, catch-up and history reads (the conversation), and {@link AgentRecords} (each agent's progress,
+ * heartbeat and usage keys). This class is the one entry point callers use.
  */
 public final class TeamBus implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TeamBus.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /**
-     * Reconnect attempts start after 50 ms and back off to at most one per second, so a restarted broker is found
-     * again within about a second (Lettuce's default backs off to 30 s).
-     */
-    static final Delay RECONNECT_DELAY = Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2,
-            TimeUnit.MILLISECONDS);
-
-    /** HSET field value only if value is greater than the field's number (a malformed field counts as -1). */
-    private static final LuaScript SET_IF_GREATER = LuaScript.of("""
-            local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '-1') or -1
-            if tonumber(ARGV[2]) > current then
-              redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-              return 1
-            end
-            return 0
-            """);
-
-    private static final LuaScript ADD_USAGE = LuaScript.of("""
-            redis.call('HINCRBY', KEYS[1], ARGV[1] .. '|input', ARGV[2])
-            redis.call('HINCRBY', KEYS[1], ARGV[1] .. '|output', ARGV[3])
-            return redis.call('HINCRBY', KEYS[1], ARGV[1] .. '|calls', 1)
-            """);
-
-    /** Attempts of one read whose failures pass (see {@link #read}). */
-    static final int READ_ATTEMPTS = 5;
 
     private final BusSettings settings;
     private final MessageGuard guard;
-    private final RedisClient client;
-    private final StatefulRedisConnection<String, String> connection;
+    private final BusConnections connections;
     private final RedisCommands<String, String> redis;
-    /** The publishing client: its connection fails fast while disconnected instead of queueing (issue 16). */
-    private final RedisClient publishClient;
-    private final StatefulRedisConnection<String, String> publishConnection;
     private final Publisher publisher;
     private final Delivery delivery;
-    private final DropLog dropLog = new DropLog(LOG);
+    private final AgentRecords records;
     private StatefulRedisPubSubConnection<String, String> pubSub;
 
-    private TeamBus(BusSettings settings, MessageGuard guard, RedisClient client,
-                    StatefulRedisConnection<String, String> connection,
-                    RedisClient publishClient, StatefulRedisConnection<String, String> publishConnection) {
+    private TeamBus(BusSettings settings, MessageGuard guard, BusConnections connections) {
         this.settings = settings;
-        this.publishClient = publishClient;
-        this.publishConnection = publishConnection;
-        this.publisher = new Publisher(settings, guard, publishConnection);
         this.guard = guard;
-        this.client = client;
-        this.connection = connection;
-        this.redis = connection.sync();
+        this.connections = connections;
+        this.redis = connections.commands();
+        this.publisher = new Publisher(settings, guard, connections.publishing());
+        this.records = new AgentRecords(settings.keys(), guard, redis);
         // Live and history reads alike refuse a seq above chat_seq (issue 17 finding 3).
         this.delivery = new Delivery(settings.keys(), guard, new SeqCeiling(settings.keys().sequence(),
-                () -> read(this::currentSeq)));
+                () -> connections.read(this::currentSeq)));
     }
 
     /** Connects to the broker; throws {@link BusException} with a how-to-fix message when it cannot. */
@@ -104,32 +63,7 @@ public final class TeamBus implements AutoCloseable {
     /** Connects to the broker with a guard that signs and verifies messages. */
     public static TeamBus connect(BusSettings settings, MessageGuard guard) {
         Objects.requireNonNull(guard, "guard");
-        RedisURI uri = RedisURI.create(settings.redisUri());
-        uri.setTimeout(settings.commandTimeout());
-        ClientResources resources = ClientResources.builder().reconnectDelay(RECONNECT_DELAY).build();
-        RedisClient client = RedisClient.create(resources, uri);
-        client.setOptions(options(settings, ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS));
-        // Publishing must never queue a command to run at some later reconnect: its outcome would be unknown.
-        RedisClient publishClient = RedisClient.create(resources, uri);
-        publishClient.setOptions(options(settings, ClientOptions.DisconnectedBehavior.REJECT_COMMANDS));
-        try {
-            StatefulRedisConnection<String, String> connection = client.connect();
-            return new TeamBus(settings, guard, client, connection, publishClient, publishClient.connect());
-        } catch (RuntimeException e) {
-            client.shutdown();
-            publishClient.shutdown();
-            resources.shutdown();
-            throw BusException.unreachable(describe(uri), e);
-        }
-    }
-
-    private static ClientOptions options(BusSettings settings, ClientOptions.DisconnectedBehavior disconnected) {
-        return ClientOptions.builder()
-                .autoReconnect(true)
-                .pingBeforeActivateConnection(true)
-                .disconnectedBehavior(disconnected)
-                .socketOptions(SocketOptions.builder().connectTimeout(settings.commandTimeout()).build())
-                .build();
+        return new TeamBus(settings, guard, BusConnections.open(settings));
     }
 
     public BusSettings settings() {
@@ -212,7 +146,7 @@ public final class TeamBus implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.debug("No live replay floor: cannot read {} ({})", settings.keys().publishedSequence(), e.toString());
             }
-            pubSub = client.connectPubSub();
+            pubSub = connections.connectPubSub();
             pubSub.addListener(delivery.adapter());
             pubSub.sync().subscribe(settings.keys().channel(), settings.keys().thinkChannel());
         }
@@ -229,7 +163,7 @@ public final class TeamBus implements AutoCloseable {
      */
     public List<Message> history(int count) {
         int last = Math.max(1, Math.min(count, settings.historyWindow()));
-        List<String> raw = read(() -> redis.lrange(settings.keys().history(), -last, -1));
+        List<String> raw = connections.read(() -> redis.lrange(settings.keys().history(), -last, -1));
         return decodeAll(raw);
     }
 
@@ -245,7 +179,7 @@ public final class TeamBus implements AutoCloseable {
      */
     public List<Message> pinnedRequirements() {
         List<Message> pinned = new ArrayList<>();
-        for (Message message : decodeAll(read(() -> redis.lrange(settings.keys().requirements(), 0, -1)))) {
+        for (Message message : decodeAll(connections.read(() -> redis.lrange(settings.keys().requirements(), 0, -1)))) {
             if (message.isFromUser() && message.kind() == MessageKind.CHAT && message.controlCommand().isEmpty()) {
                 pinned.add(message);
             } else {
@@ -254,53 +188,6 @@ public final class TeamBus implements AutoCloseable {
             }
         }
         return pinned;
-    }
-
-    /**
-     * Runs a read; when it fails for a reason that passes ({@link RedisFailures#isTransient}: the connection was cut
-     * by CLIENT KILL or a broker restart, the restarted broker is still LOADING), waits until the broker answers again
-     * and reads once more, up to {@value #READ_ATTEMPTS} attempts (only one more after a broker that did not answer
-     * within the command timeout), so a turn does not fail (and its message go unhandled) over a blip or two. A second
-     * cut during the first retry and LOADING after a restart both happened in BusChaosIT.
-     */
-    private <T> T read(java.util.function.Supplier<T> command) {
-        RuntimeException earlier = null;
-        boolean lastChance = false;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return command.get();
-            } catch (RuntimeException e) {
-                if (earlier != null) {
-                    e.addSuppressed(earlier);
-                }
-                if (!RedisFailures.isTransient(e) || attempt >= READ_ATTEMPTS || lastChance) {
-                    throw e;
-                }
-                earlier = e;
-            }
-            LOG.debug("Reading again (attempt {} of {}) after {}", attempt + 1, READ_ATTEMPTS, earlier.toString());
-            if (Thread.currentThread().isInterrupted()) {
-                throw earlier;
-            }
-            lastChance = !awaitAnswering();
-        }
-    }
-
-    /** Waits up to the command timeout until the broker answers PING; false when it did not (or interrupted). */
-    private boolean awaitAnswering() {
-        long deadline = System.nanoTime() + settings.commandTimeout().toNanos();
-        while (System.nanoTime() < deadline) {
-            if (ping()) {
-                return true;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return false;
     }
 
     private List<Message> decodeAll(List<String> raw) {
@@ -361,30 +248,12 @@ public final class TeamBus implements AutoCloseable {
         return value == null ? 0 : Long.parseLong(value);
     }
 
-    /** The field of {@code agent_progress:<agent>} that holds the seq. */
-    static final String PROGRESS_FIELD = "seq";
-
     /**
      * The last seq {@code agent} recorded as handled in its hash {@code agent_progress:<agent>} (or, before it wrote
      * one, in the legacy shared hash {@code agent_progress}); empty before its first start.
      */
     public OptionalLong progress(String agent) {
-        String key = settings.keys().progress(agent);
-        String value = redis.hget(key, PROGRESS_FIELD);
-        if (value == null) {
-            key = settings.keys().progress();
-            value = redis.hget(key, agent);
-        }
-        if (value == null) {
-            return OptionalLong.empty();
-        }
-        try {
-            return OptionalLong.of(Long.parseLong(value));
-        } catch (NumberFormatException e) {
-            LOG.warn("Ignoring a malformed {} entry for {}: '{}' (expected a number); it is rewritten on the next "
-                    + "handled message", key, agent, preview(value));
-            return OptionalLong.empty();
-        }
+        return records.progress(agent);
     }
 
     /**
@@ -395,25 +264,26 @@ public final class TeamBus implements AutoCloseable {
      * @return true when the recorded seq was raised
      */
     public boolean saveProgress(String agent, long seq) {
-        Long raised = SET_IF_GREATER.run(redis, ScriptOutputType.INTEGER,
-                new String[] {settings.keys().progress(agent)}, PROGRESS_FIELD, Long.toString(seq));
-        return raised != null && raised == 1L;
+        return records.saveProgress(agent, seq);
     }
 
     /**
      * Marks control message {@code id} as handled by {@code agent} in set {@code agent_controls} (kept across
      * restarts; CLEAR does not wipe it).
      *
+     * <p>One SADD adds the mark {@code <agent>|<id>} and a mark of this attempt ({@code <agent>|<id>|<nonce>}): Lettuce
+     * sends a command again after a reconnect when its reply was lost, and the mark is then already there. The
+     * attempt's own mark tells that apart from a mark left by an earlier process (issue 16, {@code ControlResendIT}).
+     *
      * @return true the first time, false when it was handled before
      */
     public boolean markControlHandled(String agent, String id) {
-        Long added = redis.sadd(settings.keys().handledControls(), agent + "|" + id);
-        return added != null && added == 1L;
+        return records.markControlHandled(agent, id);
     }
 
     /** Writes this agent's heartbeat JSON, signed, into its own key {@code agent_status:<agent>}. */
     public void putStatus(String agent, String json) {
-        redis.set(settings.keys().status(agent), guard.sealRecord(MessageGuard.STATUS_RECORD, json));
+        records.putStatus(agent, json);
     }
 
     /**
@@ -422,25 +292,7 @@ public final class TeamBus implements AutoCloseable {
      * can show a role in a state it did not report.
      */
     public Map<String, String> statuses(Collection<String> roles) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String role : roles) {
-            String text = redis.get(settings.keys().status(role));
-            if (text == null) {
-                continue;
-            }
-            Optional<String> rejection;
-            try {
-                rejection = guard.recordRejection(MessageGuard.STATUS_RECORD, role, text);
-            } catch (RuntimeException e) {
-                rejection = Optional.of("the guard failed: " + e);
-            }
-            if (rejection.isPresent()) {
-                dropLog.drop("Ignored the heartbeat in " + settings.keys().status(role) + ": " + rejection.get());
-                continue;
-            }
-            out.put(role, text);
-        }
-        return out;
+        return records.statuses(roles);
     }
 
     /**
@@ -449,8 +301,7 @@ public final class TeamBus implements AutoCloseable {
      * concurrent writers never lose a count. Only {@code role}'s Redis user may write that key.
      */
     public void addUsage(String role, String model, long inputTokens, long outputTokens) {
-        ADD_USAGE.run(redis, ScriptOutputType.INTEGER, new String[] {settings.keys().usage(role)}, role + "|" + model,
-                Long.toString(inputTokens), Long.toString(outputTokens));
+        records.addUsage(role, model, inputTokens, outputTokens);
     }
 
     /**
@@ -459,20 +310,7 @@ public final class TeamBus implements AutoCloseable {
      * added up, so counts from before the per-role keys stay in {@code /cost}).
      */
     public Map<String, String> usage(Collection<String> roles) {
-        Map<String, String> merged = new LinkedHashMap<>(redis.hgetall(settings.keys().usage()));
-        for (String role : roles) {
-            redis.hgetall(settings.keys().usage(role)).forEach((field, value) -> merged.merge(field, value,
-                    TeamBus::addCounts));
-        }
-        return merged;
-    }
-
-    private static String addCounts(String older, String newer) {
-        try {
-            return Long.toString(Math.addExact(Long.parseLong(older), Long.parseLong(newer)));
-        } catch (RuntimeException e) {
-            return newer; // a legacy JSON record under the same field: the per-role counter wins
-        }
+        return records.usage(roles);
     }
 
     /** Direct access for the few callers that need a command the bus has no method for. */
@@ -482,11 +320,7 @@ public final class TeamBus implements AutoCloseable {
 
     /** True when the broker answers PING now. */
     public boolean ping() {
-        try {
-            return "PONG".equalsIgnoreCase(redis.ping());
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return connections.ping();
     }
 
     @Override
@@ -496,17 +330,9 @@ public final class TeamBus implements AutoCloseable {
             if (pubSub != null) {
                 pubSub.close();
             }
-            connection.close();
-            publishConnection.close();
         } finally {
-            publishClient.shutdown();
-            client.shutdown();
-            client.getResources().shutdown();
+            connections.close();
         }
-    }
-
-    private static String describe(RedisURI uri) {
-        return uri.getHost() + ":" + uri.getPort();
     }
 
     static String preview(String payload) {
