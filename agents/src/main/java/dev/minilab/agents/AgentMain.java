@@ -205,12 +205,6 @@ public final class AgentMain {
             log.warn("PLAN-ONLY MODE: terraform apply/destroy are refused, ansible runs only with --check --diff, "
                     + "run_ssh and run_shell accept only read-only commands");
         }
-        // The tokenizer's vocabulary takes seconds of CPU to load: in the background, at the lowest priority,
-        // rather than in the first turn whose context is too large to prove it fits without counting.
-        Thread vocabulary = new Thread(dev.minilab.runtime.loop.TokenEstimator::preload, name + "-vocabulary");
-        vocabulary.setDaemon(true);
-        vocabulary.setPriority(Thread.MIN_PRIORITY);
-        vocabulary.start();
         out.println(name + " " + READY);
         out.flush();
         try {

@@ -39,14 +39,6 @@ public final class TokenEstimator {
         }
     };
 
-    /**
-     * Loads the tokenizer's vocabulary now (0.5–4 s of CPU) instead of on the first request over the cheap bound of
-     * {@link #upperBound}; the agent calls it on a background thread once it listens.
-     */
-    public static void preload() {
-        Vocabulary.ENCODING.countTokensOrdinary("warm");
-    }
-
     /** Tokens of {@code text}. */
     public int count(String text) {
         if (text == null || text.isEmpty()) {
