@@ -180,6 +180,9 @@ public final class AgentMain {
             Thread.currentThread().interrupt();
             return 0;
         }
+        // Before it listens: the first message after start then runs warm code (issue 12).
+        Duration warm = WarmUp.run(name, guard, dev.minilab.runtime.sandbox.Redactor.fromEnv(env)::redact);
+        log.info("Warmed up in {} ms", warm.toMillis());
         heartbeats[0] = Heartbeat.start(agent, bus, healthFile, lease);
         agent.start();
         if (guard.signing()) {
