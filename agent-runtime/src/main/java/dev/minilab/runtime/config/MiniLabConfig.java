@@ -124,6 +124,10 @@ public final class MiniLabConfig {
             int authorityEnd = indexOfAny(rest, "/?#");
             boolean hasCredentials = rest.substring(0, authorityEnd).contains("@");
             String full = hasCredentials ? value : value.substring(0, start + 3) + auth + rest;
+            if (scheme.endsWith("-sentinel") && (!rest.contains("#") || rest.endsWith("#"))) {
+                throw ConfigException.invalid("REDIS_URL", redisAddress(), "the master name after # in a Sentinel URL "
+                        + "(the name of 'sentinel monitor'): " + REDIS_URL_FORMS);
+            }
             try {
                 io.lettuce.core.RedisURI parsed = io.lettuce.core.RedisURI.create(full);
                 if (scheme.endsWith("-sentinel") && (parsed.getSentinelMasterId() == null
