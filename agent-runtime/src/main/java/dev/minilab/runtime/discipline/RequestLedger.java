@@ -62,7 +62,8 @@ public final class RequestLedger {
      */
     public java.util.concurrent.CompletionStage<Totals> addUsageAsync(String agent, long tokens,
                                                                      Optional<BigDecimal> cost) {
-        return redis.getStatefulConnection().async().<List<Object>>eval(USAGE, ScriptOutputType.MULTI,
+        return redis.getStatefulConnection().async().<List<Object>>fcall(BusFunctions.REQUEST_USAGE,
+                        ScriptOutputType.MULTI,
                         new String[] {key}, agent, Long.toString(tokens),
                         cost.map(BigDecimal::toPlainString).orElse(""))
                 .thenApply(result -> new Totals(Long.parseLong(String.valueOf(result.get(0))),
