@@ -70,9 +70,9 @@ class RedisAclIT {
                 agent.start();
                 userBus.publish(Message.chat("User", "@DevOps_Builder go"));
 
-                await().atMost(Duration.ofSeconds(10)).until(() -> seen.stream()
+                await().atMost(Duration.ofSeconds(60)).until(() -> seen.stream()
                         .anyMatch(m -> m.sender().equals("DevOps_Builder") && m.content().contains("done")));
-                await().atMost(Duration.ofSeconds(10))
+                await().atMost(Duration.ofSeconds(60))
                         .until(() -> "1".equals(userBus.usage(List.of("DevOps_Builder")).get("DevOps_Builder|scripted-model|calls")));
                 assertThat(userBus.statuses(List.of("DevOps_Builder"))).containsKey("DevOps_Builder");
             }

@@ -42,6 +42,8 @@ class TeamsOnOneRedisIT {
         // random team names: the server may be shared by other test classes
         blue = BusKeys.forTeam("blue-" + UUID.randomUUID().toString().substring(0, 8));
         red = BusKeys.forTeam("red-" + UUID.randomUUID().toString().substring(0, 8));
+        // the User side loads the function library (one per Redis, shared by every team); agents only call it
+        redis.command("FUNCTION", "LOAD", "REPLACE", BusFunctions.source());
         for (BusKeys team : List.of(blue, red)) {
             for (String sender : SENDERS) {
                 setUser(RedisAcl.teamUserLine(sender, password(team, sender), team, "User".equals(sender),
@@ -113,6 +115,9 @@ class TeamsOnOneRedisIT {
                 assertThatThrownBy(() -> commands.incr(blue.sequence())).hasMessageContaining("NOPERM");
                 assertThatThrownBy(() -> commands.hgetall(blue.leases())).hasMessageContaining("NOPERM");
                 assertThatThrownBy(() -> commands.sadd(blue.handledControls(), "x")).hasMessageContaining("NOPERM");
+                assertThatThrownBy(() -> commands.sadd(blue.handledControls("DevOps_Builder"), "x"))
+                        .hasMessageContaining("NOPERM");
+                assertThatThrownBy(() -> commands.hgetall(blue.leases("DevOps_Builder"))).hasMessageContaining("NOPERM");
                 assertThatThrownBy(() -> commands.hgetall(blue.status("DevOps_Builder")))
                         .hasMessageContaining("NOPERM");
                 assertThatThrownBy(() -> commands.hgetall(blue.progress("DevOps_Builder")))
