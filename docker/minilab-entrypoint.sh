@@ -4,6 +4,7 @@
 #                                 Security_Sentinel, QA_Tester)
 #   minilab-entrypoint console    the user console (run with a TTY: docker attach user-console)
 #   minilab-entrypoint keys [dir] create the Ed25519 signing keys under dir (default /keys) when missing
+#   minilab-entrypoint functions  load MiniLab's Redis function library (as REDIS_USERNAME, the User's ACL user)
 #   minilab-entrypoint health     exit 0 when this agent's heartbeat file is fresh (the container healthcheck)
 set -eu
 
@@ -54,6 +55,9 @@ case "$cmd" in
     if [ "$(id -u)" = 0 ] && [ -n "${MINILAB_UID:-}" ]; then
       chown -R "${MINILAB_UID}:${MINILAB_GID:-$MINILAB_UID}" "$dir"
     fi
+    ;;
+  functions)
+    exec java ${JAVA_OPTS:-} -cp "$agent_jar" dev.minilab.agents.FunctionsMain
     ;;
   health)
     file="${MINILAB_HEALTH_FILE:-/tmp/minilab-health}"
