@@ -1,6 +1,5 @@
 package dev.minilab.console;
 
-import dev.minilab.runtime.bus.BusKeys;
 import dev.minilab.runtime.bus.BusSettings;
 import dev.minilab.runtime.bus.RedisTls;
 import dev.minilab.runtime.config.ConfigException;
@@ -74,7 +73,7 @@ public record ConsoleSettings(MiniLabConfig config, boolean forcePlain, boolean 
 
     /** How the console's bus connects. */
     public BusSettings busSettings() {
-        return BusSettings.from(config, BusKeys.DEFAULT, REDIS_TIMEOUT);
+        return BusSettings.from(config, config.busKeys(), REDIS_TIMEOUT);
     }
 
     @Override

@@ -33,6 +33,7 @@ final class BusConnections implements AutoCloseable {
     static final int READ_ATTEMPTS = 5;
 
     private final BusSettings settings;
+    private final String where;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
     private final RedisCommands<String, String> redis;
@@ -40,9 +41,11 @@ final class BusConnections implements AutoCloseable {
     private final RedisClient publishClient;
     private final StatefulRedisConnection<String, String> publishConnection;
 
-    private BusConnections(BusSettings settings, RedisClient client, StatefulRedisConnection<String, String> connection,
-                           RedisClient publishClient, StatefulRedisConnection<String, String> publishConnection) {
+    private BusConnections(BusSettings settings, String where, RedisClient client,
+                           StatefulRedisConnection<String, String> connection, RedisClient publishClient,
+                           StatefulRedisConnection<String, String> publishConnection) {
         this.settings = settings;
+        this.where = where;
         this.client = client;
         this.connection = connection;
         this.redis = connection.sync();
@@ -62,13 +65,19 @@ final class BusConnections implements AutoCloseable {
         publishClient.setOptions(RedisEndpoints.options(settings, ClientOptions.DisconnectedBehavior.REJECT_COMMANDS));
         try {
             StatefulRedisConnection<String, String> connection = client.connect();
-            return new BusConnections(settings, client, connection, publishClient, publishClient.connect());
+            return new BusConnections(settings, describe(uri), client, connection, publishClient,
+                    publishClient.connect());
         } catch (RuntimeException e) {
             client.shutdown();
             publishClient.shutdown();
             resources.shutdown();
             throw BusException.unreachable(describe(uri), settings.tls(), e);
         }
+    }
+
+    /** The broker's {@code host:port}, for messages. */
+    String where() {
+        return where;
     }
 
     /** The command connection (queues commands while disconnected and sends them on reconnect). */

@@ -45,6 +45,11 @@ public final class BusException extends MiniLabException {
                 + " — start Redis or set REDIS_HOST/REDIS_PORT (or REDIS_URL) and REDIS_PASSWORD in .env", cause);
     }
 
+    /** Creates the error for a server without this build's function library (the message says what to run). */
+    static BusException functionsMissing(String message, Throwable cause) {
+        return new BusException(message, cause);
+    }
+
     /** Creates the error for a failed command. */
     public static BusException commandFailed(String command, Throwable cause) {
         return new BusException("Redis command " + command + " failed: " + rootMessage(cause), cause);

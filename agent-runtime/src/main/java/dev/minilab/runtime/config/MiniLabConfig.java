@@ -39,6 +39,7 @@ public final class MiniLabConfig {
         llmMaxRetries();
         maxSteps();
         historyWindow();
+        busKeys();
         apiBase();
         logLevel();
     }
@@ -240,6 +241,20 @@ public final class MiniLabConfig {
 
     public int historyWindow() {
         return intValue("HISTORY_WINDOW", 80, 1, 10_000);
+    }
+
+    /**
+     * The team's Redis key and channel names: {@code MINILAB_KEY_PREFIX} before each (empty: the standard names).
+     * Several teams share one Redis with one prefix each (docs/DEPLOY.md).
+     */
+    public dev.minilab.runtime.bus.BusKeys busKeys() {
+        String prefix = get("MINILAB_KEY_PREFIX", "").strip();
+        try {
+            return new dev.minilab.runtime.bus.BusKeys(prefix);
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.invalid("MINILAB_KEY_PREFIX", prefix, "up to 64 letters, digits, '_', '-' or ':' "
+                    + "(no glob characters or spaces), not starting with 'agent_', e.g. blue:");
+        }
     }
 
     /** An integer variable within [min, max], or the default when unset. */

@@ -218,6 +218,38 @@ public final class Redactor {
         if (text == null || text.isEmpty() || (!patterns && secretValues.isEmpty())) {
             return text;
         }
+        boolean cacheable = text.length() <= CACHED_TEXT_CHARS;
+        if (cacheable) {
+            synchronized (recent) {
+                String known = recent.get(text);
+                if (known != null) {
+                    return known;
+                }
+            }
+        }
+        String out = redactUncached(text);
+        if (cacheable) {
+            synchronized (recent) {
+                recent.put(text, out);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Texts redacted lately and their results: every turn redacts the whole history window again (issue 12: seven
+     * regular expressions over up to HISTORY_WINDOW messages per turn); the same text always redacts the same way.
+     */
+    private final Map<String, String> recent = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > CACHED_TEXTS;
+        }
+    };
+    private static final int CACHED_TEXTS = 1024;
+    private static final int CACHED_TEXT_CHARS = 64 * 1024;
+
+    private String redactUncached(String text) {
         String out = text;
         for (Map.Entry<String, String> secret : secretValues.entrySet()) {
             if (out.contains(secret.getKey())) {

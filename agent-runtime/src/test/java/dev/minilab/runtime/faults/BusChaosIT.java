@@ -109,6 +109,7 @@ class BusChaosIT {
             Map<String, Long> seqOf = new ConcurrentHashMap<>();
             List<Throwable> failures = new CopyOnWriteArrayList<>();
             AtomicBoolean publishing = new AtomicBoolean(true);
+            AtomicInteger sent = new AtomicInteger();
             List<Thread> threads = new ArrayList<>();
             for (int p = 0; p < PUBLISHERS; p++) {
                 TeamBus bus = publishers.get(p);
@@ -133,6 +134,7 @@ class BusChaosIT {
                         } catch (RuntimeException e) {
                             failures.add(e);
                         }
+                        sent.incrementAndGet();
                         pause(own.nextInt(80));
                     }
                 }));
@@ -161,18 +163,20 @@ class BusChaosIT {
             });
             TeamBus controls = controller;
             AtomicInteger clears = new AtomicInteger();
+            // STOP/CLEAR only while the first two thirds are sent: the last third must then be handled exactly once
+            int controlsUntil = PUBLISHERS * PER_PUBLISHER * 2 / 3;
             Thread user = Thread.ofPlatform().name("chaos-user").start(() -> {
                 Random own = new Random(seed ^ 0x2545F491L);
                 while (publishing.get()) {
-                    pause(1_000 + own.nextInt(2_500));
-                    if (!publishing.get()) {
+                    pause(500 + own.nextInt(1_500));
+                    if (!publishing.get() || sent.get() >= controlsUntil) {
                         return;
                     }
                     boolean clear = own.nextInt(3) == 0;
                     try {
-                        Message sent = publishSurely(controls,
+                        Message control = publishSurely(controls,
                                 Message.control(clear ? ControlCommand.CLEAR : ControlCommand.STOP));
-                        controlSeqs.add(sent.seq());
+                        controlSeqs.add(control.seq());
                         if (clear) {
                             clears.incrementAndGet();
                         }
@@ -203,6 +207,7 @@ class BusChaosIT {
             long lastControl = controlSeqs.stream().mapToLong(Long::longValue).max().orElse(-1);
             List<Message> history = publishers.getFirst().history(5_000);
             int dropped = 0;
+            int mustHandle = 0;
             for (String role : ROLES) {
                 List<String> handled = llm.requestsFor(role).stream().map(BusChaosIT::marker).toList();
                 List<String> addressed = addressees.entrySet().stream().filter(e -> e.getValue().contains(role))
@@ -215,6 +220,7 @@ class BusChaosIT {
                 assertThat(handled).as(role + ": every message after the last STOP/CLEAR handled, the User's next "
                         + "requests after each STOP answered").containsAll(required);
                 dropped += addressed.size() - handled.size();
+                mustHandle += required.size();
 
                 // No answer after a STOP/CLEAR newer than the message it answers was handled (the lock orders them).
                 long stopped = -1;
@@ -237,8 +243,8 @@ class BusChaosIT {
                 assertThat(answered).as(role + ": answers only for handled messages, all required ones answered")
                         .isSubsetOf(handled).containsAll(required);
             }
-            System.out.printf("[BusChaosIT] %d STOP/CLEAR (%d CLEAR), %d addressed deliveries dropped by them%n",
-                    controlSeqs.size(), clears.get(), dropped);
+            System.out.printf("[BusChaosIT] %d STOP/CLEAR (%d CLEAR), %d addressed deliveries dropped by them, %d "
+                    + "after the last one (all handled once)%n", controlSeqs.size(), clears.get(), dropped, mustHandle);
             assertThat(controlSeqs).as("the User sent STOP/CLEAR during the run").isNotEmpty();
             System.out.printf("[BusChaosIT] %d messages, %d LLM turns, %d connection kills, %d Redis restarts%n",
                     seqOf.size(), llm.requests().size(), kills.get(), restarts.get());

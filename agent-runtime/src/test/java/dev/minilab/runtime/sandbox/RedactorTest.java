@@ -135,4 +135,15 @@ class RedactorTest {
 
         assertThat(redactor.redact("x shortish-line-0123456789 y")).isEqualTo("x [REDACTED:SSH_KEY] y");
     }
+
+    @Test
+    void aTextRedactedBeforeIsRedactedTheSameWayAgain() {
+        Redactor redactor = Redactor.fromEnv(Map.of("OPENAI_API_KEY", "abc123secretvalue"));
+        String text = "key=abc123secretvalue and Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig";
+
+        String first = redactor.redact(text);
+        String second = redactor.redact(new String(text.toCharArray()));
+
+        assertThat(second).isEqualTo(first).doesNotContain("abc123secretvalue").doesNotContain("eyJhbGci");
+    }
 }
