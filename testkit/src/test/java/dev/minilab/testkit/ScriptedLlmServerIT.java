@@ -329,4 +329,23 @@ class ScriptedLlmServerIT {
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
+
+    @Test
+    void timingsSayWhenEachAnsweredRequestArrivedAndWasAnswered() {
+        llm.when(Rule.any()).reply(Reply.text("ok"));
+
+        long before = System.nanoTime();
+        ask(client(), "QA_Tester", UserMessage.from("first"));
+        ask(client(), "QA_Tester", UserMessage.from("second"));
+        long after = System.nanoTime();
+
+        List<ScriptedLlmServer.Timing> timings = llm.timings();
+        assertThat(timings).hasSize(2);
+        assertThat(timings).extracting(ScriptedLlmServer.Timing::role).containsOnly("QA_Tester");
+        assertThat(timings.get(0).receivedNanos()).isGreaterThanOrEqualTo(before);
+        assertThat(timings.get(0).answeredNanos()).isGreaterThanOrEqualTo(timings.get(0).receivedNanos());
+        assertThat(timings.get(1).receivedNanos()).isGreaterThanOrEqualTo(timings.get(0).answeredNanos());
+        assertThat(timings.get(1).answeredNanos()).isLessThanOrEqualTo(after);
+        assertThat(timings.get(1).promptChars()).isEqualTo(llm.requests().get(1).bodyText().length());
+    }
 }
