@@ -4,6 +4,7 @@
 #                                 Security_Sentinel, QA_Tester)
 #   minilab-entrypoint console    the user console (run with a TTY: docker attach user-console)
 #   minilab-entrypoint keys [dir] create the Ed25519 signing keys under dir (default /keys) when missing
+#   minilab-entrypoint functions  load MiniLab's Redis function library (as REDIS_USERNAME, the User's ACL user)
 #   minilab-entrypoint health     exit 0 when this agent's heartbeat file is fresh (the container healthcheck)
 set -eu
 
@@ -30,7 +31,11 @@ case "$cmd" in
       echo "minilab-entrypoint: AGENT_ROLE is not set: expected one of Architect_Zero, DevOps_Builder, Security_Sentinel, QA_Tester" >&2
       exit 64
     fi
-    exec java ${JAVA_OPTS:-} -jar "$agent_jar" "$@"
+    # The image's AppCDS archive (Dockerfile), when present: the JVM ignores one that does not match this JDK/jar.
+    cache=""
+    [ -f "$home/minilab-agent.jsa" ] && cache="-XX:SharedArchiveFile=$home/minilab-agent.jsa -Xshare:auto -Xlog:cds=off"
+    # shellcheck disable=SC2086
+    exec java ${MINILAB_AGENT_JVM_OPTS:-} $cache ${JAVA_OPTS:-} -jar "$agent_jar" "$@"
     ;;
   console)
     exec java ${JAVA_OPTS:-} -jar "$console_jar" "$@"
@@ -50,6 +55,9 @@ case "$cmd" in
     if [ "$(id -u)" = 0 ] && [ -n "${MINILAB_UID:-}" ]; then
       chown -R "${MINILAB_UID}:${MINILAB_GID:-$MINILAB_UID}" "$dir"
     fi
+    ;;
+  functions)
+    exec java ${JAVA_OPTS:-} -cp "$agent_jar" dev.minilab.agents.FunctionsMain
     ;;
   health)
     file="${MINILAB_HEALTH_FILE:-/tmp/minilab-health}"

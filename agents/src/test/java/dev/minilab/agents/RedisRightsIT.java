@@ -4,7 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.minilab.runtime.bus.BusFunctions;
 import dev.minilab.runtime.bus.BusKeys;
+import dev.minilab.runtime.bus.BusSettings;
+import dev.minilab.runtime.bus.Message;
+import dev.minilab.runtime.bus.TeamBus;
+import io.lettuce.core.FlushMode;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import dev.minilab.testkit.ChildProcess;
 import dev.minilab.testkit.FreePort;
 import io.lettuce.core.RedisClient;
@@ -47,6 +57,13 @@ class RedisRightsIT {
                 return "PONG".equals(user.redis().ping());
             }
         });
+        // what `./minilab up` and the Compose one-shot bus-functions run: the library, loaded as the User
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        assertThat(FunctionsMain.run(dev.minilab.runtime.config.MiniLabConfig.from(java.util.Map.of(
+                "REDIS_HOST", "127.0.0.1", "REDIS_PORT", String.valueOf(port), "REDIS_USERNAME", "user",
+                "REDIS_PASSWORD", Files.readString(keys.resolve("redis/User.password")).strip()), keys),
+                new java.io.PrintStream(out, true), System.err)).isZero();
+        assertThat(out.toString()).contains("loaded   Redis function library minilab version " + BusFunctions.VERSION);
     }
 
     @AfterAll
@@ -121,9 +138,11 @@ class RedisRightsIT {
             assertNoPerm("HSET Architect's progress", () -> r.hset(NAMES.progress("Architect_Zero"), "seq", "0"));
             assertNoPerm("HINCRBY Architect's usage", () -> r.hincrby(NAMES.usage("Architect_Zero"),
                     "Architect_Zero|m|calls", 1000));
-            assertNoPerm("the progress script on Architect's key", () -> r.eval(
-                    "return redis.call('HSET', KEYS[1], 'seq', '0')", io.lettuce.core.ScriptOutputType.INTEGER,
+            assertNoPerm("a script on Architect's key", () -> r.eval(
+                    "return redis.call('HSET', KEYS[1], 'seq', '0')", ScriptOutputType.INTEGER,
                     NAMES.progress("Architect_Zero")));
+            assertNoPerm("the progress function on Architect's key", () -> r.fcall("minilab_progress",
+                    ScriptOutputType.INTEGER, new String[] {NAMES.progress("Architect_Zero"), NAMES.sequence()}, "0"));
             assertNoPerm("HSET the legacy shared progress hash", () -> r.hset(NAMES.progress(), "Architect_Zero", "0"));
             assertNoPerm("HINCRBY the legacy shared usage hash", () -> r.hincrby(NAMES.usage(), "QA_Tester|m|calls",
                     1));
@@ -160,5 +179,113 @@ class RedisRightsIT {
                         "{}"));
             }
         }
+    }
+
+    /**
+     * Issue 17, availability: a stolen agent password runs no code of its own (no EVAL, no SCRIPT, no FUNCTION) and
+     * cannot move a counter to a value of its choosing; the library stays as the User loaded it.
+     */
+    @Test
+    void aStolenAgentPasswordRunsNoCodeAndCannotSetACounter() throws Exception {
+        try (Conn devops = connect("QA_Tester")) {
+            RedisCommands<String, String> r = devops.redis();
+            assertNoPerm("EVAL a busy loop", () -> r.eval("while true do end", ScriptOutputType.INTEGER));
+            assertNoPerm("EVALSHA", () -> r.evalsha("0123456789012345678901234567890123456789",
+                    ScriptOutputType.INTEGER));
+            assertNoPerm("SCRIPT LOAD", () -> r.scriptLoad("return 1"));
+            assertNoPerm("SCRIPT FLUSH", r::scriptFlush);
+            assertNoPerm("FUNCTION LOAD REPLACE", () -> r.functionLoad(BusFunctions.source(), true));
+            assertNoPerm("FUNCTION FLUSH", () -> r.functionFlush(FlushMode.SYNC));
+            assertNoPerm("FUNCTION DELETE", () -> r.dispatch(CommandType.FUNCTION,
+                    new StatusOutput<>(StringCodec.UTF8), new CommandArgs<>(StringCodec.UTF8).add("DELETE")
+                            .add(BusFunctions.LIBRARY)));
+            assertNoPerm("SET chat_seq", () -> r.set(NAMES.sequence(), "9223372036854775807"));
+            assertNoPerm("INCRBY chat_seq", () -> r.incrby(NAMES.sequence(), 9_000_000_000_000_000_000L));
+            assertNoPerm("DEL chat_seq", () -> r.del(NAMES.sequence()));
+            assertNoPerm("INCRBY chat_published_seq", () -> r.incrby(NAMES.publishedSequence(), 1000));
+            assertNoPerm("HINCRBY its own progress", () -> r.hincrby(NAMES.progress("QA_Tester"), "seq", 1000));
+            assertNoPerm("DEL its own progress", () -> r.del(NAMES.progress("QA_Tester")));
+            assertNoPerm("SET its own lease hash", () -> r.set(NAMES.leases("QA_Tester"), "x"));
+            assertNoPerm("take Architect's lease", () -> r.fcall("minilab_lease_take", ScriptOutputType.MULTI,
+                    new String[] {NAMES.leases("Architect_Zero")}, "Architect_Zero", "thief", "60000"));
+            assertNoPerm("HSET Architect's lease", () -> r.hset(NAMES.leases("Architect_Zero"), "Architect_Zero",
+                    "thief|99999999999999"));
+            assertNoPerm("HSET the legacy shared lease hash", () -> r.hset(NAMES.leases(), "Architect_Zero", "x"));
+            assertNoPerm("mark a control id handled for Architect", () -> r.sadd(
+                    NAMES.handledControls("Architect_Zero"), "Architect_Zero|stop-id"));
+            assertNoPerm("SADD the legacy shared control set", () -> r.sadd(NAMES.handledControls(),
+                    "Architect_Zero|stop-id"));
+            assertNoPerm("LTRIM chat_history", () -> r.ltrim(NAMES.history(), 1, 0));
+            assertNoPerm("LPOP chat_history", () -> r.lpop(NAMES.history()));
+            assertNoPerm("DEL user_requirements", () -> r.del(NAMES.requirements()));
+            // the counter moves by one at a time only
+            long before = r.incr(NAMES.sequence());
+            assertThat(r.incr(NAMES.sequence())).isEqualTo(before + 1);
+            assertThat(BusFunctions.loadedVersion(r)).contains(BusFunctions.VERSION);
+        }
+    }
+
+    /** Issue 17: the functions refuse arguments no genuine caller sends (a seq never handed out, absurd counts). */
+    @Test
+    void theFunctionsRefuseOutOfRangeArguments() throws Exception {
+        try (Conn qa = connect("QA_Tester")) {
+            RedisCommands<String, String> r = qa.redis();
+            long seq = r.fcall("minilab_reserve", ScriptOutputType.INTEGER, new String[] {NAMES.sequence()},
+                    new String[0]);
+            String[] appendKeys = {NAMES.history(), NAMES.history(), NAMES.publishedSequence(), NAMES.sequence()};
+            assertRefused("append with a seq above chat_seq", () -> r.fcall("minilab_append", ScriptOutputType.MULTI,
+                    appendKeys, NAMES.channel(), "{}", "9223372036854775807", "id-1", "80", "1", "200", "0"));
+            assertRefused("append with seq 0", () -> r.fcall("minilab_append", ScriptOutputType.MULTI, appendKeys,
+                    NAMES.channel(), "{}", "0", "id-1", "80", "1", "200", "0"));
+            assertRefused("append with a window of a billion", () -> r.fcall("minilab_append",
+                    ScriptOutputType.MULTI, appendKeys, NAMES.channel(), "{}", String.valueOf(seq), "id-1",
+                    "1000000000", "1", "200", "0"));
+            String[] progressKeys = {NAMES.progress("QA_Tester"), NAMES.sequence()};
+            assertRefused("progress above chat_seq", () -> r.fcall("minilab_progress", ScriptOutputType.INTEGER,
+                    progressKeys, String.valueOf(seq + 1_000_000)));
+            assertRefused("negative progress", () -> r.fcall("minilab_progress", ScriptOutputType.INTEGER,
+                    progressKeys, "-1"));
+            assertRefused("negative tokens", () -> r.fcall("minilab_usage", ScriptOutputType.INTEGER,
+                    new String[] {NAMES.usage("QA_Tester")}, "QA_Tester|m", "-5", "1"));
+            assertRefused("a trillion tokens", () -> r.fcall("minilab_usage", ScriptOutputType.INTEGER,
+                    new String[] {NAMES.usage("QA_Tester")}, "QA_Tester|m", "1000000000000", "1"));
+            assertRefused("a lease of a year", () -> r.fcall("minilab_lease_take", ScriptOutputType.MULTI,
+                    new String[] {NAMES.leases("QA_Tester")}, "QA_Tester", "me", "31536000000"));
+            assertRefused("a request seq never handed out", () -> r.fcall("minilab_request_start",
+                    ScriptOutputType.INTEGER, new String[] {"request_state", NAMES.sequence()},
+                    "9223372036854775807", "id"));
+            assertThat(r.hget(NAMES.progress("QA_Tester"), "seq")).isNull();
+            assertThat(r.hgetall(NAMES.usage("QA_Tester"))).isEmpty();
+            // in range they work
+            assertThat((Long) r.fcall("minilab_progress", ScriptOutputType.INTEGER, progressKeys,
+                    String.valueOf(seq))).isEqualTo(1L);
+            assertThat(r.hget(NAMES.progress("QA_Tester"), "seq")).isEqualTo(String.valueOf(seq));
+        }
+    }
+
+    /**
+     * Agents may SET chat_published_seq (the one command that raises it to a reserved seq): a forged value above
+     * chat_seq is ignored by the functions, so the team goes on publishing, and the next publish repairs it.
+     */
+    @Test
+    void aForgedPublishedSeqDoesNotStopPublishing() throws Exception {
+        String password = Files.readString(keys.resolve("redis/Security_Sentinel.password")).strip();
+        BusSettings settings = new BusSettings("redis://security_sentinel:" + password + "@127.0.0.1:" + port, 80,
+                NAMES, Duration.ofSeconds(5));
+        try (Conn attacker = connect("DevOps_Builder"); TeamBus bus = TeamBus.connect(settings)) {
+            assertThat(attacker.redis().set(NAMES.publishedSequence(), "9223372036854775807")).isEqualTo("OK");
+
+            Message sent = bus.publish(Message.chat("Security_Sentinel", "@QA_Tester still publishing"));
+
+            assertThat(bus.history(80)).extracting(Message::id).contains(sent.id());
+            assertThat(attacker.redis().get(NAMES.publishedSequence())).isEqualTo(String.valueOf(sent.seq()));
+        }
+        try (Conn user = connect("User")) {
+            user.redis().del(NAMES.history()); // the other tests start from an empty history
+        }
+    }
+
+    private static void assertRefused(String what, ThrowingCallable call) {
+        assertThatThrownBy(call).as(what).hasMessageContaining("minilab:");
     }
 }

@@ -12,8 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What each agent records about itself next to the conversation: its progress ({@code agent_progress:<role>}), the
- * control messages it handled ({@code agent_controls}), its heartbeat ({@code agent_status:<role>}) and its LLM usage
- * ({@code agent_usage:<role>}). Each role's Redis user may write only its own keys (issue 17).
+ * control messages it handled ({@code agent_controls:<role>}), its heartbeat ({@code agent_status:<role>}) and its LLM usage
+ * ({@code agent_usage:<role>}). Each role's Redis user may write only its own keys (issue 17); progress and usage
+ * are written by the {@link BusFunctions} library ({@code minilab_progress} refuses a seq above {@code chat_seq},
+ * {@code minilab_usage} token counts out of range).
  */
 final class AgentRecords {
 
@@ -21,22 +23,6 @@ final class AgentRecords {
 
     /** The field of {@code agent_progress:<agent>} that holds the seq. */
     static final String PROGRESS_FIELD = "seq";
-
-    /** HSET field value only if value is greater than the field's number (a malformed field counts as -1). */
-    private static final LuaScript SET_IF_GREATER = LuaScript.of("""
-            local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '-1') or -1
-            if tonumber(ARGV[2]) > current then
-              redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-              return 1
-            end
-            return 0
-            """);
-
-    private static final LuaScript ADD_USAGE = LuaScript.of("""
-            redis.call('HINCRBY', KEYS[1], ARGV[1] .. '|input', ARGV[2])
-            redis.call('HINCRBY', KEYS[1], ARGV[1] .. '|output', ARGV[3])
-            return redis.call('HINCRBY', KEYS[1], ARGV[1] .. '|calls', 1)
-            """);
 
     private final BusKeys keys;
     private final MessageGuard guard;
@@ -71,17 +57,18 @@ final class AgentRecords {
 
     /** See {@link TeamBus#saveProgress(String, long)}. */
     boolean saveProgress(String agent, long seq) {
-        Long raised = SET_IF_GREATER.run(redis, ScriptOutputType.INTEGER,
-                new String[] {keys.progress(agent)}, PROGRESS_FIELD, Long.toString(seq));
+        Long raised = BusFunctions.call(redis, BusFunctions.PROGRESS, ScriptOutputType.INTEGER,
+                new String[] {keys.progress(agent), keys.sequence()}, Long.toString(seq));
         return raised != null && raised == 1L;
     }
 
     /** See {@link TeamBus#markControlHandled(String, String)}. */
     boolean markControlHandled(String agent, String id) {
         String mark = agent + "|" + id;
-        Long added = redis.sadd(keys.handledControls(), mark, mark + "|" + java.util.UUID.randomUUID());
-        // 2: new; 0: both there, so this very command ran before (re-sent); 1: only the attempt's mark is new
-        return added != null && added != 1L;
+        Long added = redis.sadd(keys.handledControls(agent), mark, mark + "|" + java.util.UUID.randomUUID());
+        // 2: new; 0: both there, so this very command ran before (re-sent); 1: only the attempt's mark is new.
+        // Ids handled before the per-role sets are in the legacy shared set (read only).
+        return added != null && added != 1L && !Boolean.TRUE.equals(redis.sismember(keys.handledControls(), mark));
     }
 
     /** See {@link TeamBus#putStatus(String, String)}. */
@@ -114,7 +101,8 @@ final class AgentRecords {
 
     /** See {@link TeamBus#addUsage(String, String, long, long)}. */
     void addUsage(String role, String model, long inputTokens, long outputTokens) {
-        ADD_USAGE.run(redis, ScriptOutputType.INTEGER, new String[] {keys.usage(role)}, role + "|" + model,
+        BusFunctions.call(redis, BusFunctions.USAGE, ScriptOutputType.INTEGER, new String[] {keys.usage(role)},
+                role + "|" + model,
                 Long.toString(inputTokens), Long.toString(outputTokens));
     }
 

@@ -97,14 +97,33 @@ public record BusKeys(String prefix) {
         return prefix + "session_epoch";
     }
 
-    /** Set of {@code <agent>|<message id>} of the control messages each agent has handled (never cleared). */
+    /**
+     * The legacy shared set of {@code <agent>|<message id>} of handled control messages: every role could add to it.
+     * Still read (ids handled before the per-role sets), never written; the ACL makes it read-only.
+     */
     public String handledControls() {
         return prefix + "agent_controls";
     }
 
-    /** Hash of the role leases: one active process per role, the others wait as hot standby. */
+    /**
+     * Set of {@code <agent>|<message id>} of the control messages {@code agent} has handled (never cleared); only that
+     * role's Redis user may add to it (issue 17).
+     */
+    public String handledControls(String agent) {
+        return prefix + "agent_controls:" + agent;
+    }
+
+    /** The legacy shared hash of the role leases (any role could take any lease); no longer used. */
     public String leases() {
         return prefix + "agent_leases";
+    }
+
+    /**
+     * Hash of {@code role}'s lease (field {@code <role>}): one active process per role, the others wait as hot
+     * standby; only that role's Redis user may write it (issue 17).
+     */
+    public String leases(String role) {
+        return prefix + "agent_leases:" + role;
     }
 
     /**

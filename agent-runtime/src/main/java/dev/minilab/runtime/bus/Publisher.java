@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
  * The publishing side of the {@link TeamBus}: one message becomes one atomic server-side step, so seq order is
  * history order is delivery order (issue 16).
  *
- * <p>Publishing takes two scripts. {@code reserve.lua} takes the next seq ({@code INCR chat_seq}); the message is
- * then sealed (signed) with that seq in it, so the seq can be covered by the signature. {@code append.lua} appends
+ * <p>Publishing takes two functions of the {@link BusFunctions} library. {@code minilab_reserve} takes the next seq
+ * ({@code INCR chat_seq}); the message is then sealed (signed) with that seq in it, so the seq can be covered by the
+ * signature. {@code minilab_append} (which refuses a seq above {@code chat_seq}) appends
  * the sealed payload to {@code chat_history} (trimmed to the window, User requests also to
  * {@code user_requirements}) and PUBLISHes it, but only if its seq is above {@code chat_published_seq}, which it
  * then raises (only the User's publishes trim the history to the window); a publisher whose seq was overtaken by a later one gets "stale" and reserves and seals again. Seqs
@@ -38,8 +39,6 @@ final class Publisher {
     private static final int MAX_STALE = 50;
     /** Attempts of one step whose failures pass (a cut connection, LOADING), each after the broker answers again. */
     static final int ATTEMPTS = 5;
-    private static final LuaScript RESERVE = LuaScript.resource(Publisher.class, "reserve.lua");
-    private static final LuaScript APPEND = LuaScript.resource(Publisher.class, "append.lua");
 
     private final BusSettings settings;
     private final MessageGuard guard;
@@ -81,12 +80,12 @@ final class Publisher {
 
     private long reserve() {
         BusKeys keys = settings.keys();
-        Long seq = RESERVE.run(connection.sync(), ScriptOutputType.INTEGER,
-                new String[] {keys.sequence(), keys.publishedSequence()});
+        Long seq = BusFunctions.call(connection.sync(), BusFunctions.RESERVE, ScriptOutputType.INTEGER,
+                new String[] {keys.sequence()});
         return seq;
     }
 
-    /** Runs {@code append.lua} once: {1} = appended and published, {0, payload} = landed before, {-1} = stale. */
+    /** Runs {@code minilab_append} once: {1} = appended and published, {0, payload} = landed before, {-1} = stale. */
     List<Object> append(Message sent, String payload) {
         beforeAppend.accept(sent);
         BusKeys keys = settings.keys();
@@ -104,8 +103,8 @@ final class Publisher {
         // Only the User's publishes trim the history: agents' Redis users have no LTRIM (issue 17), and the console
         // also trims on every message it receives (TeamBus.trimHistory).
         String trim = sent.isFromUser() ? "1" : "0";
-        return APPEND.run(connection.sync(), ScriptOutputType.MULTI,
-                new String[] {keys.history(), pins, keys.publishedSequence()},
+        return BusFunctions.call(connection.sync(), BusFunctions.APPEND, ScriptOutputType.MULTI,
+                new String[] {keys.history(), pins, keys.publishedSequence(), keys.sequence()},
                 keys.channel(), payload, Long.toString(sent.seq()), sent.id(),
                 Integer.toString(settings.historyWindow()), store, Integer.toString(MAX_PINNED), trim);
     }
@@ -119,8 +118,9 @@ final class Publisher {
      * Runs {@code step}; when it fails for a reason that passes ({@link RedisFailures#isTransient}), waits for the
      * broker to answer again and runs it again, up to {@value #ATTEMPTS} attempts in all (one retry was not enough
      * under BusChaosIT: a second CLIENT KILL during the retry dropped an agent's answer). A broker that does not
-     * answer within the command timeout gets one more attempt, not more (publishing still fails within about one
-     * timeout when Redis is gone).
+     * answer within the failover wait gets one more attempt, not more (publishing still fails within about one
+     * failover wait, {@link BusSettings#failoverWait}, when Redis is gone; by default one command timeout, 60 s
+     * with Sentinel).
      */
     private <T> T retried(String what, Supplier<T> step) {
         RuntimeException earlier = null;
@@ -139,7 +139,9 @@ final class Publisher {
             }
             LOG.info("Could not {} ({}); retry {} of {} when the connection is back", what, earlier.getMessage(),
                     attempt, ATTEMPTS - 1);
-            lastChance = !awaitAnswering(settings.commandTimeout());
+            // failoverWait (REDIS_FAILOVER_WAIT_SECONDS): long enough for Sentinel to notice the master is gone and
+            // promote a replica, after which Lettuce re-asks the sentinels and reconnects to the new master.
+            lastChance = !awaitAnswering(settings.failoverWait());
         }
     }
 

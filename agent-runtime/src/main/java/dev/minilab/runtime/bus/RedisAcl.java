@@ -8,25 +8,31 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Redis ACL users for MiniLab (Redis 6+): one user per sender, limited to MiniLab's keys and channels and to the
+ * Redis ACL users for MiniLab (Redis 7+): one user per sender, limited to MiniLab's keys and channels and to the
  * commands the bus uses. A user of this kind cannot read or write any other key, run administrative commands
  * (FLUSHALL, CONFIG, KEYS, ...) or listen to other channels.
  *
- * <p>Only the User (the console) may delete the conversation (CLEAR) and pin requests; each agent writes only its
- * own heartbeat key. (Needs Redis 7: key permissions {@code %R~} and selectors.)
+ * <p>Only the User (the console) may delete the conversation (CLEAR), pin requests and load the function library;
+ * each agent writes only its own heartbeat, progress and usage keys. (Needs Redis 7: key permissions {@code %R~},
+ * selectors and functions.)
  */
 public final class RedisAcl {
 
     /**
-     * Commands every MiniLab process needs: connection set-up, the bus writes, the history reads, pub/sub.
+     * Commands every MiniLab process runs directly on any key its user may read: connection set-up, reads, pub/sub
+     * and FCALL of the {@link BusFunctions} library. No write command is granted here: each write is granted by a
+     * selector for the few keys it may touch (see {@link #userLine(String, String, BusKeys, boolean, List)}), and there
+     * is no EVAL, EVALSHA, SCRIPT or FUNCTION (only the User may FUNCTION LOAD).
      * ({@code CLIENT SETINFO}, which Lettuce sends on Redis 7.2+, is left out on purpose: it does not exist on 7.0,
      * where naming it would make the whole ACL line invalid, and Lettuce ignores its refusal.)
      */
     static final List<String> COMMANDS = List.of("ping", "hello", "auth", "select", "echo",
-            "client|setname", "incr", "incrby", "get", "rpush", "lrange", "llen", "publish", "subscribe",
-            "unsubscribe", "hset", "hget", "hgetall", "multi", "exec", "discard", "sadd", "time",
-            // the guardrails (issue 9): request_state counters and plan records, partly updated by Lua scripts
-            "eval", "evalsha", "hincrby", "hincrbyfloat", "hsetnx", "hexists", "hkeys", "hdel");
+            "client|setname", "get", "lrange", "llen", "hget", "hgetall", "hexists", "hkeys", "sismember", "publish",
+            "subscribe",
+            "unsubscribe", "multi", "exec", "discard", "time", "fcall", "fcall_ro");
+
+    /** The writes of the guardrails (issue 9) on their hashes: plan records, verdicts, the request counters. */
+    static final List<String> GUARDRAIL_WRITES = List.of("hset", "hdel", "hincrby", "hincrbyfloat", "hsetnx");
 
     private RedisAcl() {
     }
@@ -58,13 +64,19 @@ public final class RedisAcl {
     /**
      * As above, with more keys the user may use (e.g. the guardrails' {@code request_state}).
      *
-     * <p>Rights by sender (issue 17 finding 4): every user reads MiniLab's keys and every heartbeat. An agent writes
-     * the history, the seq counters, its own progress and usage hashes ({@code agent_progress:<Sender>},
-     * {@code agent_usage:<Sender>}) and its own heartbeat key {@code agent_status:<Sender>} only (SET is granted for
-     * that key alone, so no counter can be SET), and may only read {@code user_requirements}, other roles' progress
-     * and usage and the legacy shared hashes {@code agent_progress} and {@code agent_usage}; it has no DEL. The User
-     * (the console) also pins requests, trims the history window (LTRIM) and clears the conversation (DEL), and
-     * writes no heartbeat; agents have no LTRIM.
+     * <p>Rights by sender (issue 17): every user reads MiniLab's keys and every heartbeat, and writes only through a
+     * selector per write: an agent INCRs {@code chat_seq} (no INCRBY, no SET: the counter moves by one), SETs
+     * {@code chat_published_seq} (the functions never trust a value above {@code chat_seq}) and its own heartbeat
+     * {@code agent_status:<Sender>}, RPUSHes {@code chat_history} (no LTRIM, no DEL), HSETs its own progress
+     * {@code agent_progress:<Sender>} and its own lease {@code agent_leases:<Sender>}, HINCRBYs its own usage
+     * {@code agent_usage:<Sender>}, SADDs its own {@code agent_controls:<Sender>}, and writes the guardrails' hashes
+     * ({@code extraKeys}). It only reads
+     * {@code user_requirements}, {@code session_epoch}, other roles' progress and usage and the legacy shared hashes.
+     * The User (the console) also pins requests, trims (LTRIM) and clears (DEL) the history and pins, sets the session
+     * epoch and may FUNCTION LOAD the library, and writes no heartbeat, progress or usage.
+     *
+     * <p>Redis checks each command a function runs against the caller's user, so these selectors are what a function
+     * can do too; the functions add checks of the arguments (docs/SECURITY.md, "A stolen agent password").
      */
     public static String userLine(String sender, String password, BusKeys keys, boolean mayClear,
                                   List<String> extraKeys) {
@@ -84,35 +96,68 @@ public final class RedisAcl {
                                    List<String> extraKeys) {
         StringBuilder line = new StringBuilder("user ").append(username).append(" on #")
                 .append(sha256(password)).append(" resetkeys resetchannels");
-        for (String key : List.of(keys.history(), keys.sequence(), keys.publishedSequence(), keys.handledControls(),
-                keys.leases())) {
+        // Keys passed to a writing function need full key rights here (FCALL declares its keys read-write); the
+        // functions' own commands are checked against the selectors below.
+        List<String> functionKeys = new java.util.ArrayList<>(List.of(keys.history(), keys.sequence(),
+                keys.publishedSequence()));
+        functionKeys.addAll(extraKeys);
+        if (mayClear) {
+            functionKeys.add(keys.requirements());
+        } else {
+            functionKeys.add(keys.progress(sender));
+            functionKeys.add(keys.usage(sender));
+            functionKeys.add(keys.leases(sender));
+        }
+        for (String key : functionKeys) {
             line.append(" ~").append(key);
         }
-        // progress and usage: every role reads all (and the legacy shared hashes), writes only its own key
-        for (String key : List.of(keys.progress(), keys.usage(), keys.progress("*"), keys.usage("*"))) {
+        List<String> readOnly = new java.util.ArrayList<>(List.of(keys.handledControls(), keys.handledControls("*"),
+                keys.leases(), keys.leases("*"), keys.progress(), keys.usage(), keys.progress("*"), keys.usage("*"),
+                keys.sessionEpoch(), keys.status("*")));
+        if (!mayClear) {
+            readOnly.add(keys.requirements());
+        }
+        for (String key : readOnly) {
             line.append(" %R~").append(key);
         }
-        if (!mayClear) {
-            line.append(" ~").append(keys.progress(sender)).append(" ~").append(keys.usage(sender));
-        }
-        for (String key : extraKeys) {
-            line.append(" ~").append(key);
-        }
-        line.append(mayClear ? " ~" : " %R~").append(keys.requirements());
-        line.append(mayClear ? " ~" : " %R~").append(keys.sessionEpoch());
-        line.append(" %R~").append(keys.status("*"));
         line.append(" &").append(keys.channel()).append(" &").append(keys.thinkChannel()).append(" -@all");
         for (String command : COMMANDS) {
             line.append(" +").append(command);
         }
         if (mayClear) {
-            // trimming the history window is the User's (console's) job: agents have no LTRIM (issue 17)
-            line.append(" +del +ltrim (~").append(keys.sessionEpoch()).append(" +set)");
+            line.append(" +function|load");
+        }
+        selector(line, List.of(keys.sequence()), List.of("incr"));
+        if (!extraKeys.isEmpty()) {
+            selector(line, extraKeys, GUARDRAIL_WRITES);
+        }
+        if (mayClear) {
+            // pinning, trimming the window and CLEAR are the User's (console's) job: agents have no LTRIM/DEL
+            selector(line, List.of(keys.history(), keys.requirements()), List.of("rpush", "ltrim", "del"));
+            selector(line, List.of(keys.publishedSequence(), keys.sessionEpoch()), List.of("set"));
         } else {
-            // a selector: SET on this sender's own heartbeat key and nothing else
-            line.append(" (~").append(keys.status(sender)).append(" +set)");
+            selector(line, List.of(keys.history()), List.of("rpush"));
+            // SET on the published seq and on this sender's own heartbeat key, nothing else
+            selector(line, List.of(keys.publishedSequence(), keys.status(sender)), List.of("set"));
+            selector(line, List.of(keys.progress(sender)), List.of("hset"));
+            selector(line, List.of(keys.usage(sender)), List.of("hincrby"));
+            selector(line, List.of(keys.leases(sender)), List.of("hset"));
+            selector(line, List.of(keys.handledControls(sender)), List.of("sadd"));
         }
         return line.toString();
+    }
+
+    private static void selector(StringBuilder line, List<String> keys, List<String> commands) {
+        line.append(" (");
+        String separator = "";
+        for (String key : keys) {
+            line.append(separator).append('~').append(key);
+            separator = " ";
+        }
+        for (String command : commands) {
+            line.append(" +").append(command);
+        }
+        line.append(')');
     }
 
     /**

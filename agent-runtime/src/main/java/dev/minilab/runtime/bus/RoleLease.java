@@ -8,38 +8,15 @@ import java.util.UUID;
 
 /**
  * The lease that makes one process at a time active for a role (issue 16): field {@code <role>} of hash
- * {@code agent_leases}, value {@code <owner>|<expiry in Redis ms>}. Taking and refreshing it is one script that reads
+ * {@code agent_leases:<role>} (per role since issue 17: only that role's Redis user may write it), value {@code <owner>|<expiry in Redis ms>}. Taking and refreshing it is one script that reads
  * the server's clock (TIME), so clocks of different machines never matter: a free or lapsed lease is taken, a held
- * one is extended by its owner only. A process that does not hold it waits as a hot standby and retries.
+ * one is extended by its owner only. A process that does not hold it waits as a hot standby and retries. Both steps
+ * are functions of the {@link BusFunctions} library ({@code minilab_lease_take}, {@code minilab_lease_release}).
  *
  * <p>The lease lives in a hash field instead of a {@code SET NX PX} key so that per-role ACL users need no SET or
  * PEXPIRE (with which they could overwrite or expire the history).
  */
 public final class RoleLease {
-
-    /** Returns 1 when {@code owner} holds the lease now (taken or extended), else 0; the holder in either case. */
-    private static final LuaScript TAKE = LuaScript.of("""
-            local t = redis.call('TIME')
-            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-            local current = redis.call('HGET', KEYS[1], ARGV[1])
-            if current then
-              local holder, expiry = string.match(current, '^(.*)|(%d+)$')
-              if holder and holder ~= ARGV[2] and tonumber(expiry) > now then
-                return {0, holder}
-              end
-            end
-            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. '|' .. (now + tonumber(ARGV[3])))
-            return {1, ARGV[2]}
-            """);
-    /** Lets the lease lapse now if {@code owner} holds it (a standby takes over at once). */
-    private static final LuaScript RELEASE = LuaScript.of("""
-            local current = redis.call('HGET', KEYS[1], ARGV[1])
-            if current and string.match(current, '^(.*)|%d+$') == ARGV[2] then
-              redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. '|0')
-              return 1
-            end
-            return 0
-            """);
 
     private final TeamBus bus;
     private final String role;
@@ -76,8 +53,9 @@ public final class RoleLease {
      * @return true when this process holds the lease for another {@link #ttl()}
      */
     public boolean tryAcquire() {
-        java.util.List<Object> result = TAKE.run(bus.commands(), ScriptOutputType.MULTI,
-                new String[] {bus.keys().leases()}, role, owner, Long.toString(ttl.toMillis()));
+        java.util.List<Object> result = BusFunctions.call(bus.commands(), BusFunctions.LEASE_TAKE,
+                ScriptOutputType.MULTI,
+                new String[] {bus.keys().leases(role)}, role, owner, Long.toString(ttl.toMillis()));
         holder = String.valueOf(result.get(1));
         return ((Long) result.get(0)) == 1L;
     }
@@ -90,7 +68,8 @@ public final class RoleLease {
     /** Lets the lease lapse now, if this process holds it; never throws. */
     public void release() {
         try {
-            RELEASE.run(bus.commands(), ScriptOutputType.INTEGER, new String[] {bus.keys().leases()}, role, owner);
+            BusFunctions.call(bus.commands(), BusFunctions.LEASE_RELEASE, ScriptOutputType.INTEGER,
+                    new String[] {bus.keys().leases(role)}, role, owner);
         } catch (RuntimeException e) {
             // the lease lapses by itself after the ttl
         }

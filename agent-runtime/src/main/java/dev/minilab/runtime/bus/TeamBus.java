@@ -63,7 +63,15 @@ public final class TeamBus implements AutoCloseable {
     /** Connects to the broker with a guard that signs and verifies messages. */
     public static TeamBus connect(BusSettings settings, MessageGuard guard) {
         Objects.requireNonNull(guard, "guard");
-        return new TeamBus(settings, guard, BusConnections.open(settings));
+        BusConnections connections = BusConnections.open(settings);
+        try {
+            // Every write of the bus is a function of the library: without this build's, nothing can be published.
+            BusFunctions.ensure(connections.commands(), connections.where());
+        } catch (RuntimeException e) {
+            connections.close();
+            throw e;
+        }
+        return new TeamBus(settings, guard, connections);
     }
 
     public BusSettings settings() {
@@ -139,10 +147,12 @@ public final class TeamBus implements AutoCloseable {
     private void ensureSubscribed() {
         if (pubSub == null) {
             try {
-                // Every message that can arrive live is published after this read (append.lua raises it): a live
+                // Every message that can arrive live is published after this read (minilab_append raises it): a live
                 // message signed with a seq at or below it is a replay (issue 17 finding 1).
                 String published = redis.get(settings.keys().publishedSequence());
-                guard.liveFloor(published == null ? 0 : Long.parseLong(published));
+                long floor = published == null ? 0 : Long.parseLong(published);
+                // Above chat_seq it cannot be genuine (agents may SET it, issue 17): ignored, as the functions do.
+                guard.liveFloor(floor > currentSeq() ? 0 : floor);
             } catch (RuntimeException e) {
                 LOG.debug("No live replay floor: cannot read {} ({})", settings.keys().publishedSequence(), e.toString());
             }
@@ -258,8 +268,8 @@ public final class TeamBus implements AutoCloseable {
 
     /**
      * Records in hash {@code agent_progress:<agent>} that {@code agent} has handled everything up to {@code seq},
-     * unless a higher seq is recorded already (one script: progress never goes backwards, whatever order writes
-     * arrive in). Only {@code agent}'s Redis user may write that key.
+     * unless a higher seq is recorded already (one function: progress never goes backwards, whatever order writes
+     * arrive in; a seq above {@code chat_seq} is refused). Only {@code agent}'s Redis user may write that key.
      *
      * @return true when the recorded seq was raised
      */
@@ -268,8 +278,8 @@ public final class TeamBus implements AutoCloseable {
     }
 
     /**
-     * Marks control message {@code id} as handled by {@code agent} in set {@code agent_controls} (kept across
-     * restarts; CLEAR does not wipe it).
+     * Marks control message {@code id} as handled by {@code agent} in its set {@code agent_controls:<agent>} (kept
+     * across restarts; CLEAR does not wipe it; ids in the legacy shared set {@code agent_controls} count as handled).
      *
      * <p>One SADD adds the mark {@code <agent>|<id>} and a mark of this attempt ({@code <agent>|<id>|<nonce>}): Lettuce
      * sends a command again after a reconnect when its reply was lost, and the mark is then already there. The
@@ -297,7 +307,7 @@ public final class TeamBus implements AutoCloseable {
 
     /**
      * Adds one LLM response of {@code role} using {@code model} to its hash {@code agent_usage:<role>}: fields
-     * {@code <role>|<model>|input}, {@code |output} and {@code |calls} are raised by HINCRBY in one script, so
+     * {@code <role>|<model>|input}, {@code |output} and {@code |calls} are raised by HINCRBY in one function, so
      * concurrent writers never lose a count. Only {@code role}'s Redis user may write that key.
      */
     public void addUsage(String role, String model, long inputTokens, long outputTokens) {

@@ -44,6 +44,11 @@ public record DisciplineKeys(String prefix) {
         return prefix + "plan_review_rounds";
     }
 
+    /** String: the bus's {@code chat_seq} (the request counters refuse a seq above it). */
+    public String sequence() {
+        return prefix + "chat_seq";
+    }
+
     /** Every key, for the ACL file. */
     public List<String> all() {
         return List.of(requestState(), plans(), currentPlans(), verdicts(), reviewRounds());

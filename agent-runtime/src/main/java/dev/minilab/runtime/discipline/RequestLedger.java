@@ -1,5 +1,6 @@
 package dev.minilab.runtime.discipline;
 
+import dev.minilab.runtime.bus.BusFunctions;
 import dev.minilab.runtime.bus.Message;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -11,62 +12,27 @@ import java.util.Optional;
 /**
  * The current User request's shared counters in hash {@code request_state}: every agent process reads and updates
  * the same hash, so the limits hold for the team, not per process. Each update is one Redis command or script, so
- * concurrent agents never lose a count.
+ * concurrent agents never lose a count. The scripts are functions of the {@link BusFunctions} library
+ * ({@code minilab_request_start}, {@code _usage}, {@code _halt}), which refuse out-of-range counts.
  *
  * <p>A request starts with a User chat message: every agent that receives it calls {@link #startRequest}, and only
  * the first call for a seq newer than the recorded one resets the hash (a late or replayed copy changes nothing).
  */
 public final class RequestLedger {
 
-    /** Resets the hash when ARGV[1] (seq) is newer than the recorded request, or (seq 0) the id differs. */
-    private static final String START = """
-            local cur = tonumber(redis.call('HGET', KEYS[1], 'request_seq') or '-1')
-            local seq = tonumber(ARGV[1])
-            if seq == 0 then
-              if redis.call('HGET', KEYS[1], 'request_id') == ARGV[2] then return 0 end
-            elseif seq <= cur then
-              return 0
-            end
-            local fields = redis.call('HKEYS', KEYS[1])
-            if #fields > 0 then redis.call('HDEL', KEYS[1], unpack(fields)) end
-            redis.call('HSET', KEYS[1], 'request_seq', ARGV[1], 'request_id', ARGV[2], 'hops', '0', 'tokens', '0',
-              'cost', '0', 'unpriced', '0')
-            return 1
-            """;
-
-    /** Adds one call's tokens (and dollars when ARGV[3] is not empty) for agent ARGV[1]; returns {tokens, cost}. */
-    private static final String USAGE = """
-            local tokens = redis.call('HINCRBY', KEYS[1], 'tokens', ARGV[2])
-            redis.call('HINCRBY', KEYS[1], 'tokens:' .. ARGV[1], ARGV[2])
-            local cost
-            if ARGV[3] == '' then
-              redis.call('HINCRBY', KEYS[1], 'unpriced', ARGV[2])
-              cost = redis.call('HGET', KEYS[1], 'cost') or '0'
-            else
-              cost = redis.call('HINCRBYFLOAT', KEYS[1], 'cost', ARGV[3])
-              redis.call('HINCRBYFLOAT', KEYS[1], 'cost:' .. ARGV[1], ARGV[3])
-            end
-            return {tostring(tokens), cost}
-            """;
-
-    /** Sets the halt once: returns 1 for the caller that set it, 0 when the request was halted already. */
-    private static final String HALT = """
-            if redis.call('HEXISTS', KEYS[1], 'halted') == 1 then return 0 end
-            redis.call('HSET', KEYS[1], 'halted', ARGV[1], 'halt_detail', ARGV[2], 'halted_by', ARGV[3])
-            return 1
-            """;
-
     private final RedisCommands<String, String> redis;
     private final String key;
+    private final String sequence;
 
     public RequestLedger(RedisCommands<String, String> redis, DisciplineKeys keys) {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.key = keys.requestState();
+        this.sequence = keys.sequence();
     }
 
     /** Starts a new request for {@code userMessage}; returns true when this call reset the counters. */
     public boolean startRequest(Message userMessage) {
-        Long reset = redis.eval(START, ScriptOutputType.INTEGER, new String[] {key},
+        Long reset = redis.fcall(BusFunctions.REQUEST_START, ScriptOutputType.INTEGER, new String[] {key, sequence},
                 Long.toString(userMessage.seq()), userMessage.id());
         return reset != null && reset == 1;
     }
@@ -85,14 +51,29 @@ public final class RequestLedger {
      * @param cost the call's dollars, or empty when the model's price is unknown (tokens count, dollars do not)
      */
     public Totals addUsage(String agent, long tokens, Optional<BigDecimal> cost) {
-        List<Object> result = redis.eval(USAGE, ScriptOutputType.MULTI, new String[] {key}, agent,
+        List<Object> result = redis.fcall(BusFunctions.REQUEST_USAGE, ScriptOutputType.MULTI, new String[] {key}, agent,
                 Long.toString(tokens), cost.map(BigDecimal::toPlainString).orElse(""));
         return new Totals(Long.parseLong(String.valueOf(result.get(0))), new BigDecimal(String.valueOf(result.get(1))));
     }
 
+    /**
+     * Adds one LLM call's usage without waiting for Redis (issue 12: a round trip less per ReAct step). Commands on
+     * one connection run in the order sent, so a later {@link #state()} on this ledger already sees it.
+     */
+    public java.util.concurrent.CompletionStage<Totals> addUsageAsync(String agent, long tokens,
+                                                                     Optional<BigDecimal> cost) {
+        return redis.getStatefulConnection().async().<List<Object>>fcall(BusFunctions.REQUEST_USAGE,
+                        ScriptOutputType.MULTI,
+                        new String[] {key}, agent, Long.toString(tokens),
+                        cost.map(BigDecimal::toPlainString).orElse(""))
+                .thenApply(result -> new Totals(Long.parseLong(String.valueOf(result.get(0))),
+                        new BigDecimal(String.valueOf(result.get(1)))));
+    }
+
     /** Declares the halt; returns true for the one caller that declared it (that caller reports it). */
     public boolean halt(HaltReason reason, String detail, String by) {
-        Long won = redis.eval(HALT, ScriptOutputType.INTEGER, new String[] {key}, reason.wire(), detail, by);
+        Long won = redis.fcall(BusFunctions.REQUEST_HALT, ScriptOutputType.INTEGER, new String[] {key}, reason.wire(),
+                detail, by);
         return won != null && won == 1;
     }
 

@@ -48,6 +48,8 @@ class RedisAclIT {
         keys = new BusKeys("acl" + UUID.randomUUID().toString().substring(0, 8) + ":");
         setUser(RedisAcl.userLine("DevOps_Builder", "devops-pw", keys, false));
         setUser(RedisAcl.userLine("User", "user-pw", keys, true));
+        // the library as the User side loads it (the agent's user may not; see anAgentWithoutTheLibrary...)
+        redis.command("FUNCTION", "LOAD", "REPLACE", BusFunctions.source());
     }
 
     @Test
@@ -107,12 +109,39 @@ class RedisAclIT {
             assertThat(lease.tryAcquire()).isTrue();
             lease.release();
 
-            // scripts are ACL-checked command by command: no SET, no DEL for an agent
+            // no scripts of its own at all (issue 17): EVAL is not granted
             assertThatThrownBy(() -> agentBus.commands().eval("return redis.call('SET', KEYS[1], 'x')",
                     io.lettuce.core.ScriptOutputType.STATUS, keys.history()))
-                    // SET is granted for the agent's own heartbeat key only (issue 17), so Redis names the key
-                    .hasMessageMatching("(?s).*can't (run this command|access at least one of the keys).*");
+                    .hasMessageContaining("NOPERM");
             assertThat(agentBus.history(5)).extracting(Message::id).containsExactly(sent.id());
+        }
+    }
+
+    @Test
+    void anAgentRefusesToStartWithoutTheLibraryAndSaysWhatToRunWhileTheUserLoadsIt() {
+        redis.command("FUNCTION", "DELETE", BusFunctions.LIBRARY);
+        assertThatThrownBy(() -> TeamBus.connect(settings("devops_builder", "devops-pw")))
+                .isInstanceOf(BusException.class)
+                .hasMessageContaining("no MiniLab Redis function library 'minilab'")
+                .hasMessageContaining("./minilab up");
+        try (TeamBus userBus = TeamBus.connect(settings("user", "user-pw"))) {
+            assertThat(BusFunctions.loadedVersion(userBus.commands())).contains(BusFunctions.VERSION);
+        }
+        try (TeamBus agentBus = TeamBus.connect(settings("devops_builder", "devops-pw"))) {
+            assertThat(agentBus.publish(Message.chat("DevOps_Builder", "after the User loaded it")).seq()).isPositive();
+        }
+    }
+
+    @Test
+    void anAgentRefusesAnOlderLibraryVersion() {
+        redis.command("FUNCTION", "LOAD", "REPLACE", BusFunctions.source().replace(BusFunctions.VERSION, "0ld"));
+        try {
+            assertThatThrownBy(() -> TeamBus.connect(settings("devops_builder", "devops-pw")))
+                    .isInstanceOf(BusException.class)
+                    .hasMessageContaining("version 0ld of MiniLab's Redis function library")
+                    .hasMessageContaining(BusFunctions.VERSION);
+        } finally {
+            redis.command("FUNCTION", "LOAD", "REPLACE", BusFunctions.source());
         }
     }
 

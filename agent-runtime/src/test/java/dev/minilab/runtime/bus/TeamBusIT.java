@@ -1,6 +1,7 @@
 package dev.minilab.runtime.bus;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.minilab.testkit.RedisExtension;
@@ -108,6 +109,7 @@ class TeamBusIT {
 
     @Test
     void progressIsOnlyEverRaised() {
+        redis.command("SET", keys.sequence(), "10"); // ten seqs handed out
         assertThat(bus.saveProgress("QA_Tester", 10)).isTrue();
         assertThat(bus.saveProgress("QA_Tester", 5)).isFalse();
         assertThat(bus.progress("QA_Tester")).hasValue(10);
@@ -115,6 +117,14 @@ class TeamBusIT {
         redis.command("HSET", keys.progress("QA_Tester"), "seq", "garbage");
         assertThat(bus.saveProgress("QA_Tester", 3)).isTrue();
         assertThat(bus.progress("QA_Tester")).hasValue(3);
+    }
+
+    @Test
+    void progressAboveChatSeqIsRefusedByTheFunction() {
+        redis.command("SET", keys.sequence(), "7");
+        assertThatThrownBy(() -> bus.saveProgress("QA_Tester", 8)).hasMessageContaining("ERR minilab: seq 8");
+        assertThat(bus.progress("QA_Tester")).isEmpty();
+        assertThat(bus.saveProgress("QA_Tester", 7)).isTrue();
     }
 
     @Test

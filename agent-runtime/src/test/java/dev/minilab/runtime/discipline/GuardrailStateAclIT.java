@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The guardrails' Redis state works for a per-role ACL user (the Redis ./minilab up starts): the Lua scripts of the
+ * The guardrails' Redis state works for a per-role ACL user (the Redis ./minilab up starts): the functions of the
  * request ledger and the gate's hashes are within what the ACL line grants, and concurrent-safe counts add up.
  */
 @ExtendWith(RedisExtension.class)
@@ -42,6 +42,10 @@ class GuardrailStateAclIT {
         List<String> args = new ArrayList<>(List.of("ACL", "SETUSER"));
         args.addAll(Arrays.asList(line.substring("user ".length()).split(" ")));
         redis.command(args.toArray(String[]::new));
+        // the User side loads the library (agents may not), and the bus has handed out seqs up to 10: the request
+        // counters refuse a seq never handed out
+        redis.command("FUNCTION", "LOAD", "REPLACE", dev.minilab.runtime.bus.BusFunctions.source());
+        redis.command("SET", keys.sequence(), "10");
 
         try (TeamBus bus = TeamBus.connect(new BusSettings("redis://devops_builder:devops-pw@" + redis.host() + ":"
                 + redis.port(), 80, keys, Duration.ofSeconds(3)))) {

@@ -180,4 +180,49 @@ class ReplayIT {
             }
         }
     }
+
+    /**
+     * The catch-up path: agents may RPUSH chat_history, so a stolen agent password can push a captured request back
+     * into the history for a restarting agent to read. In the same session the agent's progress is past it; after the
+     * User's CLEAR its epoch is refused, even when the attacker also rewound the agent's progress to 0.
+     */
+    @Test
+    void aCapturedRequestPushedBackIntoTheHistoryDoesNotRunAgainAfterARestartOrAClear() {
+        String history = redis.namespace() + "chat_history";
+        try (ScriptedLlmServer llm = ScriptedLlmServer.start();
+             Team.Client user = Team.Client.connect(redis, guardOf("User"))) {
+            llm.when(Rule.forRole("Architect_Zero")).reply(Reply.text("Done."));
+            String request;
+            try (Team.RunningAgent architect = Team.startAgent("Architect_Zero", redis, llm, guardOf("Architect_Zero"),
+                    docs)) {
+                request = MessageCodec.encode(user.bus().publish(Message.chat(Message.USER, "PUSHED-BACK build ")));
+                await().atMost(Duration.ofSeconds(30)).until(() -> Team.turnsFor(llm, "Architect_Zero",
+                        "PUSHED-BACK") == 1);
+                roundTrip(user, llm, "GENUINE-SEVEN");
+            }
+            // same session: pushed back while the agent is down, read by its catch-up after the restart
+            redis.command("RPUSH", history, request);
+            try (Team.RunningAgent restarted = Team.startAgent("Architect_Zero", redis, llm,
+                    guardOf("Architect_Zero"), docs)) {
+                roundTrip(user, llm, "GENUINE-EIGHT");
+                assertThat(Team.turnsFor(llm, "Architect_Zero", "PUSHED-BACK")).isEqualTo(1);
+                Message clear = user.bus().publish(Message.control(ControlCommand.CLEAR));
+                user.bus().saveSessionEpoch(clear);
+                user.bus().clearConversation();
+            }
+            // after the CLEAR, with the agent's progress rewound as well (its own password may HSET it)
+            redis.command("HSET", redis.namespace() + "agent_progress:Architect_Zero", "seq", "0");
+            redis.command("RPUSH", history, request);
+            SignatureGuard guard = guardOf("Architect_Zero");
+            try (dev.minilab.runtime.bus.TeamBus adopt = dev.minilab.runtime.bus.TeamBus.connect(Team.settings(redis),
+                    guard)) {
+                adopt.adoptSessionEpoch(); // what AgentMain does before the agent starts
+            }
+            assertThat(guard.epoch()).isPresent();
+            try (Team.RunningAgent again = Team.startAgent("Architect_Zero", redis, llm, guard, docs)) {
+                roundTrip(user, llm, "GENUINE-NINE");
+                assertThat(Team.turnsFor(llm, "Architect_Zero", "PUSHED-BACK")).isEqualTo(1);
+            }
+        }
+    }
 }

@@ -44,6 +44,7 @@ class HistoryTrimIT {
         keys = new BusKeys("trim" + UUID.randomUUID().toString().substring(0, 8) + ":");
         setUser(RedisAcl.userLine("DevOps_Builder", "devops-pw", keys, false));
         setUser(RedisAcl.userLine("User", "user-pw", keys, true));
+        redis.command("FUNCTION", "LOAD", "REPLACE", dev.minilab.runtime.bus.BusFunctions.source()); // the User side's job
     }
 
     @Test

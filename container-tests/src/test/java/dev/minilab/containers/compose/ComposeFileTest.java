@@ -56,7 +56,7 @@ class ComposeFileTest {
         ComposeFile plain = repoFile(Map.of("REDIS_PASSWORD", "pw"));
         assertThat(plain.enabledServices()).extracting(ComposeService::name).doesNotContain("ollama", "ollama-pull");
         assertThat(plain.startOrder(List.of("agent-qa"))).extracting(ComposeService::name)
-                .containsExactly("keys", "redis-broker", "agent-qa");
+                .containsExactly("keys", "redis-broker", "bus-functions", "agent-qa");
         assertThat(plain.activeDependencies(plain.service("agent-qa")))
                 .containsEntry("redis-broker", new Dependency(Dependency.HEALTHY, true))
                 .containsEntry("keys", new Dependency(Dependency.COMPLETED, true))
@@ -64,7 +64,7 @@ class ComposeFileTest {
 
         ComposeFile local = repoFile(Map.of("REDIS_PASSWORD", "pw", "COMPOSE_PROFILES", "local-llm"));
         assertThat(local.startOrder(List.of("agent-qa"))).extracting(ComposeService::name)
-                .containsExactly("keys", "redis-broker", "ollama", "ollama-pull", "agent-qa");
+                .containsExactly("keys", "redis-broker", "bus-functions", "ollama", "ollama-pull", "agent-qa");
     }
 
     @Test

@@ -80,7 +80,8 @@ class DockerComposeFileTest {
 
     @Test
     void composeDefinesBrokerFourAgentsConsoleKeysAndTheLocalLlmProfile() {
-        assertThat(names(services)).containsExactlyInAnyOrder("redis-broker", "keys", "ollama", "ollama-pull",
+        assertThat(names(services)).containsExactlyInAnyOrder("redis-broker", "keys", "bus-functions", "ollama",
+                "ollama-pull",
                 "agent-architect", "agent-devops", "agent-security", "agent-qa", "user-console",
                 "prometheus", "grafana");
         for (String name : List.of("redis-broker", "agent-architect", "agent-devops", "agent-security", "agent-qa",
@@ -185,6 +186,8 @@ class DockerComposeFileTest {
                     .isEqualTo("service_healthy");
             assertThat(agent.path("depends_on").path("keys").path("condition").asText())
                     .isEqualTo("service_completed_successfully");
+            assertThat(agent.path("depends_on").path("bus-functions").path("condition").asText())
+                    .as(name + " starts after the function library is loaded").isEqualTo("service_completed_successfully");
         });
     }
 
@@ -232,6 +235,10 @@ class DockerComposeFileTest {
                 assertThat(volumes(entry.getValue())).as("redis-broker sees only the ACL file's folder of the keys")
                         .filteredOn(v -> v.source().startsWith("./keys")).extracting(Volume::source)
                         .containsExactly("./keys/redis-server");
+            } else if (entry.getKey().equals("bus-functions")) {
+                assertThat(volumes(entry.getValue())).as("bus-functions sees only the User's Redis password")
+                        .filteredOn(v -> v.source().startsWith("./keys")).extracting(Volume::source)
+                        .containsExactly("./keys/redis/User.password");
             } else if (!signers.containsKey(entry.getKey()) && !entry.getKey().equals("keys")) {
                 assertThat(volumes(entry.getValue())).as(entry.getKey() + " sees no keys")
                         .noneMatch(v -> v.source().startsWith("./keys"));
@@ -246,6 +253,18 @@ class DockerComposeFileTest {
         assertThat(keys.path("restart").asText()).isEqualTo("no");
         assertThat(volumes(keys)).extracting(Volume::source, Volume::target)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("./keys", "/keys"));
+    }
+
+    @Test
+    void busFunctionsLoadsTheLibraryOnceAsTheUserBeforeTheAgentsAndTheConsoleStart() {
+        JsonNode functions = services.path("bus-functions");
+        assertThat(texts(functions.path("command"))).containsExactly("functions");
+        assertThat(functions.path("restart").asText()).isEqualTo("no");
+        assertThat(functions.path("environment").path("REDIS_USERNAME").asText()).isEqualTo("user");
+        assertThat(functions.path("depends_on").path("redis-broker").path("condition").asText())
+                .isEqualTo("service_healthy");
+        assertThat(services.path("user-console").path("depends_on").path("bus-functions").path("condition").asText())
+                .isEqualTo("service_completed_successfully");
     }
 
     @Test
