@@ -102,8 +102,9 @@ class TeamsOnOneRedisIT {
 
     @Test
     void oneTeamsAclUsersGetNopermOnEveryKeyAndChannelOfTheOther() {
-        try (TeamBus blueDevOps = connect(blue, "DevOps_Builder");
-             TeamBus redUser = connect(red, "User");
+        // a User first: only a User may load the bus function library the agents' writes call
+        try (TeamBus redUser = connect(red, "User");
+             TeamBus blueDevOps = connect(blue, "DevOps_Builder");
              TeamBus redDevOps = connect(red, "DevOps_Builder")) {
             blueDevOps.publish(Message.chat("DevOps_Builder", "@Architect_Zero blue secret plan"));
             blueDevOps.putStatus("DevOps_Builder", "{\"role\":\"DevOps_Builder\"}");
