@@ -99,8 +99,8 @@ class ControlResendIT {
             Message stop = Message.control(ControlCommand.STOP);
             stopId = stop.id();
             String mark = DEVOPS + "|" + stop.id();
-            proxy.cutOnceAfter(keys.handledControls(),
-                    () -> Long.valueOf(1).equals(redis.command("SISMEMBER", keys.handledControls(), mark)),
+            proxy.cutOnceAfter(keys.handledControls(DEVOPS),
+                    () -> Long.valueOf(1).equals(redis.command("SISMEMBER", keys.handledControls(DEVOPS), mark)),
                     address -> redis.command("CLIENT", "KILL", "ADDR", address));
             Message sentStop = user.bus().publish(stop);
 
