@@ -16,17 +16,43 @@
 ARG BUILD_IMAGE=eclipse-temurin:21.0.8_9-jdk-noble
 ARG RUNTIME_IMAGE=eclipse-temurin:21.0.8_9-jre-noble
 
-# --- 1. Build the shaded jars with the Maven Wrapper ----------------------------------------------------------------
+# --- 1. The shaded jars: built here with the Maven Wrapper (default), or taken from the build context ------------
+# JARS_SOURCE=build:   compile agents and console inside the build image (needs Maven Central, or a warm cache).
+# JARS_SOURCE=context: take docker/local-jars/minilab-agent.jar and minilab-console.jar from the build context, i.e.
+#                      the jars `./mvnw package` (or `./minilab build`) already made; nothing is compiled or
+#                      downloaded then (the container test in CI builds this way; docs/DOCKER.md).
 FROM ${BUILD_IMAGE} AS build
+ARG JARS_SOURCE=build
 WORKDIR /src
 # The whole (filtered, see .dockerignore) context: every module's pom must be there for the reactor, and a new
 # module needs no edit here. Dependencies survive source edits in the ~/.m2 cache mount.
 COPY . /src/
 # Tests run in CI (./mvnw verify), not in the image build: they need redis-server, sshd and ansible.
+# One stage with a switch rather than a stage per source: Buildah (Podman 4) neither resolves `FROM stage-${ARG}`
+# nor skips the stages it does not need.
 RUN --mount=type=cache,target=/root/.m2 \
-    chmod +x mvnw \
- && ./mvnw -B -Dmaven.test.skip=true -pl agents,console -am package \
- && cp agents/target/minilab-agent.jar console/target/minilab-console.jar /src/
+    set -eu; \
+    mkdir -p /jars; \
+    case "$JARS_SOURCE" in \
+    build) \
+      chmod +x mvnw; \
+      ./mvnw -B -Dmaven.test.skip=true -pl agents,console -am package; \
+      cp agents/target/minilab-agent.jar console/target/minilab-console.jar /jars/; \
+      ;; \
+    context) \
+      for jar in minilab-agent.jar minilab-console.jar; do \
+        if [ ! -f "docker/local-jars/$jar" ]; then \
+          echo "JARS_SOURCE=context but docker/local-jars/$jar is missing: run ./mvnw -B -DskipTests -pl agents,console -am package, copy agents/target/minilab-agent.jar and console/target/minilab-console.jar to docker/local-jars/, or build with JARS_SOURCE=build." >&2; \
+          exit 1; \
+        fi; \
+      done; \
+      cp docker/local-jars/minilab-agent.jar docker/local-jars/minilab-console.jar /jars/; \
+      ;; \
+    *) \
+      echo "JARS_SOURCE=$JARS_SOURCE is not one of: build, context." >&2; \
+      exit 1; \
+      ;; \
+    esac
 
 # --- 2. Terraform: the official release, checksum-verified (default), or a binary from the build context ----------
 FROM ${BUILD_IMAGE} AS terraform
@@ -99,10 +125,19 @@ RUN set -eu; \
     chown -R minilab:minilab /app /keys
 
 COPY --from=terraform /usr/local/bin/terraform /usr/local/bin/terraform
-COPY --from=build /src/minilab-agent.jar /src/minilab-console.jar /opt/minilab/
+COPY --from=build /jars/minilab-agent.jar /jars/minilab-console.jar /opt/minilab/
 COPY prompts/ /opt/minilab/prompts/
 COPY docker/minilab-entrypoint.sh /usr/local/bin/minilab-entrypoint
 RUN chmod 0755 /usr/local/bin/minilab-entrypoint
+
+# Agent JVM: a small-heap daemon (docs/BENCHMARKS.md, "JVM flags"), and an AppCDS archive from a training run that
+# needs no Redis, LLM or network (dev.minilab.agents.AotTraining). The runtime JDK is 21, so AppCDS; JDK 25's AOT cache
+# (what ./minilab build makes) would need a JDK 25 runtime image. The entrypoint uses the archive when it is there.
+ENV MINILAB_AGENT_JVM_OPTS="-XX:+UseSerialGC -Xms16m -Xmx256m -Xss512k -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m" \
+    MALLOC_ARENA_MAX=2
+RUN java $MINILAB_AGENT_JVM_OPTS -XX:ArchiveClassesAtExit=/opt/minilab/minilab-agent.jsa -Xlog:cds=warning \
+        -cp /opt/minilab/minilab-agent.jar dev.minilab.agents.AotTraining >/dev/null \
+ && chmod 0644 /opt/minilab/minilab-agent.jsa
 
 ENV MINILAB_WORKSPACE=/app \
     MINILAB_HOME=/opt/minilab \

@@ -31,7 +31,11 @@ case "$cmd" in
       echo "minilab-entrypoint: AGENT_ROLE is not set: expected one of Architect_Zero, DevOps_Builder, Security_Sentinel, QA_Tester" >&2
       exit 64
     fi
-    exec java ${JAVA_OPTS:-} -jar "$agent_jar" "$@"
+    # The image's AppCDS archive (Dockerfile), when present: the JVM ignores one that does not match this JDK/jar.
+    cache=""
+    [ -f "$home/minilab-agent.jsa" ] && cache="-XX:SharedArchiveFile=$home/minilab-agent.jsa -Xshare:auto -Xlog:cds=off"
+    # shellcheck disable=SC2086
+    exec java ${MINILAB_AGENT_JVM_OPTS:-} $cache ${JAVA_OPTS:-} -jar "$agent_jar" "$@"
     ;;
   console)
     exec java ${JAVA_OPTS:-} -jar "$console_jar" "$@"

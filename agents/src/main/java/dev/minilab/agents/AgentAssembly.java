@@ -62,11 +62,18 @@ public final class AgentAssembly {
         // The toolbox's redactor also knows every line of the SSH key file: use it for the bus and the logs too.
         Redactor redactor = toolbox.redactor();
         String name = role.displayName();
+        // One thread for the Redis writes a step need not wait for (usage counters), in order (issue 12).
+        java.util.concurrent.ExecutorService bookkeeping = java.util.concurrent.Executors.newSingleThreadExecutor(
+                runnable -> {
+                    Thread thread = new Thread(runnable, name + "-bookkeeping");
+                    thread.setDaemon(true);
+                    return thread;
+                });
         TeamDiscipline discipline = new TeamDiscipline(name, Role.ARCHITECT_ZERO.displayName(), Role.names(),
-                guardrails, bus, new AgentMetrics(name), redactor::redact);
+                guardrails, bus, new AgentMetrics(name), redactor::redact, bookkeeping);
         PlanReviews reviews = new PlanReviews(name, guardrails.approver(), bus, redactor::redact);
         ExecutionLog log = new ExecutionLog(name, config.workspace().resolve("docs"), redactor::redact);
-        UsageMeter usage = new UsageMeter(bus, name);
+        UsageMeter usage = new UsageMeter(bus, name, bookkeeping);
         // provision(spec): the real target's plans pass the same approval gate as run_terraform apply, its diagnosis
         // calls the same guardrails (budget, metrics) as the agent's; it uses this toolbox's Proxmox client, checks
         // and sandbox.

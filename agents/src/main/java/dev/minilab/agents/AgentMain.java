@@ -3,7 +3,6 @@ package dev.minilab.agents;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.minilab.runtime.agent.TeamAgent;
 import dev.minilab.runtime.bus.BusException;
-import dev.minilab.runtime.bus.BusKeys;
 import dev.minilab.runtime.bus.BusSettings;
 import dev.minilab.runtime.bus.RoleLease;
 import dev.minilab.runtime.bus.TeamBus;
@@ -104,6 +103,7 @@ public final class AgentMain {
         SignatureGuard guard;
         DisciplineSettings guardrails;
         MetricsSettings metricsSettings;
+        BusSettings busSettings;
         try {
             env = MiniLabConfig.load(processEnv, cwd);
             config = MiniLabConfig.from(env, cwd);
@@ -114,14 +114,14 @@ public final class AgentMain {
             guard = SignatureGuard.fromEnv(env, role.displayName());
             guardrails = DisciplineSettings.fromEnv(env);
             metricsSettings = MetricsSettings.fromEnv(env, role.displayName(), role.ordinal());
+            busSettings = BusSettings.from(config, config.busKeys(),
+                    BusSettings.DEFAULT_COMMAND_TIMEOUT);
         } catch (ConfigException e) {
             err.println("minilab-agent: " + e.getMessage());
             return EXIT_USAGE;
         }
         Logger log = LoggerFactory.getLogger("agent." + role.displayName());
         String name = role.displayName();
-        BusSettings busSettings = new BusSettings(config.redisUri(), config.historyWindow(),
-                new BusKeys(config.get("MINILAB_KEY_PREFIX", "")), BusSettings.DEFAULT_COMMAND_TIMEOUT);
         TeamBus bus;
         try {
             bus = TeamBus.connect(busSettings, guard);
@@ -180,6 +180,9 @@ public final class AgentMain {
             Thread.currentThread().interrupt();
             return 0;
         }
+        // Before it listens: the first message after start then runs warm code (issue 12).
+        Duration warm = WarmUp.run(name, guard, dev.minilab.runtime.sandbox.Redactor.fromEnv(env)::redact);
+        log.info("Warmed up in {} ms", warm.toMillis());
         heartbeats[0] = Heartbeat.start(agent, bus, healthFile, lease);
         agent.start();
         if (guard.signing()) {

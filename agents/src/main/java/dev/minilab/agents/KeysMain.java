@@ -24,7 +24,15 @@ public final class KeysMain {
 
     public static void main(String[] args) {
         String prefix = System.getenv("MINILAB_KEY_PREFIX");
-        System.exit(run(args, new BusKeys(prefix == null ? "" : prefix.strip()), System.out, System.err));
+        BusKeys keys;
+        try {
+            keys = new BusKeys(prefix == null ? "" : prefix.strip());
+        } catch (IllegalArgumentException e) {
+            System.err.println("minilab keys: MINILAB_KEY_PREFIX: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.exit(run(args, keys, System.out, System.err));
     }
 
     /** Runs the command with {@code args} and returns the exit code; testable without exiting the JVM. */
@@ -56,7 +64,7 @@ public final class KeysMain {
         try {
             List<String> passwords = RedisAclFiles.write(dir, SENDERS, keyNames);
             if (!passwords.isEmpty()) {
-                out.println("created  Redis ACL users " + passwords + " in " + RedisAclFiles.dir(dir)
+                out.println("created  Redis ACL users " + passwords + " in " + RedisAclFiles.passwordDir(dir, keyNames)
                         + " (used when ./minilab up starts its own Redis)");
             }
         } catch (UncheckedIOException e) {

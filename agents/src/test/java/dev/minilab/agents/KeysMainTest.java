@@ -53,7 +53,8 @@ class KeysMainTest {
         assertThat(java.nio.file.Files.getPosixFilePermissions(acl))
                 .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         assertThat(lines).allMatch(l -> l.startsWith("user ")).anyMatch(l -> l.startsWith("user default off"));
-        assertThat(lines).filteredOn(l -> l.startsWith("user ") && !l.startsWith("user default"))
+        assertThat(lines).filteredOn(l -> l.startsWith("user ") && !l.startsWith("user default")
+                        && !l.startsWith("user minilab_acl_loader "))
                 .extracting(l -> l.split(" ")[1])
                 .containsExactlyInAnyOrder("architect_zero", "devops_builder", "security_sentinel", "qa_tester", "user");
         assertThat(String.join("\n", lines)).doesNotContain(password).contains("~chat_history").contains("&agent_channel");
@@ -62,6 +63,32 @@ class KeysMainTest {
 
         assertThat(run(keys.toString())).isZero();
         assertThat(Files.readString(keys.resolve("redis/DevOps_Builder.password")).strip()).isEqualTo(password);
+    }
+
+    @Test
+    void eachTeamGetsItsOwnPasswordsAndUsersAndTheAclFileHoldsEveryTeam(@TempDir Path dir) throws Exception {
+        Path keys = dir.resolve("keys");
+
+        assertThat(KeysMain.run(new String[] {keys.toString()}, dev.minilab.runtime.bus.BusKeys.forTeam("blue"),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)))
+                .isZero();
+        assertThat(KeysMain.run(new String[] {keys.toString()}, dev.minilab.runtime.bus.BusKeys.forTeam("red"),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)))
+                .isZero();
+
+        String blue = Files.readString(keys.resolve("redis/teams/blue/DevOps_Builder.password")).strip();
+        String red = Files.readString(keys.resolve("redis/teams/red/DevOps_Builder.password")).strip();
+        assertThat(blue).isNotEqualTo(red);
+        assertThat(keys.resolve("redis/teams/blue/prefix")).content().isEqualToIgnoringNewLines("blue:");
+        List<String> lines = Files.readAllLines(keys.resolve("redis/users.acl"));
+        assertThat(lines).extracting(l -> l.split(" ")[1]).contains("blue.devops_builder", "red.devops_builder",
+                "blue.user", "red.user", "minilab_acl_loader").doesNotContain("devops_builder");
+        String blueLine = lines.stream().filter(l -> l.startsWith("user blue.devops_builder ")).findFirst().orElseThrow();
+        // every key and channel pattern of a blue user is under blue:
+        assertThat(blueLine.split(" ")).filteredOn(t -> t.matches("^\\(?(%R)?[~&].*"))
+                .allMatch(t -> t.replaceFirst("^\\(?(%R)?[~&]", "").startsWith("blue:"));
+        assertThat(lines).filteredOn(l -> l.startsWith("user minilab_acl_loader "))
+                .singleElement().asString().contains("-@all", "+acl|load").doesNotContain("~", "&");
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.minilab.console;
 
-import dev.minilab.runtime.bus.BusKeys;
 import dev.minilab.runtime.bus.BusSettings;
+import dev.minilab.runtime.bus.RedisTls;
 import dev.minilab.runtime.config.ConfigException;
 import dev.minilab.runtime.config.MiniLabConfig;
 import dev.minilab.runtime.discipline.DisciplineSettings;
@@ -40,6 +40,7 @@ public record ConsoleSettings(MiniLabConfig config, boolean forcePlain, boolean 
     public static ConsoleSettings from(Map<String, String> env, Path currentDir) {
         MiniLabConfig config = MiniLabConfig.from(env, currentDir);
         DisciplineSettings.fromEnv(config.env()); // MINILAB_MODE, LLM_PRICES, MAX_*: fail at start when malformed
+        RedisTls.fromConfig(config); // REDIS_TLS_*: fail at start when a file is missing
         String plain = config.get("MINILAB_CONSOLE_PLAIN", "").toLowerCase(Locale.ROOT);
         return new ConsoleSettings(config, plain.equals("1") || plain.equals("true") || plain.equals("yes"),
                 config.get("NO_COLOR").isPresent(), connectWait(config.get(CONNECT_WAIT_VARIABLE, "").strip()));
@@ -72,7 +73,7 @@ public record ConsoleSettings(MiniLabConfig config, boolean forcePlain, boolean 
 
     /** How the console's bus connects. */
     public BusSettings busSettings() {
-        return new BusSettings(config.redisUri(), config.historyWindow(), BusKeys.DEFAULT, REDIS_TIMEOUT);
+        return BusSettings.from(config, config.busKeys(), REDIS_TIMEOUT);
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.minilab.testkit.RecordedRequest;
 import dev.minilab.testkit.Reply;
 import dev.minilab.testkit.Rule;
 import dev.minilab.testkit.ScriptedLlmServer;
+import dev.minilab.testkit.TmuxTerminal;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.channels.FileLock;
@@ -116,7 +117,8 @@ class ComposeStackIT {
         String redis = timed("Redis stand-in image", () -> images.redisStandIn(base));
         timed("MiniLab image (podman build of ./Dockerfile)", () -> {
             images.minilab(compose.service("agent-devops").image(), build, base,
-                    LocalImages.terraformOnPath(System.getenv()));
+                    LocalImages.terraformOnPath(System.getenv()),
+                    LocalImages.JarsSource.fromProperty(System.getProperty("minilab.container.jars")));
             return null;
         });
 
@@ -281,8 +283,8 @@ class ComposeStackIT {
     @Order(5)
     void aRequestTypedIntoTheConsoleGetsTheTeamsAnswerAndTheFileLandsInGeneratedIac() throws IOException {
         awaitAgentsHealthy();
-        console = TmuxTerminal.start(List.of("podman", "attach", stack.container("user-console")), podman.environment(),
-                200, 50);
+        console = TmuxTerminal.start(logs, podman.environment(),
+                List.of("podman", "attach", stack.container("user-console")), 200, 50);
 
         console.type("please write the lab motd");
 
@@ -290,7 +292,7 @@ class ComposeStackIT {
         Path motd = project.resolve("generated_iac/config/motd.txt");
         assertThat(motd).hasContent("Welcome to the container lab\n");
         assertThat(Files.getAttribute(motd, "unix:uid")).as("written by the agent's uid").hasToString(uid);
-        assertThat(console.text()).contains("[Architect_Zero] @DevOps_Builder please write generated_iac/config/motd.txt");
+        assertThat(console.joinedText()).contains("[Architect_Zero] @DevOps_Builder please write generated_iac/config/motd.txt");
         assertThat(llm.requests()).extracting(RecordedRequest::role)
                 .containsExactly("Architect_Zero", "DevOps_Builder", "DevOps_Builder", "Architect_Zero");
         assertThat(llm.unmatchedRequests()).isEmpty();
@@ -301,8 +303,8 @@ class ComposeStackIT {
     void podmanStopEndsAnAgentWithinItsGracePeriodAndTheRestartedAgentResumes() {
         awaitAgentsHealthy();
         if (console == null) {
-            console = TmuxTerminal.start(List.of("podman", "attach", stack.container("user-console")),
-                    podman.environment(), 200, 50);
+            console = TmuxTerminal.start(logs, podman.environment(),
+                List.of("podman", "attach", stack.container("user-console")), 200, 50);
         }
         String devops = stack.container("agent-devops");
         Duration grace = compose.service("agent-devops").stopGracePeriod().orElse(DOCKER_DEFAULT_GRACE);
@@ -348,8 +350,8 @@ class ComposeStackIT {
                 repo.resolve(ProjectFolder.SECCOMP_PROFILE),
                 project.resolve(ProjectFolder.SECCOMP_PROFILE), compose.service("agent-devops").image(), uid);
         if (console == null) {
-            console = TmuxTerminal.start(List.of("podman", "attach", stack.container("user-console")),
-                    podman.environment(), 200, 50);
+            console = TmuxTerminal.start(logs, podman.environment(),
+                List.of("podman", "attach", stack.container("user-console")), 200, 50);
         }
 
         console.type(SandboxProbe.REQUEST);

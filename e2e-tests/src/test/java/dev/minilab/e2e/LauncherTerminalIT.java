@@ -1,5 +1,6 @@
 package dev.minilab.e2e;
 
+import dev.minilab.testkit.TmuxTerminal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -170,7 +170,7 @@ class TeamEndToEndIT {
         stdin.write("STOP\n".getBytes(StandardCharsets.UTF_8));
         stdin.flush();
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> ROLES.stream().allMatch(role -> channel.stream()
+        await().atMost(Duration.ofSeconds(20)).until(() -> ROLES.stream().allMatch(role -> channel.stream()
                 .anyMatch(p -> p.contains("\"sender\":\"" + role + "\"") && p.contains("\"kind\":\"status\"")
                         && p.contains("halted"))));
 

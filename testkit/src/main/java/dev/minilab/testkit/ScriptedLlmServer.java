@@ -69,6 +69,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
     private final List<RecordedRequest> unmatched = new ArrayList<>();
     private final AtomicInteger completionIds = new AtomicInteger();
     private final AtomicInteger toolCallIds = new AtomicInteger();
+    private final List<Timing> timings = new ArrayList<>();
 
     private ScriptedLlmServer(HttpServer server, ExecutorService executor) {
         this.server = server;
@@ -201,6 +202,26 @@ public final class ScriptedLlmServer implements AutoCloseable {
         }
     }
 
+    /**
+     * When one chat-completions exchange happened, in {@link System#nanoTime()} of this JVM (benchmarks measure the
+     * client's share of a step as the gap between an answer and the next request).
+     *
+     * @param index         the request's {@link RecordedRequest#index()}
+     * @param role          the role that asked, or null
+     * @param receivedNanos when the handler started on the request (before its body was read)
+     * @param answeredNanos when the last byte of the answer was handed to the socket
+     * @param promptChars   the length of the request body in characters
+     */
+    public record Timing(int index, String role, long receivedNanos, long answeredNanos, int promptChars) {
+    }
+
+    /** Returns the timings of the answered chat-completions requests, in the order they were answered. */
+    public List<Timing> timings() {
+        synchronized (timings) {
+            return List.copyOf(timings);
+        }
+    }
+
     /** Returns the requests no rule answered (including streaming requests); tests should assert it is empty. */
     public List<RecordedRequest> unmatchedRequests() {
         synchronized (requests) {
@@ -224,6 +245,9 @@ public final class ScriptedLlmServer implements AutoCloseable {
         synchronized (requests) {
             requests.clear();
             unmatched.clear();
+        }
+        synchronized (timings) {
+            timings.clear();
         }
     }
 
@@ -262,6 +286,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
     }
 
     private void chatCompletion(HttpExchange exchange) throws IOException {
+        long receivedNanos = System.nanoTime();
         String bodyText = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         Map<String, List<String>> headers = new TreeMap<>();
         exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values));
@@ -309,8 +334,16 @@ public final class ScriptedLlmServer implements AutoCloseable {
             return;
         }
         switch (reply) {
-            case Reply.Completion completion -> send(exchange, 200, OpenAiJson.completion(request, completion,
-                    "chatcmpl-scripted-" + completionIds.incrementAndGet(), toolCallIds::incrementAndGet), Map.of());
+            case Reply.Completion completion -> {
+                send(exchange, 200, OpenAiJson.completion(request, completion,
+                        "chatcmpl-scripted-" + completionIds.incrementAndGet(), toolCallIds::incrementAndGet), Map.of());
+                exchange.getResponseBody().flush();
+                long answeredNanos = System.nanoTime();
+                synchronized (timings) {
+                    timings.add(new Timing(request.index(), request.role(), receivedNanos, answeredNanos,
+                            request.bodyText().length()));
+                }
+            }
             case Reply.HttpError error -> send(exchange, error.status(),
                     OpenAiJson.error(error.status(), error.message(), null), error.headers());
         }

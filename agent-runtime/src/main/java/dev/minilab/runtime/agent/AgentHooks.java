@@ -26,6 +26,13 @@ public interface AgentHooks {
         return Optional.empty();
     }
 
+    /**
+     * A STOP/CLEAR was handled (the first copy of its id): the running turn is cancelled and the queue emptied. Called
+     * under the lock a turn's answer is published under, so it is ordered with {@link #publishing} of every answer.
+     */
+    default void controlHandled(Message control) {
+    }
+
     /** A message of this agent is about to be published. */
     default void publishing(Message message) {
     }

@@ -1,9 +1,6 @@
 package dev.minilab.runtime.agent;
 
 import dev.minilab.runtime.bus.TeamBus;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 
@@ -18,12 +15,7 @@ final class ControlLedger {
     private final TeamBus bus;
     private final String agent;
     private final Logger log;
-    private final Set<String> handled = Collections.newSetFromMap(new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > REMEMBERED;
-        }
-    });
+    private final Set<String> handled = RecentIds.keeping(REMEMBERED);
 
     ControlLedger(TeamBus bus, String agent, Logger log) {
         this.bus = bus;

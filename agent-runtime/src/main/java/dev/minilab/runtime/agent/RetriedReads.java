@@ -42,8 +42,11 @@ final class RetriedReads {
         this.running = running;
     }
 
-    /** The history entries after {@code after}, oldest first; empty when every attempt failed (logged, reported). */
-    Optional<List<Message>> catchUp(long after) {
+    /**
+     * The history entries after {@code after}, oldest first; empty when every attempt failed (logged, reported). Warns
+     * when entries after {@code after} may have fallen out of the history window of {@code window} messages.
+     */
+    Optional<List<Message>> catchUp(long after, int window) {
         Optional<List<Message>> missed = retried("catch-up", "catch up after seq " + after, () -> bus.historySince(after),
                 running);
         if (missed.isEmpty()) {
@@ -52,6 +55,10 @@ final class RetriedReads {
             statusFields.put(STATUS_FIELD, "catch-up failed after seq " + after);
             heartbeat.run();
         }
+        missed.filter(m -> !m.isEmpty() && m.get(0).seq() > after + 1 && m.size() >= window - 1).ifPresent(m ->
+                log.warn("Messages between seq {} and {} may have fallen out of the history window ({} messages, "
+                        + "HISTORY_WINDOW) while {} was away; ask the team to repeat what is missing", after + 1,
+                        m.get(0).seq() - 1, window, agent));
         return missed;
     }
 

@@ -1,8 +1,5 @@
 package dev.minilab.runtime.agent;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.langchain4j.data.message.ChatMessage;
 import dev.minilab.runtime.bus.Addressing;
 import dev.minilab.runtime.bus.BusListener;
 import dev.minilab.runtime.bus.ControlCommand;
@@ -13,13 +10,8 @@ import dev.minilab.runtime.control.Cancellation;
 import dev.minilab.runtime.llm.UsageMeter;
 import dev.minilab.runtime.log.ExecutionLog;
 import dev.minilab.runtime.loop.ReActLoop;
-import dev.minilab.runtime.loop.TurnOutcome;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -39,8 +31,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>STOP cancels the running turn (the in-flight LLM request is abandoned, tool process trees are killed), empties
  * the queue, publishes one "halted" status line and ignores other agents until the next User message. CLEAR does the
- * same and also forgets the agent's in-memory state. A turn's answer is published under the same lock STOP takes,
- * so no answer of a stopped turn ever reaches the bus.
+ * same (the console also deletes the conversation). A chat message older than a handled STOP/CLEAR never runs, even
+ * when a copy of it arrives after it. A turn's answer is published under the same lock STOP takes (the turn runs in
+ * {@link TurnRunner}), so no answer of a stopped turn ever reaches the bus.
  *
  * <p>Progress survives crashes and broker restarts: after each finished turn (and on STOP/CLEAR) the agent records in
  * its hash {@code agent_progress:<name>} the seq up to which everything addressed to it is dealt with. A restarted
@@ -51,7 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TeamAgent implements BusListener, AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SEEN_IDS = 10_000;
     private static final Duration RESUME_WAIT = Duration.ofSeconds(60);
 
@@ -61,19 +53,12 @@ public final class TeamAgent implements BusListener, AutoCloseable {
     private final ReActLoop loop;
     private final ExecutionLog log;
     private final UnaryOperator<String> redactor;
-    private final UsageMeter usage;
-    private final ContextBuilder contextBuilder;
+    private final TurnRunner turns;
     private final Logger agentLog;
     private final BlockingQueue<Message> queue = new LinkedBlockingQueue<>();
     private final Object lock = new Object();
-    /** Extra heartbeat fields set by the wiring (e.g. {@code sandbox}: how tool processes are isolated). */
-    private final java.util.Map<String, String> statusFields = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Set<String> seen = Collections.newSetFromMap(new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > SEEN_IDS;
-        }
-    });
+    private final Heartbeat beat;
+    private final Set<String> seen = RecentIds.keeping(SEEN_IDS);
     private final ControlLedger controls;
     private final RetriedReads reads;
     private final Thread worker;
@@ -84,6 +69,8 @@ public final class TeamAgent implements BusListener, AutoCloseable {
     private long lastSeq;
     /** Highest seq received (live or from the history); guarded by {@code lock}. */
     private long highestSeq;
+    /** Seq of the newest STOP/CLEAR handled: chat messages older than it never run; guarded by {@code lock}. */
+    private long stoppedAt = -1;
     private final ProgressLedger progress;
     private final AgentHooks hooks;
     /** What a fatal error in the worker does; by default ends the process (exit code 70). */
@@ -104,12 +91,12 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         this.loop = loop;
         this.log = log;
         this.redactor = redactor;
-        this.usage = usage;
-        this.contextBuilder = new ContextBuilder(spec.name(), spec.systemPrompt(), redactor);
         this.agentLog = LoggerFactory.getLogger("agent." + spec.name());
         this.progress = new ProgressLedger(bus, spec.name(), agentLog);
         this.controls = new ControlLedger(bus, spec.name(), agentLog);
-        this.reads = new RetriedReads(bus, spec.name(), agentLog, statusFields, this::heartbeat, () -> running);
+        this.beat = new Heartbeat(spec, bus, redactor, agentLog);
+        this.reads = new RetriedReads(bus, spec.name(), agentLog, beat.fields(), this::heartbeat, () -> running);
+        this.turns = new TurnRunner(spec, bus, loop, log, redactor, usage, hooks, reads, agentLog, lock);
         this.worker = Thread.ofPlatform().name(spec.name() + "-worker").daemon(false).unstarted(this::work);
     }
 
@@ -175,6 +162,13 @@ public final class TeamAgent implements BusListener, AutoCloseable {
             if (message.kind() != MessageKind.CHAT) {
                 return false;
             }
+            if (message.seq() < stoppedAt) {
+                // a copy from before a STOP/CLEAR that arrives after it (live after a catch-up read it, issue 16):
+                // it neither lifts the halt nor runs
+                agentLog.debug("Ignoring message {} (seq {}): the STOP/CLEAR at seq {} dropped it", message.id(),
+                        message.seq(), stoppedAt);
+                return false;
+            }
             if (message.isFromUser() && state == AgentState.HALTED) {
                 state = AgentState.IDLE;
             }
@@ -225,7 +219,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         }
         int pending = catchUp(from.getAsLong());
         agentLog.info("Restarted: resuming after seq {}, {} pending message(s) queued", from.getAsLong(), pending);
-        publishQuietly(Message.status(spec.name(), spec.name() + " restarted: resuming after seq "
+        turns.publishQuietly(Message.status(spec.name(), spec.name() + " restarted: resuming after seq "
                 + from.getAsLong() + ", " + pending + " pending message(s) to handle"));
     }
 
@@ -234,12 +228,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
      * the delivery thread, so live messages wait behind it; a failed read is retried ({@link RetriedReads}).
      */
     private int catchUp(long after) {
-        List<Message> missed = reads.catchUp(after).orElse(List.of());
-        if (!missed.isEmpty() && missed.get(0).seq() > after + 1 && missed.size() >= spec.historyWindow() - 1) {
-            agentLog.warn("Messages between seq {} and {} may have fallen out of the history window ({} messages, "
-                    + "HISTORY_WINDOW) while {} was away; ask the team to repeat what is missing", after + 1,
-                    missed.get(0).seq() - 1, spec.historyWindow(), spec.name());
-        }
+        List<Message> missed = reads.catchUp(after, spec.historyWindow()).orElse(List.of());
         int queued = 0;
         for (Message message : missed) {
             if (receive(message)) {
@@ -258,6 +247,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         if (!controls.firstTime(message.id())) {
             synchronized (lock) {
                 highestSeq = Math.max(highestSeq, seq);
+                stoppedAt = Math.max(stoppedAt, seq);
                 queue.removeIf(queued -> queued.seq() < seq);
             }
             agentLog.debug("{} {} (seq {}) handled before; only messages older than it are dropped", command,
@@ -267,21 +257,23 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         long done;
         synchronized (lock) {
             highestSeq = Math.max(highestSeq, seq);
+            stoppedAt = Math.max(stoppedAt, seq);
             done = highestSeq;
             current.cancel();
+            hooks.controlHandled(message);
             int dropped = queue.size();
             queue.clear();
             state = AgentState.HALTED;
             task = "";
             if (command == ControlCommand.CLEAR) {
-                seen.clear();
+                // The ids of handled chat messages are kept: a copy of one arriving after the CLEAR must not run.
                 // Turn numbers go on after CLEAR: a second "Turn 1" in the same log would be ambiguous.
                 log.note("clear", "conversation cleared by the User's CLEAR");
             }
             agentLog.info("{}: cancelled the running turn and dropped {} queued messages", command, dropped);
         }
         progress.save(done); // dropped messages are dealt with: a restart must not bring them back
-        publishQuietly(Message.status(spec.name(), command == ControlCommand.CLEAR ? "halted (cleared)" : "halted"));
+        turns.publishQuietly(Message.status(spec.name(), command == ControlCommand.CLEAR ? "halted (cleared)" : "halted"));
         heartbeat();
     }
 
@@ -331,11 +323,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
             }
             heartbeat();
             try {
-                runTurn(message, cancellation);
-            } catch (RuntimeException e) {
-                agentLog.error("Turn failed unexpectedly; the agent keeps listening", e);
-                publishIfCurrent(cancellation, Message.chat(spec.name(), "@" + spec.escalateTo() + " my turn failed "
-                        + "with an internal error: " + e + ". Details: " + log.markdownPath()));
+                turns.runReporting(message, cancellation);
             } catch (Throwable e) {
                 die("worker", e); // before the finally below: running is false, so no progress is recorded
                 return;
@@ -358,53 +346,6 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         }
     }
 
-    private void runTurn(Message trigger, Cancellation cancellation) {
-        java.util.Optional<String> refused = hooks.refuseTurn(trigger);
-        if (refused.isPresent()) {
-            agentLog.info("Not taking a turn for {}'s message (seq {}): {}", trigger.sender(), trigger.seq(),
-                    refused.get());
-            return;
-        }
-        log.startTurn(trigger.sender(), trigger.content());
-        // Retried with backoff: a context read that failed used to fail the turn, and the message went unhandled.
-        java.util.Optional<List<ChatMessage>> read = reads.context(trigger.seq(), () -> contextBuilder.build(
-                bus.pinnedRequirements(), bus.history(spec.historyWindow()), spec.historyWindow(), trigger),
-                () -> !cancellation.isCancelled());
-        if (read.isEmpty()) {
-            if (cancellation.isCancelled()) {
-                log.outcome("stopped", "cancelled by the User's STOP/CLEAR");
-                return;
-            }
-            throw new IllegalStateException("could not read the conversation from Redis ("
-                    + RetriedReads.ATTEMPTS + " attempts)");
-        }
-        List<ChatMessage> context = read.get();
-        TurnOutcome outcome = loop.run(context, cancellation, new TurnRouting(spec.name(), bus, log, hooks, usage, redactor, agentLog, this::publishQuietly));
-        OutcomeReport.Report report = new OutcomeReport(spec.name(), spec.escalateTo(), log.markdownPath())
-                .of(outcome);
-        log.outcome(report.kind(), report.logText());
-        report.message().ifPresent(message -> publishIfCurrent(cancellation, message));
-    }
-
-    private void publishIfCurrent(Cancellation cancellation, Message message) {
-        synchronized (lock) {
-            if (cancellation.isCancelled()) {
-                agentLog.info("Not publishing the answer of a stopped turn");
-                return;
-            }
-            publishQuietly(message.withContent(redactor.apply(message.content())));
-        }
-    }
-
-    private void publishQuietly(Message message) {
-        try {
-            hooks.publishing(message);
-            bus.publish(message.withContent(redactor.apply(message.content())));
-        } catch (RuntimeException e) {
-            agentLog.error("Could not publish to the bus (the message is in the execution log): {}", e.getMessage());
-        }
-    }
-
     /** Replaces what a fatal error (an {@link Error}) in the worker does; by default the process exits (70). */
     public void onFatal(Consumer<Throwable> handler) {
         this.fatal = java.util.Objects.requireNonNull(handler, "handler");
@@ -412,27 +353,22 @@ public final class TeamAgent implements BusListener, AutoCloseable {
 
     /** Adds {@code name: value} to every heartbeat from now on (fields of its own are not overwritten). */
     public void statusField(String name, String value) {
-        statusFields.put(name, value);
+        beat.fields().put(name, value);
     }
 
     /** Writes this agent's heartbeat, signed, into its key {@code agent_status:<Role>}. */
     public void heartbeat() {
-        ObjectNode node = JSON.createObjectNode();
-        statusFields.forEach(node::put);
+        AgentState now;
+        String doing;
+        long last;
+        int waiting;
         synchronized (lock) {
-            node.put("role", spec.name());
-            node.put("state", state.wire());
-            node.put("task", redactor.apply(task));
-            node.put("last_seq", lastSeq);
-            node.put("queued", queue.size());
+            now = state;
+            doing = task;
+            last = lastSeq;
+            waiting = queue.size();
         }
-        node.put("version", spec.version());
-        node.put("updated", Instant.now().toString());
-        try {
-            bus.putStatus(spec.name(), node.toString());
-        } catch (RuntimeException e) {
-            agentLog.debug("Heartbeat not written: {}", e.getMessage());
-        }
+        beat.write(now, doing, last, waiting);
     }
 
     @Override

@@ -64,10 +64,11 @@ final class AgentRecords {
 
     /** See {@link TeamBus#markControlHandled(String, String)}. */
     boolean markControlHandled(String agent, String id) {
-        String member = agent + "|" + id;
-        Long added = redis.sadd(keys.handledControls(agent), member);
-        // ids handled before the per-role sets are in the legacy shared set (read only)
-        return added != null && added == 1L && !Boolean.TRUE.equals(redis.sismember(keys.handledControls(), member));
+        String mark = agent + "|" + id;
+        Long added = redis.sadd(keys.handledControls(agent), mark, mark + "|" + java.util.UUID.randomUUID());
+        // 2: new; 0: both there, so this very command ran before (re-sent); 1: only the attempt's mark is new.
+        // Ids handled before the per-role sets are in the legacy shared set (read only).
+        return added != null && added != 1L && !Boolean.TRUE.equals(redis.sismember(keys.handledControls(), mark));
     }
 
     /** See {@link TeamBus#putStatus(String, String)}. */

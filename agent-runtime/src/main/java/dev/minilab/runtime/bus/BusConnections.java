@@ -3,7 +3,6 @@ package dev.minilab.runtime.bus;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -56,14 +55,14 @@ final class BusConnections implements AutoCloseable {
 
     /** Connects both command connections; throws {@link BusException} with a how-to-fix message when it cannot. */
     static BusConnections open(BusSettings settings) {
-        RedisURI uri = RedisURI.create(settings.redisUri());
-        uri.setTimeout(settings.commandTimeout());
+        RedisURI uri = RedisEndpoints.uri(settings);
+        RedisEndpoints.announce(settings, uri);
         ClientResources resources = ClientResources.builder().reconnectDelay(RECONNECT_DELAY).build();
         RedisClient client = RedisClient.create(resources, uri);
-        client.setOptions(options(settings, ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS));
+        client.setOptions(RedisEndpoints.options(settings, ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS));
         // Publishing must never queue a command to run at some later reconnect: its outcome would be unknown.
         RedisClient publishClient = RedisClient.create(resources, uri);
-        publishClient.setOptions(options(settings, ClientOptions.DisconnectedBehavior.REJECT_COMMANDS));
+        publishClient.setOptions(RedisEndpoints.options(settings, ClientOptions.DisconnectedBehavior.REJECT_COMMANDS));
         try {
             StatefulRedisConnection<String, String> connection = client.connect();
             return new BusConnections(settings, describe(uri), client, connection, publishClient,
@@ -72,17 +71,8 @@ final class BusConnections implements AutoCloseable {
             client.shutdown();
             publishClient.shutdown();
             resources.shutdown();
-            throw BusException.unreachable(describe(uri), e);
+            throw BusException.unreachable(describe(uri), settings.tls(), e);
         }
-    }
-
-    private static ClientOptions options(BusSettings settings, ClientOptions.DisconnectedBehavior disconnected) {
-        return ClientOptions.builder()
-                .autoReconnect(true)
-                .pingBeforeActivateConnection(true)
-                .disconnectedBehavior(disconnected)
-                .socketOptions(SocketOptions.builder().connectTimeout(settings.commandTimeout()).build())
-                .build();
     }
 
     /** The broker's {@code host:port}, for messages. */
@@ -109,7 +99,7 @@ final class BusConnections implements AutoCloseable {
      * Runs a read; when it fails for a reason that passes ({@link RedisFailures#isTransient}: the connection was cut
      * by CLIENT KILL or a broker restart, the restarted broker is still LOADING), waits until the broker answers again
      * and reads once more, up to {@value #READ_ATTEMPTS} attempts (only one more after a broker that did not answer
-     * within the command timeout), so a turn does not fail (and its message go unhandled) over a blip or two. A second
+     * within the failover wait), so a turn does not fail (and its message go unhandled) over a blip or two. A second
      * cut during the first retry and LOADING after a restart both happened in BusChaosIT.
      */
     <T> T read(Supplier<T> command) {
@@ -135,9 +125,12 @@ final class BusConnections implements AutoCloseable {
         }
     }
 
-    /** Waits up to the command timeout until the broker answers PING; false when it did not (or interrupted). */
+    /**
+     * Waits up to the failover wait ({@link BusSettings#failoverWait}: the command timeout, or longer with Sentinel,
+     * where a new master takes a while to be promoted) until the broker answers PING; false when it did not.
+     */
     private boolean awaitAnswering() {
-        long deadline = System.nanoTime() + settings.commandTimeout().toNanos();
+        long deadline = System.nanoTime() + settings.failoverWait().toNanos();
         while (System.nanoTime() < deadline) {
             if (ping()) {
                 return true;
@@ -175,6 +168,6 @@ final class BusConnections implements AutoCloseable {
     }
 
     private static String describe(RedisURI uri) {
-        return uri.getHost() + ":" + uri.getPort();
+        return RedisEndpoints.describe(uri);
     }
 }

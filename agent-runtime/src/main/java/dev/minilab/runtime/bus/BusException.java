@@ -9,6 +9,35 @@ public final class BusException extends MiniLabException {
         super(message, cause);
     }
 
+    /**
+     * Creates the error for a broker that cannot be reached at {@code where}; a failed TLS handshake says which of
+     * the {@code tls} settings to check.
+     */
+    public static BusException unreachable(String where, RedisTls tls, Throwable cause) {
+        if (cause != null && tlsFailure(cause)) {
+            String check = tls.caFile() == null
+                    ? "REDIS_TLS_CA_FILE is set to the PEM of the CA that signed the broker's certificate (unset, only "
+                    + "the JVM's default trust store is used)"
+                    : "REDIS_TLS_CA_FILE (" + tls.caFile() + ") holds the CA that signed the broker's certificate";
+            return new BusException("TLS handshake with Redis at " + where + " failed: " + rootMessage(cause)
+                    + " — check that " + check + ", that the certificate names the host of REDIS_URL (subjectAltName"
+                    + " DNS or IP), and, if the broker demands client certificates (tls-auth-clients), that "
+                    + "REDIS_TLS_CERT_FILE/REDIS_TLS_KEY_FILE are set and signed by a CA the broker trusts"
+                    + (tls.mutual() ? " (now: " + tls.certFile() + ")" : " (now: not set)"), cause);
+        }
+        return unreachable(where, cause);
+    }
+
+    private static boolean tlsFailure(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException
+                    || t.getClass().getName().startsWith("io.netty.handler.ssl.")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Creates the error for a broker that cannot be reached at {@code where}. */
     public static BusException unreachable(String where, Throwable cause) {
         String reason = cause == null ? "no answer" : rootMessage(cause);

@@ -2,17 +2,40 @@ package dev.minilab.runtime.bus;
 
 /**
  * The Redis key and channel names MiniLab uses (DESIGN.md section 4), optionally under a prefix so that several
- * teams (or tests) can share one Redis.
+ * teams (or tests) can share one Redis ({@code MINILAB_KEY_PREFIX}; docs/DEPLOY.md "Several teams on one Redis").
+ *
+ * <p>A prefix is letters, digits, {@code _}, {@code -} and {@code :} only: the ACL file uses the names as glob
+ * patterns, so a {@code *}, {@code ?} or {@code [} in a prefix would let one team's users reach another team's keys,
+ * and a space would break the ACL line. It may not start with {@code agent_}: the standard (unprefixed) team reads
+ * {@code agent_status:*}, {@code agent_progress:*} and {@code agent_usage:*}, which would cover such a team's keys.
  *
  * @param prefix prepended to every name; empty for the standard names
  */
 public record BusKeys(String prefix) {
+
+    /** What a prefix may contain (see above); at most 64 characters. */
+    public static final String PREFIX_PATTERN = "[A-Za-z0-9_:-]{0,64}";
+    /** What a team name (for {@link #forTeam}) may be: lower case, digits, {@code _} and {@code -}. */
+    public static final String TEAM_PATTERN = "[a-z0-9][a-z0-9_-]{0,31}";
 
     /** The standard names, as the original and every MiniLab client use them. */
     public static final BusKeys DEFAULT = new BusKeys("");
 
     public BusKeys {
         prefix = prefix == null ? "" : prefix;
+        if (!prefix.matches(PREFIX_PATTERN) || prefix.startsWith("agent_")) {
+            throw new IllegalArgumentException("key prefix '" + prefix + "' is not valid: expected up to 64 letters, "
+                    + "digits, '_', '-' or ':' (no glob characters, no spaces), not starting with 'agent_'");
+        }
+    }
+
+    /** The keys of team {@code name} ({@link #TEAM_PATTERN}): every name under {@code <name>:}. */
+    public static BusKeys forTeam(String name) {
+        if (name == null || !name.matches(TEAM_PATTERN)) {
+            throw new IllegalArgumentException("team name '" + name + "' is not valid: expected 1 to 32 lower-case "
+                    + "letters, digits, '_' or '-', starting with a letter or digit");
+        }
+        return new BusKeys(name + ":");
     }
 
     public String channel() {

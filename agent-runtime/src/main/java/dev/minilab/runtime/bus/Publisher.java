@@ -118,8 +118,9 @@ final class Publisher {
      * Runs {@code step}; when it fails for a reason that passes ({@link RedisFailures#isTransient}), waits for the
      * broker to answer again and runs it again, up to {@value #ATTEMPTS} attempts in all (one retry was not enough
      * under BusChaosIT: a second CLIENT KILL during the retry dropped an agent's answer). A broker that does not
-     * answer within the command timeout gets one more attempt, not more (publishing still fails within about one
-     * timeout when Redis is gone).
+     * answer within the failover wait gets one more attempt, not more (publishing still fails within about one
+     * failover wait, {@link BusSettings#failoverWait}, when Redis is gone; by default one command timeout, 60 s
+     * with Sentinel).
      */
     private <T> T retried(String what, Supplier<T> step) {
         RuntimeException earlier = null;
@@ -138,7 +139,9 @@ final class Publisher {
             }
             LOG.info("Could not {} ({}); retry {} of {} when the connection is back", what, earlier.getMessage(),
                     attempt, ATTEMPTS - 1);
-            lastChance = !awaitAnswering(settings.commandTimeout());
+            // failoverWait (REDIS_FAILOVER_WAIT_SECONDS): long enough for Sentinel to notice the master is gone and
+            // promote a replica, after which Lettuce re-asks the sentinels and reconnects to the new master.
+            lastChance = !awaitAnswering(settings.failoverWait());
         }
     }
 

@@ -43,6 +43,16 @@ public final class RedisAcl {
     }
 
     /**
+     * The Redis user name of a sender in the team whose keys are {@code keys}: {@link #username(String)} for the
+     * standard keys, else the prefix with each {@code :} turned into {@code .}, then the sender in lower case
+     * ({@code blue:} → {@code blue.devops_builder}). Distinct prefixes give distinct names (a prefix has no
+     * {@code .}), and the name needs no escaping in a {@code redis://user:password@host} URL.
+     */
+    public static String username(String sender, BusKeys keys) {
+        return keys.prefix().replace(':', '.') + username(sender);
+    }
+
+    /**
      * One line of an ACL file for {@code sender}, storing only the SHA-256 of the password.
      *
      * @param mayClear whether the user may delete the conversation (the console's CLEAR)
@@ -70,7 +80,21 @@ public final class RedisAcl {
      */
     public static String userLine(String sender, String password, BusKeys keys, boolean mayClear,
                                   List<String> extraKeys) {
-        StringBuilder line = new StringBuilder("user ").append(username(sender)).append(" on #")
+        return userLine(username(sender), sender, password, keys, mayClear, extraKeys);
+    }
+
+    /**
+     * As above, for a team on a shared Redis: the user is named {@link #username(String, BusKeys)}, so each team's
+     * users reach only that team's keys and channels (docs/DEPLOY.md "Several teams on one Redis").
+     */
+    public static String teamUserLine(String sender, String password, BusKeys keys, boolean mayClear,
+                                      List<String> extraKeys) {
+        return userLine(username(sender, keys), sender, password, keys, mayClear, extraKeys);
+    }
+
+    private static String userLine(String username, String sender, String password, BusKeys keys, boolean mayClear,
+                                   List<String> extraKeys) {
+        StringBuilder line = new StringBuilder("user ").append(username).append(" on #")
                 .append(sha256(password)).append(" resetkeys resetchannels");
         // Keys passed to a writing function need full key rights here (FCALL declares its keys read-write); the
         // functions' own commands are checked against the selectors below.
@@ -144,6 +168,18 @@ public final class RedisAcl {
      */
     public static String defaultUserOff() {
         return "user default off resetpass ~* &* +@all";
+    }
+
+    /** The name of the user that may only reload the ACL file (so a second team can join a running Redis). */
+    public static final String ACL_LOADER = "minilab_acl_loader";
+
+    /**
+     * The line of {@link #ACL_LOADER}: it can run {@code ACL LOAD} (re-read the server's own ACL file, which only
+     * the keys' owner can write) and nothing else: no key, no channel, no other command.
+     */
+    public static String aclLoaderLine(String password) {
+        return "user " + ACL_LOADER + " on #" + sha256(password) + " resetkeys resetchannels -@all +auth +hello +ping"
+                + " +acl|load";
     }
 
     private static String sha256(String password) {

@@ -286,6 +286,10 @@ public final class TeamBus implements AutoCloseable {
      * Marks control message {@code id} as handled by {@code agent} in its set {@code agent_controls:<agent>} (kept
      * across restarts; CLEAR does not wipe it; ids in the legacy shared set {@code agent_controls} count as handled).
      *
+     * <p>One SADD adds the mark {@code <agent>|<id>} and a mark of this attempt ({@code <agent>|<id>|<nonce>}): Lettuce
+     * sends a command again after a reconnect when its reply was lost, and the mark is then already there. The
+     * attempt's own mark tells that apart from a mark left by an earlier process (issue 16, {@code ControlResendIT}).
+     *
      * @return true the first time, false when it was handled before
      */
     public boolean markControlHandled(String agent, String id) {

@@ -34,10 +34,12 @@ public final class MiniLabConfig {
         this.workspace = workspace;
         // Validate everything now so that a typo fails at start-up, not in the middle of a task.
         redisUri();
+        redisFailoverWait();
         llmTimeout();
         llmMaxRetries();
         maxSteps();
         historyWindow();
+        busKeys();
         apiBase();
         logLevel();
     }
@@ -87,36 +89,86 @@ public final class MiniLabConfig {
         return workspace;
     }
 
+    /** The REDIS_URL schemes MiniLab accepts (Lettuce's): plain, TLS, and Sentinel (plain or TLS). */
+    private static final java.util.List<String> REDIS_SCHEMES = java.util.List.of("redis", "rediss", "redis-sentinel",
+            "rediss-sentinel");
+    private static final String REDIS_URL_FORMS = "redis://host:port, rediss://host:port (TLS) or "
+            + "redis-sentinel://host:26379[,host:port…]#mastername (credentials as user:password@ after //)";
+
     /**
-     * The broker URI from REDIS_URL, else REDIS_HOST/REDIS_PORT/REDIS_USERNAME and the password from REDIS_PASSWORD
-     * or, in its place, the first line of the file REDIS_PASSWORD_FILE (how Compose hands each container only its
-     * own ACL user's password, docs/DOCKER.md).
+     * The broker URI. REDIS_URL wins over REDIS_HOST/REDIS_PORT: {@code redis://}, {@code rediss://} (TLS),
+     * {@code redis-sentinel://} and {@code rediss-sentinel://} with the master name after {@code #}. Credentials in the
+     * URL win; a URL without them takes REDIS_USERNAME and the password from REDIS_PASSWORD or, in its place, the
+     * first line of the file REDIS_PASSWORD_FILE (how Compose and Kubernetes hand each process only its own ACL
+     * user's password, docs/DOCKER.md) — so one URL can be shared by every process while each logs in as itself.
      */
     public String redisUri() {
-        Optional<String> url = get("REDIS_URL");
-        if (url.isPresent()) {
-            try {
-                URI uri = new URI(url.get());
-                if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
-                    throw ConfigException.invalid("REDIS_URL", url.get(), "redis://[:password@]host:port[/db]");
-                }
-            } catch (URISyntaxException e) {
-                throw ConfigException.invalid("REDIS_URL", url.get(), "redis://[:password@]host:port[/db]");
-            }
-            return url.get();
-        }
-        String host = get("REDIS_HOST", "localhost");
-        int port = intValue("REDIS_PORT", 6379, 1, 65535);
         Optional<String> user = get("REDIS_USERNAME");
         Optional<String> password = redisPassword();
         if (user.isPresent() && password.isEmpty()) {
             throw ConfigException.invalid("REDIS_USERNAME", user.get(), "REDIS_PASSWORD to be set as well (an ACL "
                     + "user logs in with a password)");
         }
-        String auth = password.map(p -> user.map(u -> URLEncoder.encode(u, StandardCharsets.UTF_8)).orElse("") + ":"
-                + URLEncoder.encode(p, StandardCharsets.UTF_8) + "@").orElse("");
+        // URLEncoder is form encoding; a URI's user info wants %20 for a space, not '+'.
+        String auth = password.map(p -> user.map(MiniLabConfig::encode).orElse("") + ":" + encode(p) + "@")
+                .orElse("");
+        Optional<String> url = get("REDIS_URL");
+        if (url.isPresent()) {
+            String value = url.get();
+            int start = value.indexOf("://");
+            String scheme = start < 0 ? "" : value.substring(0, start).toLowerCase(Locale.ROOT);
+            if (!REDIS_SCHEMES.contains(scheme)) {
+                throw ConfigException.invalid("REDIS_URL", redisAddress(), REDIS_URL_FORMS);
+            }
+            String rest = value.substring(start + 3);
+            int authorityEnd = indexOfAny(rest, "/?#");
+            boolean hasCredentials = rest.substring(0, authorityEnd).contains("@");
+            String full = hasCredentials ? value : value.substring(0, start + 3) + auth + rest;
+            if (scheme.endsWith("-sentinel") && (!rest.contains("#") || rest.endsWith("#"))) {
+                throw ConfigException.invalid("REDIS_URL", redisAddress(), "the master name after # in a Sentinel URL "
+                        + "(the name of 'sentinel monitor'): " + REDIS_URL_FORMS);
+            }
+            try {
+                io.lettuce.core.RedisURI parsed = io.lettuce.core.RedisURI.create(full);
+                if (scheme.endsWith("-sentinel") && (parsed.getSentinelMasterId() == null
+                        || parsed.getSentinelMasterId().isBlank())) {
+                    throw ConfigException.invalid("REDIS_URL", redisAddress(), "the master name after # in a "
+                            + "Sentinel URL: " + REDIS_URL_FORMS);
+                }
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.invalid("REDIS_URL", redisAddress(), REDIS_URL_FORMS + " (" + e.getMessage()
+                        .replaceAll("//[^@/]*@", "//") + ")");
+            }
+            return full;
+        }
+        String host = get("REDIS_HOST", "localhost");
+        int port = intValue("REDIS_PORT", 6379, 1, 65535);
         String hostPart = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         return "redis://" + auth + hostPart + ":" + port;
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static int indexOfAny(String text, String chars) {
+        for (int i = 0; i < text.length(); i++) {
+            if (chars.indexOf(text.charAt(i)) >= 0) {
+                return i;
+            }
+        }
+        return text.length();
+    }
+
+    /**
+     * REDIS_FAILOVER_WAIT_SECONDS: how long a publish that failed on the connection waits for the broker, or for the
+     * master Sentinel promotes, to answer before it fails. Default 60 s with a Sentinel URL (Sentinel's own default
+     * {@code down-after-milliseconds} is 30 s, then the election and promotion), else 10 s (a restart).
+     */
+    public Duration redisFailoverWait() {
+        boolean sentinel = get("REDIS_URL").map(u -> u.toLowerCase(Locale.ROOT).matches("rediss?-sentinel://.*"))
+                .orElse(false);
+        return Duration.ofSeconds(intValue("REDIS_FAILOVER_WAIT_SECONDS", sentinel ? 60 : 10, 1, 3600));
     }
 
     private Optional<String> redisPassword() {
@@ -189,6 +241,20 @@ public final class MiniLabConfig {
 
     public int historyWindow() {
         return intValue("HISTORY_WINDOW", 80, 1, 10_000);
+    }
+
+    /**
+     * The team's Redis key and channel names: {@code MINILAB_KEY_PREFIX} before each (empty: the standard names).
+     * Several teams share one Redis with one prefix each (docs/DEPLOY.md).
+     */
+    public dev.minilab.runtime.bus.BusKeys busKeys() {
+        String prefix = get("MINILAB_KEY_PREFIX", "").strip();
+        try {
+            return new dev.minilab.runtime.bus.BusKeys(prefix);
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.invalid("MINILAB_KEY_PREFIX", prefix, "up to 64 letters, digits, '_', '-' or ':' "
+                    + "(no glob characters or spaces), not starting with 'agent_', e.g. blue:");
+        }
     }
 
     /** An integer variable within [min, max], or the default when unset. */

@@ -1,25 +1,19 @@
 package dev.minilab.runtime.discipline;
 
-import dev.langchain4j.model.ModelProvider;
-import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.minilab.runtime.llm.ForwardingChatModel;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * A chat model that asks the team's guardrails before every call ({@link TeamDiscipline#beforeLlmCall}, which may
  * refuse with {@link dev.minilab.runtime.loop.TurnRefusedException}) and reports every answered call's model, tokens
  * and latency after it. The ReAct loop sees an ordinary {@link ChatModel}.
  */
-public final class GuardedChatModel implements ChatModel {
+public final class GuardedChatModel extends ForwardingChatModel {
 
-    private final ChatModel delegate;
     private final String modelName;
     private final TeamDiscipline discipline;
 
@@ -27,7 +21,7 @@ public final class GuardedChatModel implements ChatModel {
      * @param modelName the configured model, used when a response names none
      */
     public GuardedChatModel(ChatModel delegate, String modelName, TeamDiscipline discipline) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        super(delegate);
         this.modelName = Objects.requireNonNull(modelName, "modelName");
         this.discipline = Objects.requireNonNull(discipline, "discipline");
     }
@@ -36,31 +30,11 @@ public final class GuardedChatModel implements ChatModel {
     public ChatResponse chat(ChatRequest request) {
         discipline.beforeLlmCall();
         long started = System.nanoTime();
-        ChatResponse response = delegate.chat(request);
+        ChatResponse response = delegate().chat(request);
         Duration latency = Duration.ofNanos(System.nanoTime() - started);
         String model = response.modelName() == null || response.modelName().isBlank() ? modelName
                 : response.modelName();
         discipline.afterLlmCall(model, response.tokenUsage(), latency);
         return response;
-    }
-
-    @Override
-    public ChatRequestParameters defaultRequestParameters() {
-        return delegate.defaultRequestParameters();
-    }
-
-    @Override
-    public List<ChatModelListener> listeners() {
-        return delegate.listeners();
-    }
-
-    @Override
-    public ModelProvider provider() {
-        return delegate.provider();
-    }
-
-    @Override
-    public Set<Capability> supportedCapabilities() {
-        return delegate.supportedCapabilities();
     }
 }

@@ -56,6 +56,20 @@ public final class RequestLedger {
         return new Totals(Long.parseLong(String.valueOf(result.get(0))), new BigDecimal(String.valueOf(result.get(1))));
     }
 
+    /**
+     * Adds one LLM call's usage without waiting for Redis (issue 12: a round trip less per ReAct step). Commands on
+     * one connection run in the order sent, so a later {@link #state()} on this ledger already sees it.
+     */
+    public java.util.concurrent.CompletionStage<Totals> addUsageAsync(String agent, long tokens,
+                                                                     Optional<BigDecimal> cost) {
+        return redis.getStatefulConnection().async().<List<Object>>fcall(BusFunctions.REQUEST_USAGE,
+                        ScriptOutputType.MULTI,
+                        new String[] {key}, agent, Long.toString(tokens),
+                        cost.map(BigDecimal::toPlainString).orElse(""))
+                .thenApply(result -> new Totals(Long.parseLong(String.valueOf(result.get(0))),
+                        new BigDecimal(String.valueOf(result.get(1)))));
+    }
+
     /** Declares the halt; returns true for the one caller that declared it (that caller reports it). */
     public boolean halt(HaltReason reason, String detail, String by) {
         Long won = redis.fcall(BusFunctions.REQUEST_HALT, ScriptOutputType.INTEGER, new String[] {key}, reason.wire(),

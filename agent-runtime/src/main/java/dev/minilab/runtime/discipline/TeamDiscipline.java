@@ -48,14 +48,27 @@ public final class TeamDiscipline implements AgentHooks, BusListener, Questions 
     private final LoopDetector loops;
     private final AgentMetrics metrics;
     private final UnaryOperator<String> redactor;
+    /** Where a halt found by an asynchronous usage write is declared (never Redis's I/O thread). */
+    private final java.util.concurrent.Executor bookkeeping;
+
+    /** As below, declaring halts found by usage writes on a thread of the common pool. */
+    public TeamDiscipline(String agent, String userAnswerer, List<String> team, DisciplineSettings settings,
+                          TeamBus bus, AgentMetrics metrics, UnaryOperator<String> redactor) {
+        this(agent, userAnswerer, team, settings, bus, metrics, redactor,
+                java.util.concurrent.ForkJoinPool.commonPool());
+    }
 
     /**
      * @param agent         this process's agent
      * @param userAnswerer  the agent that answers the User (Architect_Zero): its process writes the halt reports
      * @param team          every agent name, in team order (for the per-agent figures of a budget report)
+     * @param bookkeeping   where a halt that a call's usage write reveals is declared (it makes Redis calls, so
+     *                      not on Redis's I/O thread, which completes the write)
      */
     public TeamDiscipline(String agent, String userAnswerer, List<String> team, DisciplineSettings settings,
-                          TeamBus bus, AgentMetrics metrics, UnaryOperator<String> redactor) {
+                          TeamBus bus, AgentMetrics metrics, UnaryOperator<String> redactor,
+                          java.util.concurrent.Executor bookkeeping) {
+        this.bookkeeping = Objects.requireNonNull(bookkeeping, "bookkeeping");
         this.agent = Objects.requireNonNull(agent, "agent");
         this.reportsToUser = agent.equals(userAnswerer);
         this.team = List.copyOf(team);
@@ -196,17 +209,17 @@ public final class TeamDiscipline implements AgentHooks, BusListener, Questions 
         long output = usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount();
         Optional<BigDecimal> cost = settings.prices().cost(model, input, output);
         metrics.llmCall(model, input, output, cost.orElse(null), latency);
-        RequestLedger.Totals totals;
-        try {
-            totals = ledger.addUsage(agent, input + output, cost);
-        } catch (RuntimeException e) {
-            LOG.warn("Could not add this call's {} tokens to the request budget in Redis ({}); the budget may "
-                    + "undercount", input + output, e.toString());
-            return;
-        }
-        Optional<HaltReason> over = over(totals.tokens(), totals.costUsd());
-        over.ifPresent(reason -> declare(reason,
-                HaltReport.budgetCause(reason, totals.tokens(), totals.costUsd(), settings)));
+        // Sent without waiting: the next beforeLlmCall reads the ledger on the same connection, after this write.
+        ledger.addUsageAsync(agent, input + output, cost).whenComplete((totals, error) -> {
+            if (error != null) {
+                LOG.warn("Could not add this call's {} tokens to the request budget in Redis ({}); the budget may "
+                        + "undercount", input + output, error.toString());
+                return;
+            }
+            Optional<HaltReason> over = over(totals.tokens(), totals.costUsd());
+            over.ifPresent(reason -> bookkeeping.execute(() -> declare(reason,
+                    HaltReport.budgetCause(reason, totals.tokens(), totals.costUsd(), settings))));
+        });
     }
 
     /**

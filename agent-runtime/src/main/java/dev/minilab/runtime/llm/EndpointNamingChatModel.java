@@ -1,38 +1,31 @@
 package dev.minilab.runtime.llm;
 
-import dev.langchain4j.model.ModelProvider;
-import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
-import java.util.Set;
 
 /**
  * A chat model whose failed calls throw an {@link LlmCallException}: one line with the endpoint and the HTTP status,
  * instead of the client's raw error page or chain of wrapped exceptions. Other failures pass through unchanged.
  */
-final class EndpointNamingChatModel implements ChatModel {
+final class EndpointNamingChatModel extends ForwardingChatModel {
 
     private static final Logger LOG = LoggerFactory.getLogger(EndpointNamingChatModel.class);
 
-    private final ChatModel delegate;
     private final String endpoint;
 
     EndpointNamingChatModel(ChatModel delegate, String endpoint) {
-        this.delegate = delegate;
+        super(delegate);
         this.endpoint = endpoint;
     }
 
     @Override
     public ChatResponse chat(ChatRequest request) {
         try {
-            return delegate.chat(request);
+            return delegate().chat(request);
         } catch (RuntimeException e) {
             if (!LlmCallException.isCallFailure(e)) {
                 throw e;
@@ -41,25 +34,5 @@ final class EndpointNamingChatModel implements ChatModel {
             LOG.debug("LLM call failed: {}", described.getMessage(), e);
             throw described;
         }
-    }
-
-    @Override
-    public ChatRequestParameters defaultRequestParameters() {
-        return delegate.defaultRequestParameters();
-    }
-
-    @Override
-    public List<ChatModelListener> listeners() {
-        return delegate.listeners();
-    }
-
-    @Override
-    public ModelProvider provider() {
-        return delegate.provider();
-    }
-
-    @Override
-    public Set<Capability> supportedCapabilities() {
-        return delegate.supportedCapabilities();
     }
 }

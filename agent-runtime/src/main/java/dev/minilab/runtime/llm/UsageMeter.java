@@ -17,13 +17,29 @@ public final class UsageMeter {
     private final TeamBus bus;
     private final String role;
 
+    private final java.util.concurrent.Executor writes;
+
+    /** A meter that writes on the calling thread. */
     public UsageMeter(TeamBus bus, String role) {
+        this(bus, role, Runnable::run);
+    }
+
+    /**
+     * A meter that writes through {@code writes} (the agent's bookkeeping thread: the counters are statistics, the
+     * ReAct step does not wait for them, issue 12).
+     */
+    public UsageMeter(TeamBus bus, String role, java.util.concurrent.Executor writes) {
         this.bus = bus;
         this.role = role;
+        this.writes = java.util.Objects.requireNonNull(writes, "writes");
     }
 
     /** Adds one response's usage to the totals of {@code model}. */
     public void record(String model, TokenUsage usage) {
+        writes.execute(() -> write(model, usage));
+    }
+
+    private void write(String model, TokenUsage usage) {
         try {
             bus.addUsage(role, model, orZero(usage.inputTokenCount()), orZero(usage.outputTokenCount()));
         } catch (RuntimeException e) {

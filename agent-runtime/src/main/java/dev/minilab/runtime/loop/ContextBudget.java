@@ -50,6 +50,28 @@ public final class ContextBudget {
         return new ContextBudget(Integer.MAX_VALUE, new TokenEstimator());
     }
 
+    /** The tool definitions are the same list object for a whole turn: count them once per list. */
+    private List<ToolSpecification> countedTools;
+    private long toolsBound;
+    private int toolTokens = -1;
+
+    private synchronized long toolsBound(List<ToolSpecification> tools) {
+        if (tools != countedTools) {
+            countedTools = tools;
+            toolsBound = TokenEstimator.upperBoundTools(tools);
+            toolTokens = -1;
+        }
+        return toolsBound;
+    }
+
+    private synchronized int toolTokens(List<ToolSpecification> tools) {
+        toolsBound(tools);
+        if (toolTokens < 0) {
+            toolTokens = tokens.countTools(tools);
+        }
+        return toolTokens;
+    }
+
     public int maxTokens() {
         return maxTokens;
     }
@@ -64,7 +86,12 @@ public final class ContextBudget {
         if (maxTokens == Integer.MAX_VALUE) {
             return messages;
         }
-        int budget = maxTokens - tokens.countTools(tools);
+        // Most requests are far below the budget: prove it without the tokenizer (issue 12: counting the whole
+        // context every step, and loading the vocabulary on the first request after start, cost milliseconds).
+        if (TokenEstimator.upperBound(messages) + toolsBound(tools) <= maxTokens) {
+            return messages;
+        }
+        int budget = maxTokens - toolTokens(tools);
         int total = tokens.count(messages);
         if (total <= budget) {
             return messages;

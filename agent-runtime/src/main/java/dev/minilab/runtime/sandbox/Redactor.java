@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * <p>Masks the values of secret variables (names containing KEY, SECRET, PASSWORD, PASSWD, TOKEN or CREDENTIAL, plus a
  * configured list of names; names ending in {@code _PATH}, {@code _FILE}, {@code _DIR}, {@code _NAME} or containing
  * {@code PUBLIC} hold locations or names, not secrets, and are kept), PEM private-key blocks (also when cut off),
- * bearer tokens, HTTP basic credentials, {@code PVEAPIToken=} headers, passwords in URLs, OpenAI-style {@code sk-}
+ * bearer tokens, HTTP basic credentials, {@code PVEAPIToken=} headers, passwords in URLs (and the password of any
+ * variable holding a URL with one, e.g. {@code REDIS_URL}, also where it appears alone), OpenAI-style {@code sk-}
  * keys and long mixed-case base64 runs (key material printed line by line; SSH public keys are kept). A secret value
  * cut in half by output capping is masked on both sides of the cut marker too. Thread-safe and immutable.
  *
@@ -38,6 +39,8 @@ public final class Redactor {
     private static final Pattern BEARER = Pattern.compile("(?i)\\b(bearer\\s+)[A-Za-z0-9\\-._~+/]{8,}=*");
     private static final Pattern BASIC = Pattern.compile("(?i)(authorization:\\s*basic\\s+)[A-Za-z0-9+/=]{4,}");
     private static final Pattern PVE_TOKEN = Pattern.compile("(PVEAPIToken\\s*=\\s*)[^\\s\"',;]+");
+    /** The password of a URL's user info (group 1), e.g. {@code rediss://default:pw@host:6380}. */
+    private static final Pattern URL_USERINFO = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://[^/\\s:@]*:([^@\\s/]+)@");
     private static final Pattern URL_PASSWORD = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://[^/\\s:@]*:)[^@\\s/]+@");
     /**
      * Long base64 runs with mixed case and digits: key material shown line by line (grep on a key file) escapes the
@@ -73,6 +76,13 @@ public final class Redactor {
         List<Map.Entry<String, String>> secrets = new ArrayList<>();
         for (Map.Entry<String, String> e : env.entrySet()) {
             String value = e.getValue();
+            // A password inside a URL (REDIS_URL=rediss://user:pw@host) is a secret whatever the variable's name:
+            // mask it on its own too, as written and percent-decoded, wherever it shows up without its URL.
+            for (String password : urlPasswords(value)) {
+                if (maskable(password)) {
+                    secrets.add(Map.entry(password, e.getKey() + " password"));
+                }
+            }
             if (value == null || !maskable(value)) {
                 continue;
             }
@@ -87,6 +97,25 @@ public final class Redactor {
         Map<String, String> ordered = new LinkedHashMap<>();
         secrets.forEach(s -> ordered.putIfAbsent(s.getKey(), s.getValue()));
         return new Redactor(ordered, true);
+    }
+
+    /** The password of a {@code scheme://[user]:password@host} value, as written and percent-decoded; else none. */
+    static List<String> urlPasswords(String value) {
+        if (value == null) {
+            return List.of();
+        }
+        Matcher m = URL_USERINFO.matcher(value.strip());
+        if (!m.find()) {
+            return List.of();
+        }
+        String raw = m.group(1);
+        String decoded;
+        try {
+            decoded = java.net.URLDecoder.decode(raw.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            decoded = raw;
+        }
+        return decoded.equals(raw) ? List.of(raw) : List.of(raw, decoded);
     }
 
     /**
@@ -189,6 +218,38 @@ public final class Redactor {
         if (text == null || text.isEmpty() || (!patterns && secretValues.isEmpty())) {
             return text;
         }
+        boolean cacheable = text.length() <= CACHED_TEXT_CHARS;
+        if (cacheable) {
+            synchronized (recent) {
+                String known = recent.get(text);
+                if (known != null) {
+                    return known;
+                }
+            }
+        }
+        String out = redactUncached(text);
+        if (cacheable) {
+            synchronized (recent) {
+                recent.put(text, out);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Texts redacted lately and their results: every turn redacts the whole history window again (issue 12: seven
+     * regular expressions over up to HISTORY_WINDOW messages per turn); the same text always redacts the same way.
+     */
+    private final Map<String, String> recent = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > CACHED_TEXTS;
+        }
+    };
+    private static final int CACHED_TEXTS = 1024;
+    private static final int CACHED_TEXT_CHARS = 64 * 1024;
+
+    private String redactUncached(String text) {
         String out = text;
         for (Map.Entry<String, String> secret : secretValues.entrySet()) {
             if (out.contains(secret.getKey())) {

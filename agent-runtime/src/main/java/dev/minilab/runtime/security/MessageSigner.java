@@ -109,11 +109,43 @@ public final class MessageSigner {
         } catch (IllegalArgumentException e) {
             return Verification.rejected(sender, "signature is not base64");
         }
+        String verifiedKey = canonicalBytes == null ? null : verifiedKey(sender, canonicalBytes, signatureBase64);
+        synchronized (verified) {
+            if (verifiedKey != null && verified.containsKey(verifiedKey)) {
+                return Verification.verified(sender);
+            }
+        }
         if (canonicalBytes == null || !check(key.get(), canonicalBytes, signature)) {
             return Verification.rejected(sender, "signature does not verify against " + sender
                     + "'s public key (forged, tampered, or signed with another sender's key)");
         }
+        synchronized (verified) {
+            verified.put(verifiedKey, Boolean.TRUE);
+        }
         return Verification.verified(sender);
+    }
+
+    /**
+     * Signatures that verified, keyed by sender, signature and the SHA-256 of the signed bytes: every turn reads the
+     * history again (up to HISTORY_WINDOW messages, each verified), and an Ed25519 verification costs ~100× a SHA-256
+     * of a message (issue 12: the hop between agents). A hit means these exact bytes verified before under this
+     * sender's key, which the key ring never changes.
+     */
+    private final java.util.Map<String, Boolean> verified = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+            return size() > VERIFIED_ENTRIES;
+        }
+    };
+    private static final int VERIFIED_ENTRIES = 2048;
+
+    private static String verifiedKey(String sender, byte[] canonicalBytes, String signatureBase64) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(canonicalBytes);
+            return sender + '\u0000' + signatureBase64.strip() + '\u0000' + Base64.getEncoder().encodeToString(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK must provide SHA-256", e);
+        }
     }
 
     private static boolean check(PublicKey key, byte[] data, byte[] signature) {

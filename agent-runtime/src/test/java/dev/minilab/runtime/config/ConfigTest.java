@@ -71,8 +71,60 @@ class ConfigTest {
         MiniLabConfig config = MiniLabConfig.from(Map.of("REDIS_HOST", "redis-broker", "REDIS_PORT", "6380",
                 "REDIS_PASSWORD", "p@ss word"), dir);
 
-        assertThat(config.redisUri()).isEqualTo("redis://:p%40ss+word@redis-broker:6380");
+        // %20, not '+': a URI's user info is not form-encoded (Lettuce would keep a '+' as a plus)
+        assertThat(config.redisUri()).isEqualTo("redis://:p%40ss%20word@redis-broker:6380");
         assertThat(config.redisAddress()).isEqualTo("redis-broker:6380");
+    }
+
+    @Test
+    void redisUrlWinsOverHostAndPortAndAcceptsTlsAndSentinelForms(@TempDir Path dir) {
+        Map<String, String> hostPort = Map.of("REDIS_HOST", "elsewhere", "REDIS_PORT", "7000");
+        for (String url : List.of("redis://broker:6379", "rediss://broker.example.net:6380/0",
+                "redis-sentinel://s1:26379,s2:26380,s3#minilab", "rediss-sentinel://s1:26379#minilab")) {
+            Map<String, String> env = new java.util.HashMap<>(hostPort);
+            env.put("REDIS_URL", url);
+            assertThat(MiniLabConfig.from(env, dir).redisUri()).as(url).isEqualTo(url);
+        }
+    }
+
+    @Test
+    void aRedisUrlWithoutCredentialsTakesTheAclUserAndPasswordFileWhileItsOwnCredentialsWin(@TempDir Path dir)
+            throws IOException {
+        Path file = dir.resolve("devops.password");
+        Files.writeString(file, "per role/pw\n");
+        MiniLabConfig shared = MiniLabConfig.from(Map.of("REDIS_URL", "rediss://redis.example.net:6380",
+                "REDIS_USERNAME", "devops_builder", "REDIS_PASSWORD_FILE", file.toString()), dir);
+        assertThat(shared.redisUri()).isEqualTo("rediss://devops_builder:per%20role%2Fpw@redis.example.net:6380");
+        assertThat(shared.redisAddress()).isEqualTo("rediss://redis.example.net:6380");
+
+        MiniLabConfig sentinel = MiniLabConfig.from(Map.of("REDIS_URL", "redis-sentinel://s1:26379,s2:26379#minilab",
+                "REDIS_PASSWORD", "pw"), dir);
+        assertThat(sentinel.redisUri()).isEqualTo("redis-sentinel://:pw@s1:26379,s2:26379#minilab");
+
+        MiniLabConfig own = MiniLabConfig.from(Map.of("REDIS_URL", "redis://url_user:urlpw@broker:6379",
+                "REDIS_USERNAME", "devops_builder", "REDIS_PASSWORD", "pw"), dir);
+        assertThat(own.redisUri()).isEqualTo("redis://url_user:urlpw@broker:6379");
+    }
+
+    @Test
+    void aMalformedRedisUrlIsRefusedWithoutShowingItsPassword(@TempDir Path dir) {
+        assertThatThrownBy(() -> MiniLabConfig.from(Map.of("REDIS_URL", "memcached://:hunter2secret@broker:11211"),
+                dir)).isInstanceOf(ConfigException.class).hasMessageContaining("REDIS_URL=memcached://broker:11211")
+                .hasMessageContaining("rediss://").hasMessageNotContaining("hunter2secret");
+        assertThatThrownBy(() -> MiniLabConfig.from(Map.of("REDIS_URL", "redis-sentinel://:hunter2secret@s1:26379"),
+                dir)).isInstanceOf(ConfigException.class).hasMessageContaining("master name after #")
+                .hasMessageNotContaining("hunter2secret");
+    }
+
+    @Test
+    void failoverWaitDefaultsToSixtySecondsWithSentinelAndTenOtherwise(@TempDir Path dir) {
+        assertThat(MiniLabConfig.from(Map.of(), dir).redisFailoverWait()).hasSeconds(10);
+        assertThat(MiniLabConfig.from(Map.of("REDIS_URL", "redis-sentinel://s1:26379#m"), dir).redisFailoverWait())
+                .hasSeconds(60);
+        assertThat(MiniLabConfig.from(Map.of("REDIS_URL", "redis-sentinel://s1:26379#m",
+                "REDIS_FAILOVER_WAIT_SECONDS", "90"), dir).redisFailoverWait()).hasSeconds(90);
+        assertThatThrownBy(() -> MiniLabConfig.from(Map.of("REDIS_FAILOVER_WAIT_SECONDS", "soon"), dir))
+                .hasMessageContaining("REDIS_FAILOVER_WAIT_SECONDS=soon");
     }
 
     @Test

@@ -8,8 +8,10 @@ import dev.minilab.runtime.agent.AgentState;
 import dev.minilab.runtime.bus.BusException;
 import dev.minilab.runtime.bus.BusKeys;
 import dev.minilab.runtime.bus.BusSettings;
+import dev.minilab.runtime.bus.ControlCommand;
 import dev.minilab.runtime.bus.Message;
 import dev.minilab.runtime.bus.MessageGuard;
+import dev.minilab.runtime.bus.MessageKind;
 import dev.minilab.runtime.bus.TeamBus;
 import dev.minilab.testkit.RecordedRequest;
 import dev.minilab.testkit.RedisServer;
@@ -37,9 +39,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 16's randomized fault test: several publishers and four agents on a real redis-server (AOF, appendfsync
- * always) while connections are killed ({@code CLIENT KILL}) and Redis is restarted at random points. Every message
- * is handled exactly once by every agent it addresses, each agent handles them in seq order, and each turn's answer
- * reaches the history once.
+ * always) while connections are killed ({@code CLIENT KILL}) and Redis is restarted at random points, and the User
+ * sends STOP and CLEAR at random points. Every message is handled at most once by every agent it addresses, in seq
+ * order, and exactly once unless a STOP/CLEAR was published after it; no answer is published after the agent handled
+ * a STOP/CLEAR newer than the message it answers; each agent answers the User's requests after the last STOP; each
+ * published answer reaches the history once.
  */
 class BusChaosIT {
 
@@ -79,7 +83,7 @@ class BusChaosIT {
     }
 
     @Test
-    void everyMessageIsHandledOnceByEachAddresseeInSeqOrderWhileConnectionsAndRedisFail() throws Exception {
+    void everyMessageIsHandledOnceInSeqOrderOrDroppedByALaterStopWhileConnectionsAndRedisFail() throws Exception {
         long seed = Long.getLong("chaos.seed", System.nanoTime());
         System.out.printf("[BusChaosIT] seed %d (rerun with -Dchaos.seed=%d)%n", seed, seed);
         Random random = new Random(seed);
@@ -87,17 +91,25 @@ class BusChaosIT {
                 Duration.ofSeconds(10));
         List<Team.RunningAgent> agents = new ArrayList<>();
         List<TeamBus> publishers = new ArrayList<>();
+        // per agent, in the order its lock saw them: "control <seq>" (a STOP/CLEAR handled), "answer <marker>"
+        Map<String, List<String>> events = new ConcurrentHashMap<>();
+        List<Long> controlSeqs = new CopyOnWriteArrayList<>();
+        TeamBus controller = null;
         try {
             for (String role : ROLES) {
-                agents.add(Team.startAgent(role, settings, llm, MessageGuard.UNSIGNED, docs, null, AgentHooks.NONE));
+                List<String> own = java.util.Collections.synchronizedList(new ArrayList<>());
+                events.put(role, own);
+                agents.add(Team.startAgent(role, settings, llm, MessageGuard.UNSIGNED, docs, null, recording(own)));
             }
             for (int p = 0; p < PUBLISHERS; p++) {
                 publishers.add(TeamBus.connect(settings));
             }
+            controller = TeamBus.connect(settings);
             Map<String, Set<String>> addressees = new ConcurrentHashMap<>();
             Map<String, Long> seqOf = new ConcurrentHashMap<>();
             List<Throwable> failures = new CopyOnWriteArrayList<>();
             AtomicBoolean publishing = new AtomicBoolean(true);
+            AtomicInteger sent = new AtomicInteger();
             List<Thread> threads = new ArrayList<>();
             for (int p = 0; p < PUBLISHERS; p++) {
                 TeamBus bus = publishers.get(p);
@@ -122,6 +134,7 @@ class BusChaosIT {
                         } catch (RuntimeException e) {
                             failures.add(e);
                         }
+                        sent.incrementAndGet();
                         pause(own.nextInt(80));
                     }
                 }));
@@ -148,11 +161,36 @@ class BusChaosIT {
                     }
                 }
             });
+            TeamBus controls = controller;
+            AtomicInteger clears = new AtomicInteger();
+            // STOP/CLEAR only while the first two thirds are sent: the last third must then be handled exactly once
+            int controlsUntil = PUBLISHERS * PER_PUBLISHER * 2 / 3;
+            Thread user = Thread.ofPlatform().name("chaos-user").start(() -> {
+                Random own = new Random(seed ^ 0x2545F491L);
+                while (publishing.get()) {
+                    pause(500 + own.nextInt(1_500));
+                    if (!publishing.get() || sent.get() >= controlsUntil) {
+                        return;
+                    }
+                    boolean clear = own.nextInt(3) == 0;
+                    try {
+                        Message control = publishSurely(controls,
+                                Message.control(clear ? ControlCommand.CLEAR : ControlCommand.STOP));
+                        controlSeqs.add(control.seq());
+                        if (clear) {
+                            clears.incrementAndGet();
+                        }
+                    } catch (RuntimeException e) {
+                        failures.add(e);
+                    }
+                }
+            });
             for (Thread thread : threads) {
                 thread.join(Duration.ofMinutes(5));
             }
             publishing.set(false);
             chaos.join(Duration.ofSeconds(30));
+            user.join(Duration.ofSeconds(60));
             assertThat(failures).as("every message was published (with retries)").isEmpty();
 
             // A barrier for everyone: each agent handles messages in queue order, so once it has handled the
@@ -166,28 +204,75 @@ class BusChaosIT {
 
             seqOf.put("m-9-9", barrier.seq());
             addressees.put("m-9-9", Set.copyOf(ROLES));
+            long lastControl = controlSeqs.stream().mapToLong(Long::longValue).max().orElse(-1);
+            List<Message> history = publishers.getFirst().history(5_000);
+            int dropped = 0;
+            int mustHandle = 0;
             for (String role : ROLES) {
                 List<String> handled = llm.requestsFor(role).stream().map(BusChaosIT::marker).toList();
-                List<String> expected = addressees.entrySet().stream().filter(e -> e.getValue().contains(role))
+                List<String> addressed = addressees.entrySet().stream().filter(e -> e.getValue().contains(role))
                         .map(Map.Entry::getKey).sorted((a, b) -> Long.compare(seqOf.get(a), seqOf.get(b))).toList();
-                assertThat(handled).as(role + ": each addressed message once, in seq order").isEqualTo(expected);
-            }
-            // Every turn's answer reached the bus once, in turn order (an agent's publish that failed twice in a row
-            // used to be dropped: "Could not publish to the bus").
-            List<Message> history = publishers.getFirst().history(5_000);
-            for (String role : ROLES) {
+                // a message may go unhandled only when a STOP/CLEAR was published after it
+                List<String> required = addressed.stream().filter(m -> seqOf.get(m) > lastControl).toList();
+                assertThat(handled).as(role + ": each addressed message at most once, in seq order")
+                        .doesNotHaveDuplicates().isSubsetOf(addressed)
+                        .isEqualTo(addressed.stream().filter(handled::contains).toList());
+                assertThat(handled).as(role + ": every message after the last STOP/CLEAR handled, the User's next "
+                        + "requests after each STOP answered").containsAll(required);
+                dropped += addressed.size() - handled.size();
+                mustHandle += required.size();
+
+                // No answer after a STOP/CLEAR newer than the message it answers was handled (the lock orders them).
+                long stopped = -1;
+                List<String> published = new ArrayList<>();
+                for (String event : List.copyOf(events.get(role))) {
+                    String[] parts = event.split(" ", 2);
+                    if (parts[0].equals("control")) {
+                        stopped = Math.max(stopped, Long.parseLong(parts[1]));
+                    } else {
+                        assertThat(seqOf.get(parts[1])).as(role + " answered " + parts[1] + " after handling the "
+                                + "STOP/CLEAR at seq " + stopped).isGreaterThan(stopped);
+                        published.add(parts[1]);
+                    }
+                }
+                // Every answer published reached the history once, in turn order (an agent's publish that failed
+                // twice in a row used to be dropped: "Could not publish to the bus"); answers of stopped turns never.
                 List<String> answered = history.stream().filter(m -> m.sender().equals(role))
                         .map(m -> m.content().replaceFirst("^ack ", "")).toList();
-                List<String> handled = llm.requestsFor(role).stream().map(BusChaosIT::marker).toList();
-                assertThat(answered).as(role + ": each turn's answer in the history once").isEqualTo(handled);
+                assertThat(answered).as(role + ": each published answer in the history once").isEqualTo(published);
+                assertThat(answered).as(role + ": answers only for handled messages, all required ones answered")
+                        .isSubsetOf(handled).containsAll(required);
             }
+            System.out.printf("[BusChaosIT] %d STOP/CLEAR (%d CLEAR), %d addressed deliveries dropped by them, %d "
+                    + "after the last one (all handled once)%n", controlSeqs.size(), clears.get(), dropped, mustHandle);
+            assertThat(controlSeqs).as("the User sent STOP/CLEAR during the run").isNotEmpty();
             System.out.printf("[BusChaosIT] %d messages, %d LLM turns, %d connection kills, %d Redis restarts%n",
                     seqOf.size(), llm.requests().size(), kills.get(), restarts.get());
             assertThat(llm.unmatchedRequests()).isEmpty();
         } finally {
+            if (controller != null) {
+                controller.close();
+            }
             publishers.forEach(TeamBus::close);
             agents.forEach(Team.RunningAgent::close);
         }
+    }
+
+    /** Hooks that record, in lock order, the STOP/CLEARs the agent handled and the answers it published. */
+    private static AgentHooks recording(List<String> events) {
+        return new AgentHooks() {
+            @Override
+            public void controlHandled(Message control) {
+                events.add("control " + control.seq());
+            }
+
+            @Override
+            public void publishing(Message message) {
+                if (message.kind() == MessageKind.CHAT) {
+                    events.add("answer " + message.content().replaceFirst("^ack ", ""));
+                }
+            }
+        };
     }
 
     /** Publishes {@code message}, again with the same id after a failure (a landed attempt is not sent twice). */

@@ -98,7 +98,7 @@ class RedisFaultsIT {
             redis.restart();
             Instant restarted = Instant.now();
 
-            await("agent resubscribed after the restart").atMost(Duration.ofSeconds(5))
+            await("agent resubscribed after the restart").atMost(Duration.ofSeconds(20))
                     .until(() -> !devops.reconnects().isEmpty());
             Duration reconnectTime = Duration.between(restarted, devops.reconnects().peek());
             publisher.join(30_000);
@@ -133,7 +133,7 @@ class RedisFaultsIT {
                 architect.bus().publish(Message.chat("Architect_Zero", "@DevOps_Builder task-" + i + " please"));
             }
 
-            await().atMost(Duration.ofSeconds(5)).until(() -> !devops.reconnects().isEmpty());
+            await().atMost(Duration.ofSeconds(20)).until(() -> !devops.reconnects().isEmpty());
             await().atMost(Duration.ofSeconds(10)).until(() -> answerIdsPerTask(architect.history()).size() == 4);
             Team.barrier(architect, llm, DEVOPS);
             for (int i = 1; i <= 4; i++) {
@@ -154,8 +154,8 @@ class RedisFaultsIT {
             redis.command("CLIENT", "KILL", "TYPE", "pubsub");
             user.bus().publish(Message.control(dev.minilab.runtime.bus.ControlCommand.STOP));
 
-            await().atMost(Duration.ofSeconds(5)).until(() -> !devops.reconnects().isEmpty());
-            await("halted after catching up the STOP").atMost(Duration.ofSeconds(5))
+            await().atMost(Duration.ofSeconds(20)).until(() -> !devops.reconnects().isEmpty());
+            await("halted after catching up the STOP").atMost(Duration.ofSeconds(20))
                     .until(() -> devops.agent().state() == dev.minilab.runtime.agent.AgentState.HALTED);
             assertThat(user.history()).noneMatch(m -> m.content().contains("must suppress"));
         }
@@ -168,7 +168,7 @@ class RedisFaultsIT {
             architect.bus().publish(Message.chat("Architect_Zero", "@DevOps_Builder task-1 from before the start"));
             try (Team.RunningAgent devops = Team.startAgent(DEVOPS, redis, llm, MessageGuard.UNSIGNED, docs)) {
                 redis.command("CLIENT", "KILL", "TYPE", "pubsub");
-                await().atMost(Duration.ofSeconds(5)).until(() -> !devops.reconnects().isEmpty());
+                await().atMost(Duration.ofSeconds(20)).until(() -> !devops.reconnects().isEmpty());
                 architect.bus().publish(Message.chat("Architect_Zero", "@DevOps_Builder task-2 after the start"));
 
                 await().atMost(Duration.ofSeconds(10)).until(() -> Team.turnsFor(llm, DEVOPS, "task-2") == 1);

@@ -117,8 +117,9 @@ class SignedBusIT {
             // 3. a genuine User message, signed and published by the console's guard
             user.bus().publish(Message.chat(Message.USER, "genuine request"));
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> Team.turnsFor(llm, "Architect_Zero", "genuine") == 1);
-            Thread.sleep(300);
+            // The forgeries were published before the genuine message and the agent handles deliveries in order: had
+            // one been taken, its turn would have come first (no fixed sleep needed).
+            await().atMost(Duration.ofSeconds(20)).until(() -> Team.turnsFor(llm, "Architect_Zero", "genuine") == 1);
 
             assertThat(Team.turnsFor(llm, "Architect_Zero", "forged-unsigned")).isZero();
             assertThat(Team.turnsFor(llm, "Architect_Zero", "forged-devops-key")).isZero();
@@ -145,8 +146,8 @@ class SignedBusIT {
             redis.command("RPUSH", redis.namespace() + "chat_history", payload);
             security.bus().publish(Message.chat("Security_Sentinel", "@Architect_Zero genuine-review done"));
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> Team.turnsFor(llm, "Architect_Zero", "genuine-review") == 1);
-            Thread.sleep(300);
+            // published before the genuine review: a turn for it would have come first
+            await().atMost(Duration.ofSeconds(20)).until(() -> Team.turnsFor(llm, "Architect_Zero", "genuine-review") == 1);
 
             assertThat(llm.requests()).as("neither as trigger nor as history in any prompt")
                     .noneMatch(r -> r.containsText("forged-approval"));

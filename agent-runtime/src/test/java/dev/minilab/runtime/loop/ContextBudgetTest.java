@@ -110,4 +110,15 @@ class ContextBudgetTest {
             default -> message.toString();
         };
     }
+
+    @Test
+    void theCheapBoundIsNeverBelowTheTokenCount() {
+        List<ChatMessage> messages = List.of(SystemMessage.from("You are DevOps_Builder. 日本語のテキスト ünïcödé 🚀🚀"),
+                UserMessage.from("[User]: " + "random bytes ÿþ 0x7f3a9c ".repeat(200)),
+                AiMessage.from(ToolExecutionRequest.builder().id("1").name("save_file")
+                        .arguments("{\"path\":\"a\",\"content\":\"" + "€".repeat(300) + "\"}").build()),
+                ToolExecutionResultMessage.from("1", "save_file", "status OK " + "𝔘𝔫𝔦𝔠𝔬𝔡𝔢".repeat(100)));
+
+        assertThat(TokenEstimator.upperBound(messages)).isGreaterThanOrEqualTo(tokens.count(messages));
+    }
 }

@@ -67,7 +67,7 @@ class ProcessIsolationIT {
         ExecResult result = call.get(10, TimeUnit.SECONDS);
 
         assertThat(result.cancelled()).isTrue();
-        await().atMost(Duration.ofSeconds(5)).until(() -> survivors(needle).isEmpty());
+        await().atMost(Duration.ofSeconds(15)).until(() -> survivors(needle).isEmpty());
         assertThat(survivors(needle)).as("nothing reappears").isEmpty();
     }
 
@@ -79,7 +79,7 @@ class ProcessIsolationIT {
                 Cancellation.create());
 
         assertThat(result.timedOut()).isTrue();
-        await().atMost(Duration.ofSeconds(5)).until(() -> survivors(needle).isEmpty());
+        await().atMost(Duration.ofSeconds(15)).until(() -> survivors(needle).isEmpty());
     }
 
     @Test
@@ -91,7 +91,7 @@ class ProcessIsolationIT {
 
         assertThat(result.succeeded()).as(result.combinedOutput()).isTrue();
         assertThat(result.stdout()).isEqualTo("done\n");
-        await().atMost(Duration.ofSeconds(5)).until(() -> survivors(needle).isEmpty());
+        await().atMost(Duration.ofSeconds(15)).until(() -> survivors(needle).isEmpty());
     }
 
     @Test
@@ -109,7 +109,7 @@ class ProcessIsolationIT {
         assertThat(endedOnItsOwn).as("the trap ran and the command exited within the grace period").isTrue();
         assertThat(Files.readString(workspace.resolve("marker"))).isEqualTo("interrupted\nsaved\n");
         assertThat(running.isAlive()).isFalse();
-        await().atMost(Duration.ofSeconds(5)).until(() -> survivors(needle).isEmpty());
+        await().atMost(Duration.ofSeconds(15)).until(() -> survivors(needle).isEmpty());
     }
 
     @Test
@@ -124,7 +124,7 @@ class ProcessIsolationIT {
 
         assertThat(endedOnItsOwn).isFalse();
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(1900L, 10_000L);
-        await().atMost(Duration.ofSeconds(5)).until(() -> !running.isAlive() && survivors(needle).isEmpty());
+        await().atMost(Duration.ofSeconds(15)).until(() -> !running.isAlive() && survivors(needle).isEmpty());
         assertThat(workspace.resolve("marker")).doesNotExist();
     }
 

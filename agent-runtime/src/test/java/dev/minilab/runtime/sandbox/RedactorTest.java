@@ -20,6 +20,20 @@ class RedactorTest {
     }
 
     @Test
+    void masksThePasswordOfARedisUrlAlsoWhereItAppearsAlone() {
+        Redactor redactor = Redactor.fromEnv(Map.of("REDIS_URL",
+                "rediss://devops_builder:Tr0ub4dor%2F3x@redis.example.net:6380"));
+
+        String out = redactor.redact("url rediss://devops_builder:Tr0ub4dor%2F3x@redis.example.net:6380 echo "
+                + "Tr0ub4dor/3x and Tr0ub4dor%2F3x");
+
+        assertThat(out).doesNotContain("Tr0ub4dor").contains("[REDACTED:REDIS_URL password]")
+                .contains("redis.example.net:6380");
+        assertThat(Redactor.urlPasswords("redis://broker:6379")).isEmpty();
+        assertThat(Redactor.urlPasswords("redis-sentinel://:pw@s1:26379,s2:26379#m")).containsExactly("pw");
+    }
+
+    @Test
     void keepsPathsOfKeysButMasksConfiguredExtraNames() {
         Redactor redactor = Redactor.fromEnv(Map.of("SSH_KEY_PATH", "tmp/bootstrap_id_rsa", "DB_CONN", "postgres-conn-xyz"),
                 List.of("DB_CONN"));
@@ -120,5 +134,16 @@ class RedactorTest {
         Redactor redactor = Redactor.fromEnv(Map.of()).withKeyFile(key);
 
         assertThat(redactor.redact("x shortish-line-0123456789 y")).isEqualTo("x [REDACTED:SSH_KEY] y");
+    }
+
+    @Test
+    void aTextRedactedBeforeIsRedactedTheSameWayAgain() {
+        Redactor redactor = Redactor.fromEnv(Map.of("OPENAI_API_KEY", "abc123secretvalue"));
+        String text = "key=abc123secretvalue and Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig";
+
+        String first = redactor.redact(text);
+        String second = redactor.redact(new String(text.toCharArray()));
+
+        assertThat(second).isEqualTo(first).doesNotContain("abc123secretvalue").doesNotContain("eyJhbGci");
     }
 }

@@ -151,4 +151,17 @@ class MessageSignerTest {
         assertThat(new String(a, 0, Canonical.VERSION.length(), java.nio.charset.StandardCharsets.US_ASCII))
                 .isEqualTo("minilab-msg-sig-v1");
     }
+
+    @Test
+    void aSignatureThatVerifiedOnceDoesNotVerifyOtherBytes() {
+        byte[] original = message("User", "@DevOps_Builder build the LXC");
+        String signature = user.sign(original).orElseThrow();
+        assertThat(devops.verify("User", original, signature).accepted()).isTrue();
+        assertThat(devops.verify("User", original, signature).accepted()).isTrue(); // remembered
+
+        byte[] tampered = message("User", "@DevOps_Builder destroy the LXC");
+
+        assertThat(devops.verify("User", tampered, signature).accepted()).isFalse();
+        assertThat(devops.verify("Security_Sentinel", original, signature).accepted()).isFalse();
+    }
 }

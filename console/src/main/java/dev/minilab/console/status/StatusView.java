@@ -13,8 +13,11 @@ import java.util.List;
 /** Renders a {@link StatusBoard}: the one-line status bar for terminals and the {@code /status} table. */
 public final class StatusView {
 
-    /** The head of the status bar while the console cannot reach Redis. */
-    public static final String REDIS_DOWN = "REDIS DOWN: team stopped?";
+    /**
+     * The head of the status bar while the console cannot reach Redis: it keeps reconnecting (a restart, or Sentinel
+     * promoting a new master, issue 13) unless the team was stopped.
+     */
+    public static final String REDIS_DOWN = "REDIS DOWN: reconnecting (team stopped?)";
 
     private StatusView() {
     }
@@ -44,7 +47,8 @@ public final class StatusView {
         out.add("Team status:");
         board.redisLoss().ifPresent(loss -> out.add("  Redis does not answer (since "
                 + LocalTime.ofInstant(loss.since(), ZoneId.systemDefault()).withNano(0)
-                + "): was the team stopped (./minilab down)? The states below are the last ones read."));
+                + "): reconnecting. Was the team stopped (./minilab down), or is Sentinel promoting a new master? The "
+                + "states below are the last ones read."));
         for (AgentState s : board.snapshot()) {
             StringBuilder line = new StringBuilder(String.format("  %-18s %-8s", s.role(), s.state()));
             if (!s.task().isEmpty()) {

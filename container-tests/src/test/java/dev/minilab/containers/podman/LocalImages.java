@@ -97,31 +97,74 @@ public final class LocalImages {
         return REDIS_STAND_IN;
     }
 
+    /** Where the MiniLab image's jars come from: the Dockerfile's {@code JARS_SOURCE} build arg. */
+    public enum JarsSource {
+        /** The jars this Maven reactor already packaged, copied to {@code docker/local-jars/} (the default). */
+        CONTEXT,
+        /** The Dockerfile's own Maven build stage (slow when its Maven cache is cold: it downloads everything). */
+        BUILD;
+
+        /** From the {@code minilab.container.jars} system property: {@code context} (default) or {@code build}. */
+        public static JarsSource fromProperty(String value) {
+            if (value == null || value.isBlank() || value.equalsIgnoreCase("context")) {
+                return CONTEXT;
+            }
+            if (value.equalsIgnoreCase("build")) {
+                return BUILD;
+            }
+            throw new IllegalArgumentException("minilab.container.jars=" + value + " is not one of: context, build");
+        }
+    }
+
+    /** The shaded jars the reactor packaged, relative to the repository, and their names in docker/local-jars/. */
+    static final Map<String, String> REACTOR_JARS = Map.of(
+            "agents/target/minilab-agent.jar", "minilab-agent.jar",
+            "console/target/minilab-console.jar", "minilab-console.jar");
+
     /**
      * Builds {@code image} from the compose service's {@code build} section, with the offline build args added:
-     * {@code BUILD_IMAGE}/{@code RUNTIME_IMAGE} from {@code base} and {@code TERRAFORM_SOURCE=context} with
-     * {@code terraform} copied to {@code docker/local-terraform/terraform} in the build context (git-ignored).
+     * {@code BUILD_IMAGE}/{@code RUNTIME_IMAGE} from {@code base}, {@code TERRAFORM_SOURCE=context} with
+     * {@code terraform} copied to {@code docker/local-terraform/terraform} in the build context (git-ignored), and
+     * with {@link JarsSource#CONTEXT} {@code JARS_SOURCE=context} with the reactor's jars copied to
+     * {@code docker/local-jars/} (git-ignored).
      */
-    public void minilab(String image, Build build, BaseImages base, Path terraform) {
-        Path target = build.context().resolve("docker/local-terraform/terraform");
-        try {
-            if (!Files.exists(target) || Files.mismatch(target, terraform) != -1) {
-                Files.copy(terraform, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy " + terraform + " to " + target, e);
+    public void minilab(String image, Build build, BaseImages base, Path terraform, JarsSource jars) {
+        copyIfChanged(terraform, build.context().resolve("docker/local-terraform/terraform"));
+        if (jars == JarsSource.CONTEXT) {
+            REACTOR_JARS.forEach((packaged, name) -> {
+                Path jar = build.context().resolve(packaged);
+                if (!Files.isRegularFile(jar)) {
+                    throw new PodmanException(jar + " is missing: the container test builds the image from the jars "
+                            + "this reactor packaged; run it with the modules it needs (./mvnw verify, or -pl "
+                            + "container-tests -am), or pass -Dminilab.container.jars=build to compile them in the "
+                            + "Dockerfile's build stage instead");
+                }
+                copyIfChanged(jar, build.context().resolve("docker/local-jars").resolve(name));
+            });
         }
         List<String> args = new ArrayList<>(List.of("build", "--pull=never", "--format", "docker",
                 "-f", build.context().resolve(build.dockerfile()).toString()));
         build.args().forEach((key, value) -> args.addAll(List.of("--build-arg", key + "=" + value)));
         args.addAll(List.of("--build-arg", "BUILD_IMAGE=" + base.build(), "--build-arg", "RUNTIME_IMAGE=" + base.runtime(),
-                "--build-arg", "TERRAFORM_SOURCE=context", "-t", image));
+                "--build-arg", "TERRAFORM_SOURCE=context",
+                "--build-arg", "JARS_SOURCE=" + jars.name().toLowerCase(java.util.Locale.ROOT), "-t", image));
         ulimitArgs(args);
         args.add(build.context().toString());
         podman.okLogged(BUILD_TIMEOUT, logs.resolve("build-minilab.log"), args);
         // Keep the image store bounded without losing the build cache: the Maven stage's layers are untagged
         // ("dangling") images too, so only those a day old go.
         podman.ok(Duration.ofMinutes(5), "image", "prune", "--force", "--filter", "until=24h");
+    }
+
+    private static void copyIfChanged(Path source, Path target) {
+        try {
+            if (!Files.exists(target) || Files.mismatch(target, source) != -1) {
+                Files.createDirectories(target.getParent());
+                Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + source + " to " + target, e);
+        }
     }
 
     /** The {@code terraform} on the PATH (the image gets the same binary). */

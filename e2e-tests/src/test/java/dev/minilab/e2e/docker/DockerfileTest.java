@@ -66,6 +66,16 @@ class DockerfileTest {
     }
 
     @Test
+    void jarsFromTheBuildContextAreOptInAndAMissingOneSaysWhatToRun() {
+        assertThat(argDefault("JARS_SOURCE")).isEqualTo("build");
+        assertThat(dockerfile).contains("JARS_SOURCE=$JARS_SOURCE is not one of: build, context.");
+        assertThat(dockerfile).contains("JARS_SOURCE=context but docker/local-jars/$jar is missing: run ./mvnw");
+        assertThat(dockerfile).contains("COPY --from=build /jars/minilab-agent.jar /jars/minilab-console.jar /opt/minilab/");
+        assertThat(RepoFiles.root().resolve("docker/local-jars/README.md")).exists();
+        assertThat(RepoFiles.read(".gitignore").lines()).contains("docker/local-jars/*.jar");
+    }
+
+    @Test
     void buildStageUsesTheWrapperAndRuntimeShipsJarsPromptsAnsibleAndSsh() {
         assertThat(dockerfile).contains("./mvnw -B -Dmaven.test.skip=true");
         assertThat(dockerfile).contains("agents/target/minilab-agent.jar", "console/target/minilab-console.jar");

@@ -73,7 +73,9 @@ class RunShellIT {
         ToolResult result = shell.execute(ToolArguments.of(Map.of("command", "sleep 31 & sleep 32; touch marker")),
                 ToolContext.of("DevOps_Builder"));
 
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(4000);
+        // far below the 31 s the tree would run; no tighter bound (starting bash and killing the tree on two loaded
+        // cores can take seconds)
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(15_000);
         assertThat(result.isError()).isTrue();
         assertThat(result.exitCode()).isEqualTo(124);
         assertThat(result.output()).contains("timed out after 1 s");

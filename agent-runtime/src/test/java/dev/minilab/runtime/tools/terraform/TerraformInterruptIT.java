@@ -76,8 +76,13 @@ class TerraformInterruptIT {
                 + stopToResult.toMillis() + " ms");
         assertThat(stopToResult).as("terraform ended by itself, long before the grace").isLessThan(Duration.ofSeconds(30));
         assertThat(stopped.exitCode()).isEqualTo(130);
-        assertThat(stopped.output()).contains("Interrupt received", "stopped by STOP: terraform got SIGINT and ended "
-                + "by itself", "plan " + id + " is used up");
+        assertThat(stopped.output()).contains("stopped by STOP: terraform got SIGINT and ended by itself",
+                "plan " + id + " is used up");
+        // The interrupt reached terraform's run: its own "Interrupt received" line, or - when the provisioner's shell,
+        // in the same process group, dies of the SIGINT first and terraform's apply ends on that error before its
+        // signal handler prints (seen once at load average ~20) - the provisioner's "signal: interrupt".
+        // (terraform wraps its error text, so whitespace is normalised first).
+        assertThat(stopped.output().replaceAll("\\s+", " ")).containsAnyOf("Interrupt received", "signal: interrupt");
         JsonNode instance = state(module).path("resources").path(0).path("instances").path(0);
         assertThat(instance.path("status").asText()).as("terraform recorded the half-made resource").isEqualTo("tainted");
         assertThat(terraform.dir(module).resolve(".terraform.tfstate.lock.info")).as("lock released").doesNotExist();

@@ -249,7 +249,7 @@ public class IsolationAttackIT {
         stop.cancel();
 
         assertThat(call.get(10, TimeUnit.SECONDS).exitCode()).isEqualTo(130);
-        await().atMost(Duration.ofSeconds(5)).until(() -> pgrep("^sleep " + needle).isEmpty());
+        await().atMost(Duration.ofSeconds(15)).until(() -> pgrep("^sleep " + needle).isEmpty());
     }
 
     // ---- SSRF through QA's curl ----
