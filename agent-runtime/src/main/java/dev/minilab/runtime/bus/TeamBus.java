@@ -69,7 +69,12 @@ public final class TeamBus implements AutoCloseable {
             BusFunctions.ensure(connections.commands(), connections.where());
         } catch (RuntimeException e) {
             connections.close();
-            throw e;
+            if (e instanceof BusException) {
+                throw e;
+            }
+            // e.g. LOADING from a Redis that is still starting: a BusException, which first connections retry
+            throw RedisFailures.isTransient(e) ? BusException.unreachable(connections.where(), e)
+                    : BusException.commandFailed("checking the function library", e);
         }
         return new TeamBus(settings, guard, connections);
     }
