@@ -46,7 +46,7 @@ class PipeConsoleIT {
     void printsEveryChannelMessageAsOnePlainLineWithoutColours() throws Exception {
         try (PipeConsole console = console()) {
             console.type("please write docs/hello.md");
-            await().atMost(Duration.ofSeconds(10)).until(() -> team.seen.size() == 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> team.seen.size() == 1);
             team.publish("Architect_Zero", "chat", "@DevOps_Builder write docs/hello.md\nwith two lines");
             team.publish("DevOps_Builder", "status", "save_file running, 6 s");
             team.publish("Architect_Zero", "chat", "Which node should host it?", "User");
@@ -66,7 +66,7 @@ class PipeConsoleIT {
         try (PipeConsole console = console()) {
             console.type("build a VM");
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> !team.seen.isEmpty());
+            await().atMost(Duration.ofSeconds(60)).until(() -> !team.seen.isEmpty());
             JsonNode m = team.seen.getFirst();
             assertThat(m.path("sender").asText()).isEqualTo("User");
             assertThat(m.path("kind").asText()).isEqualTo("chat");
@@ -81,7 +81,7 @@ class PipeConsoleIT {
         try (PipeConsole console = console()) {
             console.type("stop");
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> !team.seen.isEmpty());
+            await().atMost(Duration.ofSeconds(60)).until(() -> !team.seen.isEmpty());
             assertThat(team.seen.getFirst().path("kind").asText()).isEqualTo("control");
             assertThat(team.seen.getFirst().path("content").asText()).isEqualTo("STOP");
             assertThat(team.seen.getFirst().path("sender").asText()).isEqualTo("User");
@@ -107,7 +107,7 @@ class PipeConsoleIT {
             console.type("/help");
             console.type("exit");
 
-            assertThat(console.waitForExit(Duration.ofSeconds(15))).isZero();
+            assertThat(console.waitForExit(Duration.ofSeconds(60))).isZero();
             await().atMost(Duration.ofSeconds(2)).until(() -> console.out.contains("  //text              send a message that starts with /")
                     && console.out.stream().filter(l -> l.startsWith("  /status")).count() == 2);
             assertThat(console.out).anyMatch(l -> l.contains("DevOps_Builder") && l.contains("busy") && l.contains("terraform plan")
@@ -146,10 +146,10 @@ class PipeConsoleIT {
     void endOfInputExitsCleanlyAndTheConversationLogHoldsTheSession() throws Exception {
         try (PipeConsole console = console()) {
             console.type("hello");
-            await().atMost(Duration.ofSeconds(10)).until(() -> console.out.contains("[User]: hello"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> console.out.contains("[User]: hello"));
             console.endInput();
 
-            assertThat(console.waitForExit(Duration.ofSeconds(10))).isZero();
+            assertThat(console.waitForExit(Duration.ofSeconds(60))).isZero();
             String logLine = console.err.stream().filter(l -> l.contains("conversation log: ")).findFirst().orElseThrow();
             Path log = Path.of(logLine.substring(logLine.indexOf("conversation log: ") + 18).strip());
             assertThat(log.getParent()).isEqualTo(workspace.resolve("console/logs"));
@@ -162,7 +162,7 @@ class PipeConsoleIT {
         redis.kill9(); // the port refuses connections now, as while Compose is still starting Redis
         try (PipeConsole console = PipeConsole.start(workspace, Map.of("REDIS_HOST", redis.host(),
                 "REDIS_PORT", String.valueOf(redis.port()), "REDIS_CONNECT_WAIT_SECONDS", "60"))) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> console.err.stream()
+            await().atMost(Duration.ofSeconds(60)).until(() -> console.err.stream()
                     .anyMatch(l -> l.contains("does not answer yet")));
             assertThat(console.err).singleElement().asString().startsWith("minilab console: Redis at " + redis.host()
                     + ":" + redis.port() + " does not answer yet (").endsWith("retrying for up to 60 s "
@@ -170,7 +170,7 @@ class PipeConsoleIT {
 
             redis.restart();
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> console.err.stream()
+            await().atMost(Duration.ofSeconds(60)).until(() -> console.err.stream()
                     .anyMatch(l -> l.startsWith("MiniLab console (plain mode")));
             assertThat(console.err).anyMatch(l -> l.startsWith("minilab console: connected to Redis at "
                     + redis.host() + ":" + redis.port() + " after "));
@@ -178,7 +178,7 @@ class PipeConsoleIT {
             team = new TeamSide(redis.uri());
             console.type("hello after the wait");
             console.awaitLine(l -> l.equals("[User]: hello after the wait"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> team.seen.size() == 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> team.seen.size() == 1);
         }
     }
 
@@ -187,7 +187,7 @@ class PipeConsoleIT {
         int closedPort = FreePort.find();
         try (PipeConsole console = PipeConsole.start(workspace, Map.of("REDIS_PORT", String.valueOf(closedPort),
                 "REDIS_CONNECT_WAIT_SECONDS", "2"))) {
-            assertThat(console.waitForExit(Duration.ofSeconds(30))).isEqualTo(3);
+            assertThat(console.waitForExit(Duration.ofSeconds(60))).isEqualTo(3);
             await().atMost(Duration.ofSeconds(2)).until(() -> console.err.stream().anyMatch(l -> l.contains("gave up")));
             List<String> said = console.err.stream().filter(l -> l.startsWith("minilab console: ")).toList();
             assertThat(said).as("stderr: %s", console.err).hasSize(2);
@@ -205,7 +205,7 @@ class PipeConsoleIT {
              PipeConsole console = PipeConsole.start(workspace, Map.of("REDIS_HOST", locked.host(),
                      "REDIS_PORT", String.valueOf(locked.port()), "REDIS_PASSWORD", "wrong-password",
                      "REDIS_CONNECT_WAIT_SECONDS", "600"))) {
-            assertThat(console.waitForExit(Duration.ofSeconds(30))).as("no retrying for 600 s").isEqualTo(3);
+            assertThat(console.waitForExit(Duration.ofSeconds(60))).as("no retrying for 600 s").isEqualTo(3);
             await().atMost(Duration.ofSeconds(2)).until(() -> !console.err.isEmpty());
             assertThat(console.err).singleElement().asString().startsWith("minilab console: cannot reach Redis at ")
                     .containsIgnoringCase("WRONGPASS");
@@ -217,7 +217,7 @@ class PipeConsoleIT {
         int closedPort = FreePort.find();
         try (PipeConsole console = PipeConsole.start(workspace, Map.of("REDIS_PORT", String.valueOf(closedPort),
                 "REDIS_CONNECT_WAIT_SECONDS", "0"))) {
-            assertThat(console.waitForExit(Duration.ofSeconds(20))).isEqualTo(3);
+            assertThat(console.waitForExit(Duration.ofSeconds(60))).isEqualTo(3);
             await().atMost(Duration.ofSeconds(2)).until(() -> !console.err.isEmpty());
             assertThat(console.err).singleElement().asString()
                     .startsWith("minilab console: cannot reach Redis at localhost:" + closedPort + ": ")
@@ -230,7 +230,7 @@ class PipeConsoleIT {
     @Test
     void malformedConnectWaitIsAConfigErrorNamingTheVariable() throws Exception {
         try (PipeConsole console = PipeConsole.start(workspace, Map.of("REDIS_CONNECT_WAIT_SECONDS", "forever"))) {
-            assertThat(console.waitForExit(Duration.ofSeconds(20))).isEqualTo(2);
+            assertThat(console.waitForExit(Duration.ofSeconds(60))).isEqualTo(2);
             await().atMost(Duration.ofSeconds(2)).until(() -> !console.err.isEmpty());
             assertThat(console.err).containsExactly("minilab console: REDIS_CONNECT_WAIT_SECONDS=forever is not valid: "
                     + "expected whole seconds from 0 (one attempt) to 3600");
@@ -240,7 +240,7 @@ class PipeConsoleIT {
     @Test
     void malformedRedisPortIsAConfigErrorNamingTheVariable() throws Exception {
         try (PipeConsole console = PipeConsole.start(workspace, Map.of("REDIS_PORT", "sixty"))) {
-            assertThat(console.waitForExit(Duration.ofSeconds(20))).isEqualTo(2);
+            assertThat(console.waitForExit(Duration.ofSeconds(60))).isEqualTo(2);
             await().atMost(Duration.ofSeconds(2)).until(() -> !console.err.isEmpty());
             assertThat(console.err).containsExactly(
                     "minilab console: REDIS_PORT=sixty is not valid: expected an integer from 1 to 65535");
@@ -251,7 +251,7 @@ class PipeConsoleIT {
     void logsSubcommandPrintsAndFollowsTheMarkdownLog() throws Exception {
         Path md = workspace.resolve("docs/execution_log_DevOps_Builder.md");
         try (PipeConsole missing = PipeConsole.start(workspace, Map.of(), "logs", "devops")) {
-            assertThat(missing.waitForExit(Duration.ofSeconds(20))).isEqualTo(1);
+            assertThat(missing.waitForExit(Duration.ofSeconds(60))).isEqualTo(1);
             await().atMost(Duration.ofSeconds(2)).until(() -> missing.err.stream().anyMatch(l -> l.contains("no execution log for DevOps_Builder yet")));
         }
         Files.createDirectories(md.getParent());
@@ -270,7 +270,7 @@ class PipeConsoleIT {
                 "REDIS_PORT", String.valueOf(redis.port())), "--wait-reply=30").awaitReady()) {
             console.type("list the nodes");
             console.endInput();
-            await().atMost(Duration.ofSeconds(10)).until(() -> !team.seen.isEmpty());
+            await().atMost(Duration.ofSeconds(60)).until(() -> !team.seen.isEmpty());
 
             team.publish("Architect_Zero", "chat", "@DevOps_Builder list the Proxmox nodes");
             team.publish("DevOps_Builder", "chat", "@Architect_Zero pve1, pve2");
@@ -279,7 +279,7 @@ class PipeConsoleIT {
 
             team.publish("Architect_Zero", "chat", "The cluster has two nodes: pve1 and pve2.", "User");
 
-            assertThat(console.waitForExit(Duration.ofSeconds(10))).isZero();
+            assertThat(console.waitForExit(Duration.ofSeconds(60))).isZero();
             await().atMost(Duration.ofSeconds(2)).until(() -> console.out.contains("[Architect_Zero]: The cluster has two nodes: pve1 and pve2."));
             assertThat(console.out).containsSubsequence("[User]: list the nodes",
                     "[Architect_Zero]: @DevOps_Builder list the Proxmox nodes",
@@ -295,7 +295,7 @@ class PipeConsoleIT {
                 "REDIS_PORT", String.valueOf(redis.port())), "--wait-reply=60").awaitReady()) {
             console.type("@DevOps_Builder list the nodes");
             console.endInput();
-            await().atMost(Duration.ofSeconds(10)).until(() -> !team.seen.isEmpty());
+            await().atMost(Duration.ofSeconds(60)).until(() -> !team.seen.isEmpty());
 
             heartbeat("DevOps_Builder", "busy");
             heartbeat("Architect_Zero", "idle");
@@ -307,7 +307,7 @@ class PipeConsoleIT {
             heartbeat("DevOps_Builder", "idle");
             team.publish("Architect_Zero", "chat", "The cluster has two nodes: pve1 and pve2.");
 
-            assertThat(console.waitForExit(Duration.ofSeconds(15))).isZero();
+            assertThat(console.waitForExit(Duration.ofSeconds(60))).isZero();
             await().atMost(Duration.ofSeconds(2)).until(() ->
                     console.out.contains("[Architect_Zero]: The cluster has two nodes: pve1 and pve2."));
         }
@@ -325,7 +325,7 @@ class PipeConsoleIT {
             console.type("anyone there?");
             console.endInput();
 
-            assertThat(console.waitForExit(Duration.ofSeconds(15))).isEqualTo(5);
+            assertThat(console.waitForExit(Duration.ofSeconds(60))).isEqualTo(5);
             await().atMost(Duration.ofSeconds(2)).until(() -> console.err.stream().anyMatch(l -> l.contains("no answer to the User within 1 s")));
         }
     }
@@ -333,7 +333,7 @@ class PipeConsoleIT {
     @Test
     void unknownArgumentIsAUsageError() throws Exception {
         try (PipeConsole console = PipeConsole.start(workspace, Map.of(), "--fast")) {
-            assertThat(console.waitForExit(Duration.ofSeconds(20))).isEqualTo(2);
+            assertThat(console.waitForExit(Duration.ofSeconds(60))).isEqualTo(2);
             await().atMost(Duration.ofSeconds(2)).until(() -> !console.err.isEmpty());
             assertThat(console.err.getFirst()).startsWith("minilab console: unknown argument '--fast'. Usage:");
         }
