@@ -72,7 +72,13 @@ class SentinelFailoverIT {
                         pause(300);
                     }
                 });
-                await().atMost(Duration.ofSeconds(120)).until(() -> verified(architect).size() >= 4);
+                try {
+                    await().atMost(Duration.ofSeconds(120)).until(() -> verified(architect).size() >= 4);
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    keepLogs(ws, sentinel);
+                    throw new AssertionError("The team did not work before the kill: verified "
+                            + verified(architect) + "; logs kept in target/sentinel-failover", e);
+                }
                 long seqAtKill = architect.history(200).stream().mapToLong(Message::seq).max().orElse(0);
                 long killedAt = System.nanoTime();
                 oldMaster.kill9();
