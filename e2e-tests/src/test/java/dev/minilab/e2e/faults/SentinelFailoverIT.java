@@ -40,6 +40,9 @@ class SentinelFailoverIT {
     private static final String QA = "QA_Tester";
     private static final int TASKS = 20;
     private static final Pattern TASK = Pattern.compile("(task-\\d+)\\b");
+    private static final List<String> TOPICS = List.of("install nginx on the web host", "open port 443 in the firewall",
+            "rotate the backup logs weekly", "create the database user for the app", "mount the data disk at /srv",
+            "set the timezone to UTC everywhere", "add the monitoring agent to every node");
 
     @Test
     void killingTheMasterMidWorkLosesAndRepeatsNoMessage() throws Exception {
@@ -51,8 +54,10 @@ class SentinelFailoverIT {
             for (String role : List.of(DEVOPS, QA)) {
                 Files.writeString(ws.prompts().resolve(role + ".md"), "You do what you are asked to do.\n");
             }
-            llm.when(Rule.forRole(DEVOPS)).reply(request -> Reply.text("@QA_Tester check " + task(request) + " now"));
-            llm.when(Rule.forRole(QA)).reply(request -> Reply.text("@Architect_Zero verified " + task(request) + " ok"));
+            llm.when(Rule.forRole(DEVOPS)).reply(request -> Reply.text("@QA_Tester check " + task(request) + " now "
+                    + "y".repeat(Integer.parseInt(task(request).substring(5)) * 7)));
+            llm.when(Rule.forRole(QA)).reply(request -> Reply.text("@Architect_Zero verified " + task(request) + " ok "
+                    + "z".repeat(Integer.parseInt(task(request).substring(5)) * 7)));
             String prefix = "failover:";
             BusSettings settings = new BusSettings(sentinel.uri(), 200, new BusKeys(prefix), Duration.ofSeconds(5))
                     .withFailoverWait(Duration.ofSeconds(60)).withSentinelPassword(sentinel.password());
@@ -68,7 +73,9 @@ class SentinelFailoverIT {
                 // The tasks go out one every 300 ms on another thread; the master dies while they flow.
                 CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
                     for (int i = 1; i <= TASKS; i++) {
-                        architect.publish(Message.chat("Architect_Zero", "@DevOps_Builder task-" + i + " please"));
+                        // Each task reads differently: the loop breaker halts near-identical exchanges.
+                        architect.publish(Message.chat("Architect_Zero", "@DevOps_Builder task-" + i + " please: "
+                                + TOPICS.get(i % TOPICS.size()) + " " + "x".repeat(i * 7)));
                         pause(300);
                     }
                 });
