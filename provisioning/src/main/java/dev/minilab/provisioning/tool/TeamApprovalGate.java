@@ -102,7 +102,13 @@ public final class TeamApprovalGate implements ApprovalGate {
                 return new Approved(decider + " (signed APPROVED verdict on plan " + plan.planId() + ")");
             }
             if (!reviews.awaitingVerdict(plan.planId(), module)) {
-                return new Refused(decider, refused.get());
+                // A verdict (or a newer plan) may have landed between the two reads: decide on what is on record now,
+                // or a genuine APPROVED arriving in that window would be refused as "no verdict yet".
+                Optional<String> now = reviews.refuseApply(plan.planId(), module);
+                if (now.isEmpty()) {
+                    return new Approved(decider + " (signed APPROVED verdict on plan " + plan.planId() + ")");
+                }
+                return new Refused(decider, now.get());
             }
             Optional<String> halt = halted.get();
             if (halt.isPresent()) {
