@@ -136,8 +136,9 @@ RUN chmod 0755 /usr/local/bin/minilab-entrypoint
 ENV MINILAB_AGENT_JVM_OPTS="-XX:+UseSerialGC -Xms16m -Xmx256m -Xss512k -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m" \
     MALLOC_ARENA_MAX=2
 RUN java $MINILAB_AGENT_JVM_OPTS -XX:ArchiveClassesAtExit=/opt/minilab/minilab-agent.jsa -Xlog:cds=warning \
-        -cp /opt/minilab/minilab-agent.jar dev.minilab.agents.AotTraining >/dev/null \
- && chmod 0644 /opt/minilab/minilab-agent.jsa
+        -cp /opt/minilab/minilab-agent.jar dev.minilab.agents.AotTraining >/dev/null; \
+    if [ -f /opt/minilab/minilab-agent.jsa ]; then chmod 0644 /opt/minilab/minilab-agent.jsa; \
+    else echo "No AppCDS archive was made (this Java runtime has no base CDS archive, e.g. a jlink image): agents start without it." >&2; fi
 
 ENV MINILAB_WORKSPACE=/app \
     MINILAB_HOME=/opt/minilab \
