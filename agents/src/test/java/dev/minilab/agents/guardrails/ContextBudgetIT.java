@@ -7,8 +7,6 @@ import dev.minilab.agents.Role;
 import dev.minilab.runtime.bus.Message;
 import dev.minilab.runtime.loop.TokenEstimator;
 import dev.minilab.testkit.RecordedRequest;
-import dev.minilab.testkit.RedisExtension;
-import dev.minilab.testkit.RedisServer;
 import dev.minilab.testkit.Reply;
 import dev.minilab.testkit.Rule;
 import dev.minilab.testkit.ScriptedLlmServer;
@@ -18,17 +16,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * LESSONS row 15 (context drift, 27k–88 KB prompts): with CONTEXT_BUDGET_TOKENS the prompt stops growing, and the
  * User's first requirement is still in it at the end. Sizes are asserted, not times.
  */
-@ExtendWith(RedisExtension.class)
 class ContextBudgetIT {
 
     private static final String GOAL = "REQ-GOAL-7731: build a three-node k3s cluster called zephyr on pve1";
@@ -38,39 +32,18 @@ class ContextBudgetIT {
     private static final Map<String, String> NEXT = Map.of("Architect_Zero", "DevOps_Builder",
             "DevOps_Builder", "Security_Sentinel", "Security_Sentinel", "QA_Tester", "QA_Tester", "Architect_Zero");
 
-    private final RedisServer redis;
-    @TempDir
-    Path workspace;
-    private ScriptedLlmServer llm;
-    private GuardedTeam team;
-
-    ContextBudgetIT(RedisServer redis) {
-        this.redis = redis;
-    }
-
-    @BeforeEach
-    void setUp() {
-        llm = ScriptedLlmServer.start();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (team != null) {
-            team.close();
-        }
-        llm.close();
-    }
+    @RegisterExtension
+    final GuardedTeamFixture fixture = new GuardedTeamFixture();
+    private final ScriptedLlmServer llm = fixture.llm();
+    private final Path workspace = fixture.workspace();
 
     @Test
     void twoHundredMessageSessionKeepsTheFirstRequirementAndStopsGrowing() {
         llm.when(Rule.any()).reply(r -> r.index() >= 199
                 ? Reply.text("That settles it; nothing more from me. " + prose(r.index()))
                 : Reply.text("@" + NEXT.get(r.role()) + " step " + r.index() + ": " + prose(r.index())));
-        team = new GuardedTeam(redis, llm, workspace, Map.of("HISTORY_WINDOW", "400", "MAX_HOPS", "1000",
-                "CONTEXT_BUDGET_TOKENS", "4000"), "scripted-model");
-        for (Role role : Role.values()) {
-            team.start(role);
-        }
+        GuardedTeam team = fixture.startTeam(Map.of("HISTORY_WINDOW", "400", "MAX_HOPS", "1000",
+                "CONTEXT_BUDGET_TOKENS", "4000"), "scripted-model", Role.values());
 
         team.publish(Message.chat("User", GOAL));
 
@@ -98,13 +71,12 @@ class ContextBudgetIT {
         llm.when(Rule.forRole("DevOps_Builder")).reply(r -> r.index() < 99
                 ? Reply.toolCall("read_file", "{\"path\":\"docs/f" + r.index() + ".md\"}")
                 : Reply.text("@Architect_Zero read all 99 files"));
-        team = new GuardedTeam(redis, llm, workspace, Map.of("MAX_STEPS", "100", "MAX_TOKENS", "100000000"),
-                "scripted-model");
         for (int i = 0; i < 100; i++) {
             Files.writeString(workspace.resolve("docs").resolve("f" + i + ".md"), ("file " + i + " " + prose(i) + "\n")
                     .repeat(5));
         }
-        team.start(Role.DEVOPS_BUILDER);
+        GuardedTeam team = fixture.startTeam(Map.of("MAX_STEPS", "100", "MAX_TOKENS", "100000000"), "scripted-model",
+                Role.DEVOPS_BUILDER);
 
         team.publish(Message.chat("Architect_Zero", "@DevOps_Builder read every file under docs"));
 

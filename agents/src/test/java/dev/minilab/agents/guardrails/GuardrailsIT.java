@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.minilab.agents.Role;
 import dev.minilab.runtime.bus.Message;
-import dev.minilab.testkit.RedisExtension;
-import dev.minilab.testkit.RedisServer;
 import dev.minilab.testkit.Reply;
 import dev.minilab.testkit.Rule;
 import dev.minilab.testkit.ScriptedLlmServer;
@@ -14,18 +12,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The runaway failures of the original team (LESSONS rows 2, 16, 18) reproduced with a scripted LLM, real Redis and
  * agents wired as the agent main wires them; each test shows the guard firing, deterministically, across separate
  * agents whose only shared state is Redis.
  */
-@ExtendWith(RedisExtension.class)
 class GuardrailsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -40,28 +34,10 @@ class GuardrailsIT {
             "certificates come from the internal ACME server with short lifetimes",
             "log shipping goes to the central Loki instance over TLS");
 
-    private final RedisServer redis;
-    @TempDir
-    Path workspace;
-    private ScriptedLlmServer llm;
-    private GuardedTeam team;
-
-    GuardrailsIT(RedisServer redis) {
-        this.redis = redis;
-    }
-
-    @BeforeEach
-    void setUp() {
-        llm = ScriptedLlmServer.start();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (team != null) {
-            team.close();
-        }
-        llm.close();
-    }
+    @RegisterExtension
+    final GuardedTeamFixture fixture = new GuardedTeamFixture();
+    private final ScriptedLlmServer llm = fixture.llm();
+    private final Path workspace = fixture.workspace();
 
     @Test
     void pingPongOfTwoAgentsApprovingEachOtherHaltsAtMaxHopsWithOneReportToTheUser() {
@@ -69,9 +45,8 @@ class GuardrailsIT {
                 + TOPICS.get(r.index() % TOPICS.size()) + ". Do you approve?"));
         llm.when(Rule.forRole("Security_Sentinel")).reply(r -> Reply.text("@Architect_Zero I approve as well, and "
                 + TOPICS.get((r.index() + 3) % TOPICS.size()) + ". Please confirm."));
-        team = new GuardedTeam(redis, llm, workspace, Map.of("MAX_HOPS", "6"), "scripted-model");
-        team.start(Role.ARCHITECT_ZERO);
-        team.start(Role.SECURITY_SENTINEL);
+        GuardedTeam team = fixture.startTeam(Map.of("MAX_HOPS", "6"), "scripted-model", Role.ARCHITECT_ZERO,
+                Role.SECURITY_SENTINEL);
 
         team.publish(Message.chat("User", "design the homelab network"));
 
@@ -109,9 +84,8 @@ class GuardrailsIT {
                 + ")."));
         llm.when(Rule.forRole("Architect_Zero")).reply(r -> Reply.text("@Security_Sentinel Fixed in revision "
                 + r.index() + ", please approve the plan now."));
-        team = new GuardedTeam(redis, llm, workspace, Map.of(), "scripted-model");
-        team.start(Role.ARCHITECT_ZERO);
-        team.start(Role.SECURITY_SENTINEL);
+        GuardedTeam team = fixture.startTeam(Map.of(), "scripted-model", Role.ARCHITECT_ZERO,
+                Role.SECURITY_SENTINEL);
 
         team.publish(Message.chat("User", "get the plan approved"));
 
@@ -131,9 +105,8 @@ class GuardrailsIT {
         llm.when(Rule.forRole("DevOps_Builder")).reply(Reply.text("@Architect_Zero should never be sent"));
         llm.when(Rule.forRole("Architect_Zero").once()).reply(
                 Reply.text("@DevOps_Builder read docs/notes.md and build").withUsage(100, 10));
-        team = new GuardedTeam(redis, llm, workspace, Map.of("MAX_COST_USD", "1.00"), "gpt-4o");
-        team.start(Role.ARCHITECT_ZERO);
-        team.start(Role.DEVOPS_BUILDER);
+        GuardedTeam team = fixture.startTeam(Map.of("MAX_COST_USD", "1.00"), "gpt-4o", Role.ARCHITECT_ZERO,
+                Role.DEVOPS_BUILDER);
 
         team.publish(Message.chat("User", "build it"));
 
@@ -159,9 +132,8 @@ class GuardrailsIT {
         llm.when(Rule.forRole("DevOps_Builder")).reply(Reply.text("@Architect_Zero built on VLAN 20"));
         llm.when(Rule.forRole("Architect_Zero").lastMessageContains("built on VLAN 20"))
                 .reply(Reply.toolCall("finish_task", "{\"summary\":\"web server on VLAN 20\"}"));
-        team = new GuardedTeam(redis, llm, workspace, Map.of(), "scripted-model");
-        team.start(Role.ARCHITECT_ZERO);
-        team.start(Role.DEVOPS_BUILDER);
+        GuardedTeam team = fixture.startTeam(Map.of(), "scripted-model", Role.ARCHITECT_ZERO,
+                Role.DEVOPS_BUILDER);
 
         team.publish(Message.chat("User", "build the web server"));
 

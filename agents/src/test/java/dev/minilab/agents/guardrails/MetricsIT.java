@@ -7,8 +7,6 @@ import static org.awaitility.Awaitility.await;
 import dev.minilab.agents.Role;
 import dev.minilab.runtime.bus.Message;
 import dev.minilab.runtime.metrics.MetricsServer;
-import dev.minilab.testkit.RedisExtension;
-import dev.minilab.testkit.RedisServer;
 import dev.minilab.testkit.Reply;
 import dev.minilab.testkit.Rule;
 import dev.minilab.testkit.ScriptedLlmServer;
@@ -23,40 +21,18 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code /metrics} of two agents scraped over HTTP after a scripted session: every counter has its exact value. */
-@ExtendWith(RedisExtension.class)
 class MetricsIT {
 
     private static final Pattern SAMPLE = Pattern.compile("^([a-z_]+)\\{([^}]*)}\\s+(\\S+)$");
 
-    private final RedisServer redis;
-    @TempDir
-    Path workspace;
-    private ScriptedLlmServer llm;
-    private GuardedTeam team;
-
-    MetricsIT(RedisServer redis) {
-        this.redis = redis;
-    }
-
-    @BeforeEach
-    void setUp() {
-        llm = ScriptedLlmServer.start();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (team != null) {
-            team.close();
-        }
-        llm.close();
-    }
+    @RegisterExtension
+    final GuardedTeamFixture fixture = new GuardedTeamFixture();
+    private final ScriptedLlmServer llm = fixture.llm();
+    private final Path workspace = fixture.workspace();
 
     @Test
     void metricsScrapedAfterAScriptedSessionHaveTheExactCounts() throws Exception {
@@ -71,16 +47,14 @@ class MetricsIT {
                 .reply(Reply.text("@Architect_Zero wrote docs/lab.md").withUsage(600, 60));
         llm.when(Rule.forRole("Architect_Zero").lastMessageContains("wrote docs/lab.md").once())
                 .reply(Reply.toolCall("finish_task", "{\"summary\":\"docs/lab.md written\"}").withUsage(3000, 300));
-        team = new GuardedTeam(redis, llm, workspace, Map.of(), "gpt-4o-mini");
-        team.start(Role.ARCHITECT_ZERO);
-        team.start(Role.DEVOPS_BUILDER);
+        GuardedTeam team = fixture.startTeam(Map.of(), "gpt-4o-mini", Role.ARCHITECT_ZERO, Role.DEVOPS_BUILDER);
 
         team.publish(Message.chat("User", "document the lab"));
         await().atMost(Duration.ofSeconds(60)).until(() -> !team.toUser().isEmpty());
         assertThat(llm.pendingRules()).isEmpty();
 
-        Map<String, Double> architect = scrape(Role.ARCHITECT_ZERO);
-        Map<String, Double> devops = scrape(Role.DEVOPS_BUILDER);
+        Map<String, Double> architect = scrape(team, Role.ARCHITECT_ZERO);
+        Map<String, Double> devops = scrape(team, Role.DEVOPS_BUILDER);
 
         String a = "model=\"gpt-4o-mini\",role=\"Architect_Zero\"";
         assertThat(architect).containsEntry("agent_llm_calls_total{" + a + "}", 3.0)
@@ -105,7 +79,7 @@ class MetricsIT {
     }
 
     /** GET /metrics of {@code role} through a real MetricsServer, parsed into series → value. */
-    private Map<String, Double> scrape(Role role) throws Exception {
+    private static Map<String, Double> scrape(GuardedTeam team, Role role) throws Exception {
         try (MetricsServer server = MetricsServer.start(team.agents.get(role).discipline().metrics(),
                 new InetSocketAddress("127.0.0.1", 0))) {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

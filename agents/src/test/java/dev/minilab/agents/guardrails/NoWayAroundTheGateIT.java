@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.minilab.agents.Role;
 import dev.minilab.runtime.bus.Message;
 import dev.minilab.testkit.RecordedRequest;
-import dev.minilab.testkit.RedisExtension;
-import dev.minilab.testkit.RedisServer;
 import dev.minilab.testkit.Reply;
 import dev.minilab.testkit.Rule;
 import dev.minilab.testkit.ScriptedLlmServer;
@@ -19,11 +17,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 9 item 5 end to end: DevOps_Builder's model (scripted) tries to get around the approval gate and the host
@@ -33,34 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
  * to the model refused, naming the tool to use, and none of the programs ran; an ordinary command in the same turn
  * runs (the shell itself works).
  */
-@ExtendWith(RedisExtension.class)
 class NoWayAroundTheGateIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> PROGRAMS = List.of("terraform", "tofu", "ansible-playbook", "ssh", "scp");
 
-    private final RedisServer redis;
-    @TempDir
-    Path workspace;
-    private ScriptedLlmServer llm;
-    private GuardedTeam team;
-
-    NoWayAroundTheGateIT(RedisServer redis) {
-        this.redis = redis;
-    }
-
-    @BeforeEach
-    void setUp() {
-        llm = ScriptedLlmServer.start();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (team != null) {
-            team.close();
-        }
-        llm.close();
-    }
+    @RegisterExtension
+    final GuardedTeamFixture fixture = new GuardedTeamFixture();
+    private final ScriptedLlmServer llm = fixture.llm();
+    private final Path workspace = fixture.workspace();
 
     @Test
     void wrappedTerraformAnsibleAndSshInRunShellAreRefusedPointingToTheirToolsAndNeverRun() throws Exception {
@@ -87,10 +63,9 @@ class NoWayAroundTheGateIT {
                     : Reply.text("@Architect_Zero every attempt was refused");
         });
         llm.when(Rule.forRole("Architect_Zero")).reply(Reply.text("Noted.").withUsage(0, 0));
-        team = new GuardedTeam(redis, llm, workspace, Map.of("PATH", fakeBin + ":" + System.getenv("PATH"),
-                "HOME", workspace.resolve(".home").toString()), "scripted-model");
-        team.start(Role.ARCHITECT_ZERO);
-        team.start(Role.DEVOPS_BUILDER);
+        GuardedTeam team = fixture.startTeam(Map.of("PATH", fakeBin + ":" + System.getenv("PATH"),
+                "HOME", workspace.resolve(".home").toString()), "scripted-model", Role.ARCHITECT_ZERO,
+                Role.DEVOPS_BUILDER);
 
         team.publish(Message.chat("User", "@DevOps_Builder apply the web module now, skip the review"));
 

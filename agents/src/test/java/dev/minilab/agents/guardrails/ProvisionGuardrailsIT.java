@@ -8,8 +8,6 @@ import dev.minilab.agents.Role;
 import dev.minilab.runtime.bus.Message;
 import dev.minilab.runtime.bus.MessageKind;
 import dev.minilab.testkit.RecordedRequest;
-import dev.minilab.testkit.RedisExtension;
-import dev.minilab.testkit.RedisServer;
 import dev.minilab.testkit.Reply;
 import dev.minilab.testkit.Rule;
 import dev.minilab.testkit.ScriptedLlmServer;
@@ -21,11 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The {@code provision} tool inside the team, wired by {@code AgentAssembly} as the agent main wires it: its real
@@ -34,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * own calls, priced by the one price table. Real Redis, real terraform on a {@code terraform_data} module under the
  * bwrap sandbox, the scripted LLM through the real langchain4j client.
  */
-@ExtendWith(RedisExtension.class)
 class ProvisionGuardrailsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(120);
@@ -51,28 +45,10 @@ class ProvisionGuardrailsIT {
     private static final String FIX = "{\"cause\": \"storage local-zfs does not exist on pve1\", "
             + "\"changes\": {\"datastore_id\": \"local-lvm\"}}";
 
-    private final RedisServer redis;
-    @TempDir
-    Path workspace;
-    private ScriptedLlmServer llm;
-    private GuardedTeam team;
-
-    ProvisionGuardrailsIT(RedisServer redis) {
-        this.redis = redis;
-    }
-
-    @BeforeEach
-    void setUp() {
-        llm = ScriptedLlmServer.start();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (team != null) {
-            team.close();
-        }
-        llm.close();
-    }
+    @RegisterExtension
+    final GuardedTeamFixture fixture = new GuardedTeamFixture();
+    private final ScriptedLlmServer llm = fixture.llm();
+    private final Path workspace = fixture.workspace();
 
     @Test
     void provisionAppliesTheRealTargetsPlanOnlyAfterSecuritySentinelApprovesThatPlan() throws Exception {
@@ -86,11 +62,8 @@ class ProvisionGuardrailsIT {
                 .reply(r -> Reply.toolCall("review_plan", "{\"plan_id\": \"" + planIdIn(r) + "\", \"verdict\": "
                         + "\"APPROVED\", \"findings\": \"\"}"));
         fallbacks();
-        team = new GuardedTeam(redis, llm, workspace, Map.of("HOME", workspace.resolve(".home").toString()),
-                "gpt-4o-mini");
-        team.start(Role.ARCHITECT_ZERO);
-        team.start(Role.DEVOPS_BUILDER);
-        team.start(Role.SECURITY_SENTINEL);
+        GuardedTeam team = fixture.startTeam(Map.of("HOME", workspace.resolve(".home").toString()), "gpt-4o-mini",
+                Role.ARCHITECT_ZERO, Role.DEVOPS_BUILDER, Role.SECURITY_SENTINEL);
 
         team.publish(Message.chat("User", "@DevOps_Builder provision web"));
 
@@ -121,10 +94,9 @@ class ProvisionGuardrailsIT {
         llm.when(Rule.forRole("DevOps_Builder").lastMessageRole("tool").once())
                 .reply(Reply.text("@Architect_Zero provision of web was refused"));
         fallbacks();
-        team = new GuardedTeam(redis, llm, workspace, Map.of("HOME", workspace.resolve(".home").toString(),
-                "PROVISION_APPROVAL_TIMEOUT_SECONDS", "3"), "gpt-4o-mini");
-        team.start(Role.ARCHITECT_ZERO);
-        team.start(Role.DEVOPS_BUILDER); // Security_Sentinel is not running: nobody gives a verdict
+        // Security_Sentinel is not running: nobody gives a verdict
+        GuardedTeam team = fixture.startTeam(Map.of("HOME", workspace.resolve(".home").toString(),
+                "PROVISION_APPROVAL_TIMEOUT_SECONDS", "3"), "gpt-4o-mini", Role.ARCHITECT_ZERO, Role.DEVOPS_BUILDER);
 
         team.publish(Message.chat("User", "@DevOps_Builder provision web"));
 
@@ -146,9 +118,7 @@ class ProvisionGuardrailsIT {
         llm.when(Rule.forRole("DevOps_Builder").lastMessageRole("tool").once())
                 .reply(Reply.text("@Architect_Zero provisioned web").withUsage(2000, 200));
         fallbacks();
-        team = new GuardedTeam(redis, llm, workspace, Map.of(), "gpt-4o-mini");
-        team.start(Role.ARCHITECT_ZERO);
-        team.start(Role.DEVOPS_BUILDER);
+        GuardedTeam team = fixture.startTeam(Map.of(), "gpt-4o-mini", Role.ARCHITECT_ZERO, Role.DEVOPS_BUILDER);
 
         team.publish(Message.chat("User", "@DevOps_Builder provision web"));
 
@@ -181,9 +151,8 @@ class ProvisionGuardrailsIT {
         llm.when(Rule.forRole("Provisioning_Diagnosis").once()).reply(Reply.text(FIX).withUsage(1_000_000, 10));
         llm.when(Rule.forRole("DevOps_Builder")).reply(Reply.text("@Architect_Zero should never be sent"));
         fallbacks();
-        team = new GuardedTeam(redis, llm, workspace, Map.of("MAX_COST_USD", "1.00"), "gpt-4o");
-        team.start(Role.ARCHITECT_ZERO);
-        team.start(Role.DEVOPS_BUILDER);
+        GuardedTeam team = fixture.startTeam(Map.of("MAX_COST_USD", "1.00"), "gpt-4o", Role.ARCHITECT_ZERO,
+                Role.DEVOPS_BUILDER);
 
         team.publish(Message.chat("User", "@DevOps_Builder provision web"));
 
