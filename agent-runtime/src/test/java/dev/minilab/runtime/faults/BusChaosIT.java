@@ -32,9 +32,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -53,27 +53,20 @@ class BusChaosIT {
     private static final int PUBLISHERS = 3;
     private static final int PER_PUBLISHER = 80;
 
-    private RedisServer redis;
-    private ScriptedLlmServer llm;
+    @RegisterExtension
+    final FaultServers servers = FaultServers.durable("chaos-pw");
+    private final RedisServer redis = servers.redis();
+    private final ScriptedLlmServer llm = servers.llm();
 
     @TempDir
     Path docs;
 
     @BeforeEach
-    void startServers() {
-        redis = RedisServer.start(RedisServer.Options.defaults().withAppendOnly(true).withAppendFsync("always")
-                .withPassword("chaos-pw").withStrategies(RedisServer.Kind.PROCESS));
-        llm = ScriptedLlmServer.start();
+    void scriptAgents() {
         for (String role : ROLES) {
             // the answer mentions nobody, so it starts no further turn
             llm.when(Rule.forRole(role)).reply(request -> Reply.text("ack " + marker(request)));
         }
-    }
-
-    @AfterEach
-    void stopServers() {
-        llm.close();
-        redis.close();
     }
 
     private static String marker(RecordedRequest request) {

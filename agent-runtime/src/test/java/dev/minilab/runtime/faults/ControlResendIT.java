@@ -24,11 +24,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,10 +40,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ControlResendIT {
 
     private static final String DEVOPS = "DevOps_Builder";
-    private static final Pattern TASK = Pattern.compile("(task-\\d+) ");
 
-    private RedisServer redis;
-    private ScriptedLlmServer llm;
+    @RegisterExtension
+    final FaultServers servers = FaultServers.withPassword("resend-pw");
+    private final RedisServer redis = servers.redis();
+    private final ScriptedLlmServer llm = servers.llm();
     private CuttingProxy proxy;
     /** Turns whose LLM reply is held until the test releases it. */
     private final Map<String, CountDownLatch> held = new ConcurrentHashMap<>();
@@ -55,14 +55,10 @@ class ControlResendIT {
     Path docs;
 
     @BeforeEach
-    void startServers() {
-        redis = RedisServer.start(RedisServer.Options.defaults().withPassword("resend-pw")
-                .withStrategies(RedisServer.Kind.PROCESS));
+    void startProxyAndScriptDevOps() {
         proxy = CuttingProxy.start(redis.host(), redis.port());
-        llm = ScriptedLlmServer.start();
         llm.when(Rule.forRole(DEVOPS)).reply(request -> {
-            Matcher m = TASK.matcher(request.lastMessage().content());
-            String task = m.find() ? m.group(1) : "unknown";
+            String task = Team.taskIn(request);
             CountDownLatch hold = held.get(task);
             if (hold != null) {
                 try {
@@ -76,11 +72,9 @@ class ControlResendIT {
     }
 
     @AfterEach
-    void stopServers() {
+    void releaseTurnsAndStopProxy() {
         held.values().forEach(CountDownLatch::countDown);
-        llm.close();
         proxy.close();
-        redis.close();
     }
 
     @Test

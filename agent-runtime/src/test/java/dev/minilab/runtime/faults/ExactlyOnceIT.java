@@ -24,43 +24,32 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 16 findings 1, 7 and 8, and a BusChaosIT failure, against a real redis-server child and the scripted LLM. */
 class ExactlyOnceIT {
 
-    private static final Pattern TASK = Pattern.compile("(task-\\d+) ");
     private static final String DEVOPS = "DevOps_Builder";
 
-    private RedisServer redis;
-    private ScriptedLlmServer llm;
+    @RegisterExtension
+    final FaultServers servers = FaultServers.durable("exactly-once-pw");
+    private final RedisServer redis = servers.redis();
+    private final ScriptedLlmServer llm = servers.llm();
 
     @TempDir
     Path docs;
 
     @BeforeEach
-    void startServers() {
-        redis = RedisServer.start(RedisServer.Options.defaults().withAppendOnly(true).withAppendFsync("always")
-                .withPassword("exactly-once-pw").withStrategies(RedisServer.Kind.PROCESS));
-        llm = ScriptedLlmServer.start();
+    void scriptDevOps() {
         llm.when(Rule.forRole(DEVOPS)).reply(request -> {
-            Matcher m = TASK.matcher(request.lastMessage().content());
             if (request.lastMessage().content().contains("before the clear")) {
                 pause(Duration.ofSeconds(2)); // so that the CLEAR surely cancels this turn before it answers
             }
-            return Reply.text("@Architect_Zero done " + (m.find() ? m.group(1) : "unknown") + " ok");
+            return Reply.text("@Architect_Zero done " + Team.taskIn(request) + " ok");
         });
-    }
-
-    @AfterEach
-    void stopServers() {
-        llm.close();
-        redis.close();
     }
 
     private static boolean answered(Team.Client client, String task) {
@@ -75,19 +64,10 @@ class ExactlyOnceIT {
         // agent twice: from the history, then live. The live copy of STOP used to run again and drop the request.
         try (Team.Client user = Team.Client.connect(redis, MessageGuard.UNSIGNED)) {
             AtomicBoolean fired = new AtomicBoolean();
-            BusListener inTheWindow = new BusListener() {
-                @Override
-                public void onMessage(Message message) {
-                }
-
-                @Override
-                public void onReconnected() {
-                    if (fired.compareAndSet(false, true)) {
-                        user.bus().publish(Message.control(ControlCommand.STOP));
-                        user.bus().publish(Message.chat(Message.USER, "@DevOps_Builder task-2 after the stop"));
-                    }
-                }
-            };
+            BusListener inTheWindow = onFirstReconnect(fired, () -> {
+                user.bus().publish(Message.control(ControlCommand.STOP));
+                user.bus().publish(Message.chat(Message.USER, "@DevOps_Builder task-2 after the stop"));
+            });
             try (Team.RunningAgent devops = Team.startAgent(DEVOPS, Team.settings(redis), llm,
                     MessageGuard.UNSIGNED, docs, inTheWindow, AgentHooks.NONE)) {
                 user.bus().publish(Message.chat(Message.USER, "@DevOps_Builder task-1 before"));
@@ -112,19 +92,10 @@ class ExactlyOnceIT {
         // with the old behaviour put back for one run: no seq check against the last STOP/CLEAR, seen.clear() on CLEAR.)
         try (Team.Client user = Team.Client.connect(redis, MessageGuard.UNSIGNED)) {
             AtomicBoolean fired = new AtomicBoolean();
-            BusListener inTheWindow = new BusListener() {
-                @Override
-                public void onMessage(Message message) {
-                }
-
-                @Override
-                public void onReconnected() {
-                    if (fired.compareAndSet(false, true)) {
-                        user.bus().publish(Message.chat(Message.USER, "@DevOps_Builder task-2 before the clear"));
-                        user.bus().publish(Message.control(ControlCommand.CLEAR));
-                    }
-                }
-            };
+            BusListener inTheWindow = onFirstReconnect(fired, () -> {
+                user.bus().publish(Message.chat(Message.USER, "@DevOps_Builder task-2 before the clear"));
+                user.bus().publish(Message.control(ControlCommand.CLEAR));
+            });
             // The barrier is the agent's own "CLEAR handled" (under the lock answers are published under), not the
             // "halted" status on the User's subscription: the CLIENT KILL below cuts that subscription too, and a
             // status is not in the history, so the User could miss it (seen once in a full CI run).
@@ -159,10 +130,7 @@ class ExactlyOnceIT {
     @Test
     void aFailedCatchUpIsRetriedWithBackoffReportedInTheHeartbeatAndThenDeliversWhatWasMissed() {
         // Finding 7: a failed catch-up read was logged once and never retried; task-2 was never handled.
-        BusKeys keys = new BusKeys(redis.namespace());
-        setUser(RedisAcl.userLine(DEVOPS, "devops-pw", keys, false));
-        BusSettings asDevOps = new BusSettings("redis://" + RedisAcl.username(DEVOPS) + ":devops-pw@" + redis.host()
-                + ":" + redis.port(), Team.WINDOW, keys, Duration.ofSeconds(5));
+        BusSettings asDevOps = asOwnAclUser(DEVOPS);
         try (Team.Client user = Team.Client.connect(redis, MessageGuard.UNSIGNED);
              Team.RunningAgent devops = Team.startAgent(DEVOPS, asDevOps, llm, MessageGuard.UNSIGNED, docs, null,
                      AgentHooks.NONE)) {
@@ -190,10 +158,7 @@ class ExactlyOnceIT {
         // retry; LOADING right after a Redis restart, which was not retried at all). The turn failed: the message was
         // never handled, and the "my turn failed" escalation woke Architect_Zero with a message nobody sent. Here the
         // read fails (ACL -lrange) for as long as the test wants, live, with no reconnect and so no catch-up.
-        BusKeys keys = new BusKeys(redis.namespace());
-        setUser(RedisAcl.userLine(DEVOPS, "devops-pw", keys, false));
-        BusSettings asDevOps = new BusSettings("redis://" + RedisAcl.username(DEVOPS) + ":devops-pw@" + redis.host()
-                + ":" + redis.port(), Team.WINDOW, keys, Duration.ofSeconds(5));
+        BusSettings asDevOps = asOwnAclUser(DEVOPS);
         try (Team.Client user = Team.Client.connect(redis, MessageGuard.UNSIGNED);
              Team.RunningAgent devops = Team.startAgent(DEVOPS, asDevOps, llm, MessageGuard.UNSIGNED, docs, null,
                      AgentHooks.NONE)) {
@@ -288,6 +253,34 @@ class ExactlyOnceIT {
         } catch (Exception e) {
             return "";
         }
+    }
+
+    /**
+     * A listener to register before the agent's: on the first reconnect it runs {@code publish} (and sets
+     * {@code fired}), after the agent resubscribed and before its catch-up read, so what it publishes reaches the
+     * agent twice: from the history, then live.
+     */
+    private static BusListener onFirstReconnect(AtomicBoolean fired, Runnable publish) {
+        return new BusListener() {
+            @Override
+            public void onMessage(Message message) {
+            }
+
+            @Override
+            public void onReconnected() {
+                if (fired.compareAndSet(false, true)) {
+                    publish.run();
+                }
+            }
+        };
+    }
+
+    /** Bus settings of {@code agent} as its own ACL user (as the launcher makes it): the test can take rights away. */
+    private BusSettings asOwnAclUser(String agent) {
+        BusKeys keys = new BusKeys(redis.namespace());
+        setUser(RedisAcl.userLine(agent, "agent-pw", keys, false));
+        return new BusSettings("redis://" + RedisAcl.username(agent) + ":agent-pw@" + redis.host() + ":"
+                + redis.port(), Team.WINDOW, keys, Duration.ofSeconds(5));
     }
 
     private void setUser(String aclLine) {

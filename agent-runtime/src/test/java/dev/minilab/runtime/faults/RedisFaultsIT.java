@@ -18,12 +18,9 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,34 +30,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RedisFaultsIT {
 
-    private static final Pattern TASK = Pattern.compile("(task-\\d+) ");
     private static final String DEVOPS = "DevOps_Builder";
 
-    private RedisServer redis;
-    private ScriptedLlmServer llm;
+    @RegisterExtension
+    final FaultServers servers = FaultServers.durable("fault-test-pw");
+    private final RedisServer redis = servers.redis();
+    private final ScriptedLlmServer llm = servers.llm();
 
     @TempDir
     Path docs;
 
-    @BeforeEach
-    void startServers() {
-        redis = RedisServer.start(RedisServer.Options.defaults().withAppendOnly(true).withAppendFsync("always")
-                .withPassword("fault-test-pw").withStrategies(RedisServer.Kind.PROCESS));
-        llm = ScriptedLlmServer.start();
-    }
-
-    @AfterEach
-    void stopServers() {
-        llm.close();
-        redis.close();
-    }
-
     /** DevOps answers "@Architect_Zero done task-N" to the trigger "task-N", after {@code delay}. */
     private void scriptDevOps(Duration delay) {
-        llm.when(Rule.forRole(DEVOPS).delay(delay)).reply(request -> {
-            Matcher m = TASK.matcher(request.lastMessage().content());
-            return Reply.text("@Architect_Zero done " + (m.find() ? m.group(1) : "unknown") + " ok");
-        });
+        llm.when(Rule.forRole(DEVOPS).delay(delay))
+                .reply(request -> Reply.text("@Architect_Zero done " + Team.taskIn(request) + " ok"));
     }
 
     private static Map<String, Long> answerIdsPerTask(List<Message> history) {

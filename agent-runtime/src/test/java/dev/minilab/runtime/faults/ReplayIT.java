@@ -7,11 +7,8 @@ import dev.minilab.runtime.bus.ControlCommand;
 import dev.minilab.runtime.bus.Message;
 import dev.minilab.runtime.bus.MessageCodec;
 import dev.minilab.runtime.bus.MessageKind;
-import dev.minilab.runtime.security.KeyGenerator;
-import dev.minilab.runtime.security.KeyRing;
-import dev.minilab.runtime.security.MessageSigner;
+import dev.minilab.runtime.bus.TeamBus;
 import dev.minilab.runtime.security.SignatureGuard;
-import dev.minilab.testkit.RedisServer;
 import dev.minilab.testkit.Reply;
 import dev.minilab.testkit.Rule;
 import dev.minilab.testkit.ScriptedLlmServer;
@@ -20,9 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,35 +30,18 @@ class ReplayIT {
 
     private static final List<String> TEAM = List.of("Architect_Zero", "User");
 
-    @TempDir
-    static Path keys;
+    @RegisterExtension
+    static final SignedTeamRedis SIGNED = new SignedTeamRedis(TEAM);
+
     @TempDir
     Path docs;
-    private static RedisServer redis;
-
-    @BeforeAll
-    static void start() {
-        KeyGenerator.generate(keys, TEAM);
-        redis = RedisServer.start(RedisServer.Options.defaults().withStrategies(RedisServer.Kind.PROCESS));
-    }
-
-    @AfterAll
-    static void stop() {
-        redis.close();
-    }
-
-    private static SignatureGuard guardOf(String sender) {
-        return SignatureGuard.of(MessageSigner.create(KeyRing.load(KeyGenerator.privateKeyFile(keys, sender),
-                KeyGenerator.publicKeysDir(keys)), sender));
-    }
-
     @org.junit.jupiter.api.BeforeEach
     void freshConversation() {
-        redis.command("FLUSHALL"); // this class's own server: every test starts before any CLEAR
+        SIGNED.redis().command("FLUSHALL"); // this class's own server: every test starts before any CLEAR
     }
 
     private static void replay(String payload) {
-        redis.command("PUBLISH", redis.namespace() + "agent_channel", payload);
+        SIGNED.redis().command("PUBLISH", SIGNED.redis().namespace() + "agent_channel", payload);
     }
 
     /** Sends a genuine request and waits for its turn: every replay published before it has been dealt with. */
@@ -71,13 +50,27 @@ class ReplayIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> Team.turnsFor(llm, "Architect_Zero", marker) == 1);
     }
 
+    /**
+     * Starts Architect_Zero, sends a User request marked {@code marker}, waits until it ran once and the genuine
+     * request {@code genuine} after it too (so the agent's progress is saved past it), and stops the agent; returns
+     * the request as an attacker captured it.
+     */
+    private String capturedAfterItRan(Team.Client user, ScriptedLlmServer llm, String marker, String genuine) {
+        try (Team.RunningAgent architect = SIGNED.startAgent("Architect_Zero", llm, docs)) {
+            String request = MessageCodec.encode(user.bus().publish(Message.chat(Message.USER, marker + " build ")));
+            await().atMost(Duration.ofSeconds(30)).until(() -> Team.turnsFor(llm, "Architect_Zero", marker) == 1);
+            roundTrip(user, llm, genuine);
+            return request;
+        }
+    }
+
     @Test
     void aCapturedRequestNeverRunsAgainAfterClearRestartOrAReplayedClear() {
         try (ScriptedLlmServer llm = ScriptedLlmServer.start();
-             Team.Client user = Team.Client.connect(redis, guardOf("User"))) {
+             Team.Client user = SIGNED.connect("User")) {
             llm.when(Rule.forRole("Architect_Zero")).reply(Reply.text("Done."));
-            SignatureGuard architectGuard = guardOf("Architect_Zero");
-            Team.RunningAgent architect = Team.startAgent("Architect_Zero", redis, llm, architectGuard, docs);
+            SignatureGuard architectGuard = SIGNED.guardOf("Architect_Zero");
+            Team.RunningAgent architect = Team.startAgent("Architect_Zero", SIGNED.redis(), llm, architectGuard, docs);
             try {
                 // given: a request that ran, and the User's CLEAR, both captured by the attacker
                 String request = MessageCodec.encode(user.bus().publish(Message.chat(Message.USER,
@@ -98,8 +91,8 @@ class ReplayIT {
             }
 
             // when: the agent restarts (no memory), then the captured CLEAR and request are replayed
-            SignatureGuard restartedGuard = guardOf("Architect_Zero");
-            Team.RunningAgent restarted = Team.startAgent("Architect_Zero", redis, llm, restartedGuard, docs);
+            SignatureGuard restartedGuard = SIGNED.guardOf("Architect_Zero");
+            Team.RunningAgent restarted = Team.startAgent("Architect_Zero", SIGNED.redis(), llm, restartedGuard, docs);
             try {
                 restarted.bus().adoptSessionEpoch();
                 assertThat(restartedGuard.epoch()).isPresent();
@@ -115,10 +108,11 @@ class ReplayIT {
     @Test
     void aCapturedClearThenRequestReplayedDoNotRunTheRequestAgain() {
         try (ScriptedLlmServer llm = ScriptedLlmServer.start();
-             Team.Client user = Team.Client.connect(redis, guardOf("User"))) {
+             Team.Client user = SIGNED.connect("User")) {
             llm.when(Rule.forRole("Architect_Zero")).reply(Reply.text("Done."));
-            SignatureGuard architectGuard = guardOf("Architect_Zero");
-            try (Team.RunningAgent architect = Team.startAgent("Architect_Zero", redis, llm, architectGuard, docs)) {
+            SignatureGuard architectGuard = SIGNED.guardOf("Architect_Zero");
+            try (Team.RunningAgent architect = Team.startAgent("Architect_Zero", SIGNED.redis(), llm, architectGuard,
+                    docs)) {
                 Message firstClear = user.bus().publish(Message.control(ControlCommand.CLEAR));
                 await().atMost(Duration.ofSeconds(10)).until(() -> architectGuard.epoch().isPresent());
                 String capturedClear = MessageCodec.encode(firstClear);
@@ -143,9 +137,8 @@ class ReplayIT {
     @Test
     void aCaptureOlderThanTheFreshnessWindowIsDroppedLive() {
         try (ScriptedLlmServer llm = ScriptedLlmServer.start();
-             Team.Client user = Team.Client.connect(redis, guardOf("User"));
-             Team.RunningAgent architect = Team.startAgent("Architect_Zero", redis, llm, guardOf("Architect_Zero"),
-                     docs)) {
+             Team.Client user = SIGNED.connect("User");
+             Team.RunningAgent architect = SIGNED.startAgent("Architect_Zero", llm, docs)) {
             llm.when(Rule.forRole("Architect_Zero")).reply(Reply.text("Done."));
             // a genuine User message of 20 minutes ago (same session), as a capture would hold it
             Message old = user.bus().guard().seal(new Message(UUID.randomUUID().toString(), 1, Message.USER,
@@ -161,19 +154,11 @@ class ReplayIT {
     @Test
     void aCapturedRequestReplayedToARestartedAgentInTheSameSessionDoesNotRunAgain() {
         try (ScriptedLlmServer llm = ScriptedLlmServer.start();
-             Team.Client user = Team.Client.connect(redis, guardOf("User"))) {
+             Team.Client user = SIGNED.connect("User")) {
             llm.when(Rule.forRole("Architect_Zero")).reply(Reply.text("Done."));
-            String request;
-            try (Team.RunningAgent architect = Team.startAgent("Architect_Zero", redis, llm, guardOf("Architect_Zero"),
-                    docs)) {
-                request = MessageCodec.encode(user.bus().publish(Message.chat(Message.USER, "SAME-SESSION build ")));
-                await().atMost(Duration.ofSeconds(30)).until(() -> Team.turnsFor(llm, "Architect_Zero",
-                        "SAME-SESSION") == 1);
-                roundTrip(user, llm, "GENUINE-FIVE"); // its progress is saved past the captured request
-            }
+            String request = capturedAfterItRan(user, llm, "SAME-SESSION", "GENUINE-FIVE");
             // the agent restarts (its seen ids are gone); no CLEAR, the capture is seconds old
-            try (Team.RunningAgent restarted = Team.startAgent("Architect_Zero", redis, llm,
-                    guardOf("Architect_Zero"), docs)) {
+            try (Team.RunningAgent restarted = SIGNED.startAgent("Architect_Zero", llm, docs)) {
                 replay(request);
                 roundTrip(user, llm, "GENUINE-SIX");
                 assertThat(Team.turnsFor(llm, "Architect_Zero", "SAME-SESSION")).isEqualTo(1);
@@ -188,22 +173,14 @@ class ReplayIT {
      */
     @Test
     void aCapturedRequestPushedBackIntoTheHistoryDoesNotRunAgainAfterARestartOrAClear() {
-        String history = redis.namespace() + "chat_history";
+        String history = SIGNED.redis().namespace() + "chat_history";
         try (ScriptedLlmServer llm = ScriptedLlmServer.start();
-             Team.Client user = Team.Client.connect(redis, guardOf("User"))) {
+             Team.Client user = SIGNED.connect("User")) {
             llm.when(Rule.forRole("Architect_Zero")).reply(Reply.text("Done."));
-            String request;
-            try (Team.RunningAgent architect = Team.startAgent("Architect_Zero", redis, llm, guardOf("Architect_Zero"),
-                    docs)) {
-                request = MessageCodec.encode(user.bus().publish(Message.chat(Message.USER, "PUSHED-BACK build ")));
-                await().atMost(Duration.ofSeconds(30)).until(() -> Team.turnsFor(llm, "Architect_Zero",
-                        "PUSHED-BACK") == 1);
-                roundTrip(user, llm, "GENUINE-SEVEN");
-            }
+            String request = capturedAfterItRan(user, llm, "PUSHED-BACK", "GENUINE-SEVEN");
             // same session: pushed back while the agent is down, read by its catch-up after the restart
-            redis.command("RPUSH", history, request);
-            try (Team.RunningAgent restarted = Team.startAgent("Architect_Zero", redis, llm,
-                    guardOf("Architect_Zero"), docs)) {
+            SIGNED.redis().command("RPUSH", history, request);
+            try (Team.RunningAgent restarted = SIGNED.startAgent("Architect_Zero", llm, docs)) {
                 roundTrip(user, llm, "GENUINE-EIGHT");
                 assertThat(Team.turnsFor(llm, "Architect_Zero", "PUSHED-BACK")).isEqualTo(1);
                 Message clear = user.bus().publish(Message.control(ControlCommand.CLEAR));
@@ -211,15 +188,14 @@ class ReplayIT {
                 user.bus().clearConversation();
             }
             // after the CLEAR, with the agent's progress rewound as well (its own password may HSET it)
-            redis.command("HSET", redis.namespace() + "agent_progress:Architect_Zero", "seq", "0");
-            redis.command("RPUSH", history, request);
-            SignatureGuard guard = guardOf("Architect_Zero");
-            try (dev.minilab.runtime.bus.TeamBus adopt = dev.minilab.runtime.bus.TeamBus.connect(Team.settings(redis),
-                    guard)) {
+            SIGNED.redis().command("HSET", SIGNED.redis().namespace() + "agent_progress:Architect_Zero", "seq", "0");
+            SIGNED.redis().command("RPUSH", history, request);
+            SignatureGuard guard = SIGNED.guardOf("Architect_Zero");
+            try (TeamBus adopt = TeamBus.connect(Team.settings(SIGNED.redis()), guard)) {
                 adopt.adoptSessionEpoch(); // what AgentMain does before the agent starts
             }
             assertThat(guard.epoch()).isPresent();
-            try (Team.RunningAgent again = Team.startAgent("Architect_Zero", redis, llm, guard, docs)) {
+            try (Team.RunningAgent again = Team.startAgent("Architect_Zero", SIGNED.redis(), llm, guard, docs)) {
                 roundTrip(user, llm, "GENUINE-NINE");
                 assertThat(Team.turnsFor(llm, "Architect_Zero", "PUSHED-BACK")).isEqualTo(1);
             }

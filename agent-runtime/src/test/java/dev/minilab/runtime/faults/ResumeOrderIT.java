@@ -17,11 +17,10 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,24 +40,21 @@ import org.junit.jupiter.api.io.TempDir;
 class ResumeOrderIT {
 
     private static final String DEVOPS = "DevOps_Builder";
-    private static final Pattern TASK = Pattern.compile("(task-\\d+) ");
     private static final Duration OVERTAKE_WAIT = Duration.ofSeconds(5);
 
-    private RedisServer redis;
-    private ScriptedLlmServer llm;
+    @RegisterExtension
+    final FaultServers servers = FaultServers.withPassword("resume-pw");
+    private final RedisServer redis = servers.redis();
+    private final ScriptedLlmServer llm = servers.llm();
     private final CountDownLatch releaseTask1 = new CountDownLatch(1);
 
     @TempDir
     Path docs;
 
     @BeforeEach
-    void startServers() {
-        redis = RedisServer.start(RedisServer.Options.defaults().withPassword("resume-pw")
-                .withStrategies(RedisServer.Kind.PROCESS));
-        llm = ScriptedLlmServer.start();
+    void scriptDevOps() {
         llm.when(Rule.forRole(DEVOPS)).reply(request -> {
-            Matcher m = TASK.matcher(request.lastMessage().content());
-            String task = m.find() ? m.group(1) : "unknown";
+            String task = Team.taskIn(request);
             if (task.equals("task-1")) {
                 try {
                     releaseTask1.await(2, TimeUnit.MINUTES); // held until the STOP has been handled
@@ -71,10 +67,8 @@ class ResumeOrderIT {
     }
 
     @AfterEach
-    void stopServers() {
+    void releaseTask1() {
         releaseTask1.countDown();
-        llm.close();
-        redis.close();
     }
 
     @Test

@@ -27,6 +27,8 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Builds real agents and clients on a real Redis for the fault tests; the LLM is the scripted server. */
 final class Team {
@@ -34,6 +36,7 @@ final class Team {
     static final Addressing ADDRESSING = new Addressing(
             Set.of("Architect_Zero", "DevOps_Builder", "Security_Sentinel", "QA_Tester"), "Architect_Zero");
     static final int WINDOW = 400;
+    private static final Pattern TASK = Pattern.compile("(task-\\d+) ");
 
     private Team() {
     }
@@ -118,6 +121,12 @@ final class Team {
         client.bus().publish(Message.chat("Architect_Zero", "@" + agent + " " + marker + " check"));
         org.awaitility.Awaitility.await("the barrier reached " + agent).atMost(Duration.ofSeconds(30))
                 .until(() -> turnsFor(llm, agent, marker) == 1);
+    }
+
+    /** The task a scripted turn is for: "task-N" as named in its trigger (the last message), or "unknown". */
+    static String taskIn(RecordedRequest request) {
+        Matcher m = TASK.matcher(request.lastMessage().content());
+        return m.find() ? m.group(1) : "unknown";
     }
 
     /** LLM requests that started a turn for the trigger containing {@code marker} (its last message). */
