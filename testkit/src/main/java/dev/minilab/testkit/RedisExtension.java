@@ -38,16 +38,8 @@ public final class RedisExtension implements BeforeAllCallback, ParameterResolve
     /** Returns the server of the test class running in {@code context}, starting it on first use. */
     public RedisServer server(ExtensionContext context) {
         // Stored in the class-level store: JUnit closes it (AutoCloseable) when the class finishes.
-        return classContextOf(context).getStore(NAMESPACE)
+        return ClassContexts.classContextOf(context).getStore(NAMESPACE)
                 .getOrComputeIfAbsent(KEY, key -> RedisServer.start(options), RedisServer.class);
-    }
-
-    private static ExtensionContext classContextOf(ExtensionContext context) {
-        ExtensionContext current = context;
-        while (current.getTestMethod().isPresent() && current.getParent().isPresent()) {
-            current = current.getParent().get();
-        }
-        return current;
     }
 
     @Override

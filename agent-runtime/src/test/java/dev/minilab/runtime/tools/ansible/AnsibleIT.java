@@ -14,6 +14,7 @@ import dev.minilab.runtime.tools.ssh.SshSettings;
 import dev.minilab.runtime.tools.toolbox.ToolTimeouts;
 import dev.minilab.runtime.tools.toolbox.Toolbox;
 import dev.minilab.runtime.tools.toolbox.ToolboxSettings;
+import dev.minilab.testkit.SshExtension;
 import dev.minilab.testkit.SshTarget;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -24,13 +25,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** run_ansible: real ansible-playbook against a real sshd started by the test on 127.0.0.1. */
+@ExtendWith(SshExtension.class)
 class AnsibleIT {
 
     private static final String OK_PLAYBOOK = """
@@ -54,25 +55,15 @@ class AnsibleIT {
                   command: /bin/false
             """;
 
-    @TempDir
-    static Path sshdDir;
-    static SshTarget sshd;
+    private final SshTarget sshd;
 
     @TempDir
     Path workspace;
     Path config;
     Tool ansible;
 
-    @BeforeAll
-    static void startSshd() {
-        sshd = SshTarget.start(sshdDir.resolve("sshd"));
-    }
-
-    @AfterAll
-    static void stopSshd() {
-        if (sshd != null) {
-            sshd.close();
-        }
+    AnsibleIT(SshTarget sshd) {
+        this.sshd = sshd;
     }
 
     @BeforeEach

@@ -10,6 +10,7 @@ import dev.minilab.runtime.tools.ToolContext;
 import dev.minilab.runtime.tools.ToolResult;
 import dev.minilab.runtime.tools.toolbox.Toolbox;
 import dev.minilab.runtime.tools.toolbox.ToolboxSettings;
+import dev.minilab.testkit.SshExtension;
 import dev.minilab.testkit.SshTarget;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,33 +19,23 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** run_ssh against a real OpenSSH sshd started by the test on 127.0.0.1. */
+@ExtendWith(SshExtension.class)
 class SshIT {
 
-    @TempDir
-    static Path sshdDir;
-    static SshTarget sshd;
+    private final SshTarget sshd;
 
     @TempDir
     Path workspace;
     Path knownHosts;
 
-    @BeforeAll
-    static void startSshd() {
-        sshd = SshTarget.start(sshdDir.resolve("sshd"));
-    }
-
-    @AfterAll
-    static void stopSshd() {
-        if (sshd != null) {
-            sshd.close();
-        }
+    SshIT(SshTarget sshd) {
+        this.sshd = sshd;
     }
 
     @BeforeEach

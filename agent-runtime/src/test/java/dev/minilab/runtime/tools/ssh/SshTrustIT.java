@@ -9,6 +9,7 @@ import dev.minilab.runtime.tools.ToolContext;
 import dev.minilab.runtime.tools.ToolResult;
 import dev.minilab.runtime.tools.toolbox.Toolbox;
 import dev.minilab.runtime.tools.toolbox.ToolboxSettings;
+import dev.minilab.testkit.SshExtension;
 import dev.minilab.testkit.SshTarget;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,10 +27,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,26 +37,17 @@ import org.junit.jupiter.api.io.TempDir;
  * known_hosts is only ever appended to (under a lock, never rewritten from a stale copy), and a passphrase-protected
  * key is explained before any connection.
  */
+@ExtendWith(SshExtension.class)
 class SshTrustIT {
 
-    @TempDir
-    static Path sshdDir;
-    static SshTarget sshd;
+    private final SshTarget sshd;
 
     @TempDir
     Path workspace;
     Path knownHosts;
 
-    @BeforeAll
-    static void startSshd() {
-        sshd = SshTarget.start(sshdDir.resolve("sshd"));
-    }
-
-    @AfterAll
-    static void stopSshd() {
-        if (sshd != null) {
-            sshd.close();
-        }
+    SshTrustIT(SshTarget sshd) {
+        this.sshd = sshd;
     }
 
     @BeforeEach

@@ -76,8 +76,23 @@ class TerraformIT {
         return "generated_iac/infra/" + name;
     }
 
-    private static ToolResult call(Tool tool, Map<String, ?> args) {
+    /** Calls the tool with {@code command} on {@code module}. */
+    private static ToolResult run(Tool tool, String module, String command) {
+        return run(tool, module, command, Map.of());
+    }
+
+    /** Calls the tool with {@code command} on {@code module} and the further arguments {@code more}. */
+    private static ToolResult run(Tool tool, String module, String command, Map<String, ?> more) {
+        Map<String, Object> args = new HashMap<>(more);
+        args.put("module_dir", module);
+        args.put("command", command);
         return tool.execute(ToolArguments.of(args), ToolContext.of("DevOps_Builder"));
+    }
+
+    /** Runs init and plan on {@code module}; returns the plan's id. */
+    private static String initAndPlan(Tool tool, String module) {
+        run(tool, module, "init");
+        return planId(run(tool, module, "plan"));
     }
 
     private static String planId(ToolResult plan) {
@@ -92,15 +107,15 @@ class TerraformIT {
         Tool tf = tool(kind);
         String module = module("web", MODULE);
 
-        ToolResult init = call(tf, Map.of("module_dir", module, "command", "init"));
-        ToolResult validate = call(tf, Map.of("module_dir", module, "command", "validate"));
-        ToolResult fmt = call(tf, Map.of("module_dir", module, "command", "fmt", "args", List.of("-check")));
-        ToolResult plan = call(tf, Map.of("module_dir", module, "command", "plan"));
+        ToolResult init = run(tf, module, "init");
+        ToolResult validate = run(tf, module, "validate");
+        ToolResult fmt = run(tf, module, "fmt", Map.of("args", List.of("-check")));
+        ToolResult plan = run(tf, module, "plan");
         String id = planId(plan);
-        ToolResult show = call(tf, Map.of("module_dir", module, "command", "show", "plan_id", id));
-        ToolResult apply = call(tf, Map.of("module_dir", module, "command", "apply", "plan_id", id));
-        ToolResult output = call(tf, Map.of("module_dir", module, "command", "output", "args", List.of("-raw", "greeting")));
-        ToolResult again = call(tf, Map.of("module_dir", module, "command", "apply", "plan_id", id));
+        ToolResult show = run(tf, module, "show", Map.of("plan_id", id));
+        ToolResult apply = run(tf, module, "apply", Map.of("plan_id", id));
+        ToolResult output = run(tf, module, "output", Map.of("args", List.of("-raw", "greeting")));
+        ToolResult again = run(tf, module, "apply", Map.of("plan_id", id));
 
         assertThat(init.status()).as(init.output()).isEqualTo(ToolResult.Status.OK);
         assertThat(init.output()).contains("Terraform has been successfully initialized!");
@@ -124,10 +139,9 @@ class TerraformIT {
         Tool tf = tool(kind);
         String module = module("web", MODULE);
 
-        ToolResult noId = call(tf, Map.of("module_dir", module, "command", "apply"));
-        ToolResult autoApprove = call(tf, Map.of("module_dir", module, "command", "apply",
-                "args", List.of("-auto-approve")));
-        ToolResult unknownId = call(tf, Map.of("module_dir", module, "command", "apply", "plan_id", "0123456789abcdef"));
+        ToolResult noId = run(tf, module, "apply");
+        ToolResult autoApprove = run(tf, module, "apply", Map.of("args", List.of("-auto-approve")));
+        ToolResult unknownId = run(tf, module, "apply", Map.of("plan_id", "0123456789abcdef"));
 
         assertThat(noId.isError()).isTrue();
         assertThat(noId.output()).contains("apply needs plan_id");
@@ -142,12 +156,11 @@ class TerraformIT {
     void aPlanChangedAfterPlanningIsRefused(String kind) throws IOException {
         Tool tf = tool(kind);
         String module = module("web", MODULE);
-        call(tf, Map.of("module_dir", module, "command", "init"));
-        String id = planId(call(tf, Map.of("module_dir", module, "command", "plan")));
+        String id = initAndPlan(tf, module);
         Path planFile = workspace.resolve(".minilab/plans/" + id + "/plan.tfplan");
         Files.write(planFile, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
 
-        ToolResult apply = call(tf, Map.of("module_dir", module, "command", "apply", "plan_id", id));
+        ToolResult apply = run(tf, module, "apply", Map.of("plan_id", id));
 
         assertThat(apply.isError()).isTrue();
         assertThat(apply.output()).contains("was changed after it was made");
@@ -159,15 +172,14 @@ class TerraformIT {
     void aStalePlanFailsWithTerraformsErrorAndExitCode(String kind) throws IOException {
         Tool tf = tool(kind);
         String module = module("web", MODULE);
-        call(tf, Map.of("module_dir", module, "command", "init"));
-        String first = planId(call(tf, Map.of("module_dir", module, "command", "plan")));
+        String first = initAndPlan(tf, module);
         // Two plans of the same module and state: each gets its own id; applying one makes the other stale.
-        String second = planId(call(tf, Map.of("module_dir", module, "command", "plan")));
+        String second = planId(run(tf, module, "plan"));
         assertThat(second).isNotEqualTo(first);
-        assertThat(call(tf, Map.of("module_dir", module, "command", "apply", "plan_id", second)).status())
+        assertThat(run(tf, module, "apply", Map.of("plan_id", second)).status())
                 .isEqualTo(ToolResult.Status.OK);
 
-        ToolResult stale = call(tf, Map.of("module_dir", module, "command", "apply", "plan_id", first));
+        ToolResult stale = run(tf, module, "apply", Map.of("plan_id", first));
 
         assertThat(stale.isError()).isTrue();
         assertThat(stale.exitCode()).isEqualTo(1);
@@ -179,16 +191,14 @@ class TerraformIT {
     void destroyNeedsConfirmationAndGoesThroughAPlan(String kind) throws IOException {
         Tool tf = tool(kind);
         String module = module("web", MODULE);
-        call(tf, Map.of("module_dir", module, "command", "init"));
-        String id = planId(call(tf, Map.of("module_dir", module, "command", "plan")));
-        call(tf, Map.of("module_dir", module, "command", "apply", "plan_id", id));
+        String id = initAndPlan(tf, module);
+        run(tf, module, "apply", Map.of("plan_id", id));
 
-        ToolResult unconfirmed = call(tf, Map.of("module_dir", module, "command", "destroy"));
-        ToolResult destroyPlan = call(tf, Map.of("module_dir", module, "command", "destroy", "confirm_destroy", true));
+        ToolResult unconfirmed = run(tf, module, "destroy");
+        ToolResult destroyPlan = run(tf, module, "destroy", Map.of("confirm_destroy", true));
         String destroyId = planId(destroyPlan);
-        ToolResult unconfirmedApply = call(tf, Map.of("module_dir", module, "command", "apply", "plan_id", destroyId));
-        ToolResult destroyed = call(tf, Map.of("module_dir", module, "command", "apply", "plan_id", destroyId,
-                "confirm_destroy", true));
+        ToolResult unconfirmedApply = run(tf, module, "apply", Map.of("plan_id", destroyId));
+        ToolResult destroyed = run(tf, module, "apply", Map.of("plan_id", destroyId, "confirm_destroy", true));
 
         assertThat(unconfirmed.isError()).isTrue();
         assertThat(unconfirmed.output()).contains("confirm_destroy=true");
@@ -206,7 +216,7 @@ class TerraformIT {
         Tool tf = tool(kind);
         String module = module("broken", "resource \"terraform_data\" \"x\" {\n  input = \"a\"\n");
 
-        ToolResult validate = call(tf, Map.of("module_dir", module, "command", "validate"));
+        ToolResult validate = run(tf, module, "validate");
 
         assertThat(validate.isError()).isTrue();
         assertThat(validate.exitCode()).isEqualTo(1);
@@ -229,8 +239,8 @@ class TerraformIT {
                 """);
         String implicit = module("pve2", "resource \"proxmox_virtual_environment_vm\" \"vm\" {\n}\n");
 
-        ToolResult init = call(tf, Map.of("module_dir", module, "command", "init"));
-        ToolResult plan = call(tf, Map.of("module_dir", implicit, "command", "plan"));
+        ToolResult init = run(tf, module, "init");
+        ToolResult plan = run(tf, implicit, "plan");
 
         assertThat(init.isError()).isTrue();
         assertThat(init.output()).contains("hashicorp/proxmox", "bpg/proxmox");
@@ -246,12 +256,11 @@ class TerraformIT {
         String a = module("a", MODULE);
         String b = module("b", MODULE);
         Files.createDirectories(workspace.resolve("generated_iac/config/x"));
-        call(tf, Map.of("module_dir", a, "command", "init"));
-        String idOfA = planId(call(tf, Map.of("module_dir", a, "command", "plan")));
+        String idOfA = initAndPlan(tf, a);
 
-        ToolResult outside = call(tf, Map.of("module_dir", "generated_iac/config/x", "command", "plan"));
-        ToolResult traversal = call(tf, Map.of("module_dir", "generated_iac/infra/../../docs", "command", "plan"));
-        ToolResult foreign = call(tf, Map.of("module_dir", b, "command", "apply", "plan_id", idOfA));
+        ToolResult outside = run(tf, "generated_iac/config/x", "plan");
+        ToolResult traversal = run(tf, "generated_iac/infra/../../docs", "plan");
+        ToolResult foreign = run(tf, b, "apply", Map.of("plan_id", idOfA));
 
         assertThat(outside.output()).contains("path refused", "generated_iac/infra/");
         assertThat(traversal.output()).contains("path refused");
@@ -265,10 +274,9 @@ class TerraformIT {
         Tool tf = tool(kind);
         String module = module("web", MODULE);
 
-        ToolResult out = call(tf, Map.of("module_dir", module, "command", "plan", "args", List.of("-out=/tmp/x")));
-        ToolResult state = call(tf, Map.of("module_dir", module, "command", "plan", "args", List.of("-state=/tmp/s")));
-        ToolResult varFile = call(tf, Map.of("module_dir", module, "command", "plan",
-                "args", List.of("-var-file", "../../../.env")));
+        ToolResult out = run(tf, module, "plan", Map.of("args", List.of("-out=/tmp/x")));
+        ToolResult state = run(tf, module, "plan", Map.of("args", List.of("-state=/tmp/s")));
+        ToolResult varFile = run(tf, module, "plan", Map.of("args", List.of("-var-file", "../../../.env")));
 
         assertThat(out.output()).contains("-out is managed by MiniLab");
         assertThat(state.output()).contains("not allowed");
@@ -283,9 +291,9 @@ class TerraformIT {
         assumeTrue(kind.equals("stand-in"), "fault injection exists only in the stand-in");
         Tool tf = tool(kind, Map.of("TF_STANDIN_FAIL", "plan"), Duration.ofSeconds(60));
         String module = module("web", MODULE);
-        call(tf, Map.of("module_dir", module, "command", "init"));
+        run(tf, module, "init");
 
-        ToolResult plan = call(tf, Map.of("module_dir", module, "command", "plan"));
+        ToolResult plan = run(tf, module, "plan");
 
         assertThat(plan.isError()).isTrue();
         assertThat(plan.exitCode()).isEqualTo(1);
@@ -302,9 +310,8 @@ class TerraformIT {
         Path log = workspace.resolve("argv.log");
         Tool tf = tool(kind, Map.of("TF_STANDIN_LOG", log.toString()), Duration.ofSeconds(60));
         String module = module("web", MODULE);
-        call(tf, Map.of("module_dir", module, "command", "init"));
-        String id = planId(call(tf, Map.of("module_dir", module, "command", "plan")));
-        call(tf, Map.of("module_dir", module, "command", "apply", "plan_id", id));
+        String id = initAndPlan(tf, module);
+        run(tf, module, "apply", Map.of("plan_id", id));
 
         List<String> lines = new java.util.ArrayList<>(Files.readAllLines(log));
         // The checks before plan (ProviderCheck) run terraform validate -json (it takes no -input flag).
@@ -327,7 +334,7 @@ class TerraformIT {
         String module = module("web", MODULE);
         long start = System.nanoTime();
 
-        ToolResult init = call(tf, Map.of("module_dir", module, "command", "init"));
+        ToolResult init = run(tf, module, "init");
 
         // Well below the stand-in's 30 s (no tight bound: on two loaded cores start-up alone can take seconds).
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
