@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.minilab.agents.Role;
 import dev.minilab.runtime.bus.Message;
 import dev.minilab.runtime.bus.MessageKind;
+import dev.minilab.testkit.LxcModuleStandIn;
 import dev.minilab.testkit.RecordedRequest;
 import dev.minilab.testkit.Reply;
 import dev.minilab.testkit.Rule;
 import dev.minilab.testkit.ScriptedLlmServer;
 import dev.minilab.testkit.TerraformStandIn;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -187,36 +187,8 @@ class ProvisionGuardrailsIT {
     }
 
     /** The proxmox-lxc module replaced by terraform_data (the bpg/proxmox provider cannot be downloaded here). */
-    private void writeModule() throws Exception {
-        Path module = Files.createDirectories(workspace.resolve("generated_iac/infra/modules/proxmox-lxc"));
-        Files.writeString(module.resolve("main.tf"), """
-                variable "node_name" {
-                  type = string
-                }
-
-                variable "hostname" {
-                  type = string
-                }
-
-                resource "terraform_data" "this" {
-                  input = var.node_name
-                  provisioner "local-exec" {
-                    command = "touch %s"
-                  }
-                }
-
-                output "ids" {
-                  value = ["200"]
-                }
-
-                output "hostnames" {
-                  value = [var.hostname]
-                }
-
-                output "ipv4_addresses" {
-                  value = ["127.0.0.1"]
-                }
-                """.formatted(marker()));
+    private void writeModule() {
+        LxcModuleStandIn.write(workspace.resolve("generated_iac/infra/modules/proxmox-lxc"), "touch " + marker());
     }
 
     private Path marker() {

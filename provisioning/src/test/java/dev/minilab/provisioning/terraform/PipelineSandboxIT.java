@@ -19,6 +19,7 @@ import dev.minilab.provisioning.spec.ProvisionSpec;
 import dev.minilab.provisioning.spec.SpecReader;
 import dev.minilab.runtime.config.MiniLabConfig;
 import dev.minilab.runtime.control.Cancellation;
+import dev.minilab.testkit.LxcModuleStandIn;
 import dev.minilab.testkit.TerraformStandIn;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,36 +108,8 @@ class PipelineSandboxIT {
                 UsageSink.none()));
     }
 
-    private void module(String provisioner) throws Exception {
-        Path module = Files.createDirectories(workspace.resolve("generated_iac/infra/modules/proxmox-lxc"));
-        Files.writeString(module.resolve("main.tf"), """
-                variable "node_name" {
-                  type = string
-                }
-
-                variable "hostname" {
-                  type = string
-                }
-
-                resource "terraform_data" "this" {
-                  input = var.node_name
-                  provisioner "local-exec" {
-                    command = "%s"
-                  }
-                }
-
-                output "ids" {
-                  value = ["200"]
-                }
-
-                output "hostnames" {
-                  value = [var.hostname]
-                }
-
-                output "ipv4_addresses" {
-                  value = ["127.0.0.1"]
-                }
-                """.formatted(provisioner));
+    private void module(String onApply) {
+        LxcModuleStandIn.write(workspace.resolve("generated_iac/infra/modules/proxmox-lxc"), onApply);
     }
 
     private Path evidence() {

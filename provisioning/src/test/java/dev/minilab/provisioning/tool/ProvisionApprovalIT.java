@@ -40,10 +40,10 @@ import dev.minilab.runtime.tools.ToolResult;
 import dev.minilab.runtime.tools.terraform.ProviderCheck;
 import dev.minilab.runtime.tools.toolbox.Toolbox;
 import dev.minilab.runtime.tools.toolbox.ToolboxSettings;
+import dev.minilab.testkit.LxcModuleStandIn;
 import dev.minilab.testkit.RedisExtension;
 import dev.minilab.testkit.RedisServer;
 import dev.minilab.testkit.TerraformStandIn;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -247,37 +247,9 @@ class ProvisionApprovalIT {
         return new ProvisionTool(target -> new Pipeline(parts), ProvisionListener.NONE);
     }
 
-    private ModuleCatalog catalog() throws Exception {
-        Path module = Files.createDirectories(workspace.resolve("test-module"));
-        Files.writeString(module.resolve("main.tf"), """
-                variable "node_name" {
-                  type = string
-                }
-
-                variable "hostname" {
-                  type = string
-                }
-
-                resource "terraform_data" "this" {
-                  input = var.node_name
-                  provisioner "local-exec" {
-                    command = "touch %s"
-                  }
-                }
-
-                output "ids" {
-                  value = ["200"]
-                }
-
-                output "hostnames" {
-                  value = [var.hostname]
-                }
-
-                output "ipv4_addresses" {
-                  value = ["127.0.0.1"]
-                }
-                """.formatted(marker()));
-        return new ModuleCatalog(Map.of(GuestKind.LXC, module));
+    private ModuleCatalog catalog() {
+        return new ModuleCatalog(Map.of(GuestKind.LXC,
+                LxcModuleStandIn.write(workspace.resolve("test-module"), "touch " + marker())));
     }
 
     private Path marker() {
