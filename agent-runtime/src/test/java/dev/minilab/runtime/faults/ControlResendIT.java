@@ -11,7 +11,6 @@ import dev.minilab.runtime.bus.ControlCommand;
 import dev.minilab.runtime.bus.Message;
 import dev.minilab.runtime.bus.MessageCodec;
 import dev.minilab.runtime.bus.MessageGuard;
-import dev.minilab.runtime.bus.MessageKind;
 import dev.minilab.runtime.bus.TeamBus;
 import dev.minilab.testkit.RedisServer;
 import dev.minilab.testkit.Reply;
@@ -104,8 +103,9 @@ class ControlResendIT {
             assertThat(proxy.cuts()).as("the mark's reply was cut").isEqualTo(1);
             held.get("task-1").countDown();
             answerOf(user, "task-2"); // the User's next request: answered, and the stopped turn is over by now
-            assertThat(answered(user, "task-1")).as("the stopped turn published nothing").isFalse();
-            assertThat(halts(user)).as("one 'halted' for the STOP (published before task-2's answer)").isEqualTo(1);
+            assertThat(user.receivedAnswer(DEVOPS, "task-1")).as("the stopped turn published nothing").isFalse();
+            assertThat(user.receivedHalts(DEVOPS)).as("one 'halted' for the STOP (published before task-2's answer)")
+                    .isEqualTo(1);
 
             // and a duplicate of the STOP (the same id, live again) drops nothing that came after it
             startHeldTurn(user, "task-3");
@@ -116,7 +116,7 @@ class ControlResendIT {
             held.get("task-3").countDown();
             answerOf(user, "task-3");
             answerOf(user, "task-4");
-            assertThat(halts(user)).as("the duplicate STOP did not run").isEqualTo(1);
+            assertThat(user.receivedHalts(DEVOPS)).as("the duplicate STOP did not run").isEqualTo(1);
             assertThat(devops.agent().state()).isNotEqualTo(AgentState.HALTED);
 
             // and a new STOP (a new id) still runs
@@ -126,8 +126,8 @@ class ControlResendIT {
                     .until(() -> devops.agent().state() == AgentState.HALTED);
             held.get("task-5").countDown();
             answerOf(user, "task-6");
-            assertThat(answered(user, "task-5")).as("the second stopped turn published nothing").isFalse();
-            assertThat(halts(user)).isEqualTo(2);
+            assertThat(user.receivedAnswer(DEVOPS, "task-5")).as("the second stopped turn published nothing").isFalse();
+            assertThat(user.receivedHalts(DEVOPS)).isEqualTo(2);
             assertThat(Team.turnsFor(llm, DEVOPS, "task-1")).isEqualTo(1);
             assertThat(Team.turnsFor(llm, DEVOPS, "task-3")).isEqualTo(1);
         }
@@ -151,22 +151,11 @@ class ControlResendIT {
         if (!sent.contains(task)) {
             ask(user, task);
         }
-        await(task + " is answered").atMost(Duration.ofSeconds(30)).until(() -> answered(user, task));
+        await(task + " is answered").atMost(Duration.ofSeconds(30)).until(() -> user.receivedAnswer(DEVOPS, task));
     }
 
     private void ask(Team.Client user, String task) {
         sent.add(task);
         user.bus().publish(Message.chat(Message.USER, "@DevOps_Builder " + task + " please"));
-    }
-
-    /** Whether {@code task}'s answer reached the User live (so every message before it has reached the User too). */
-    private static boolean answered(Team.Client user, String task) {
-        return user.received().stream()
-                .anyMatch(m -> m.sender().equals(DEVOPS) && m.content().contains("done " + task + " "));
-    }
-
-    private static long halts(Team.Client user) {
-        return user.received().stream().filter(m -> m.sender().equals(DEVOPS) && m.kind() == MessageKind.STATUS
-                && m.content().startsWith("halted")).count();
     }
 }

@@ -130,13 +130,8 @@ class ExactlyOnceIT {
     @Test
     void aFailedCatchUpIsRetriedWithBackoffReportedInTheHeartbeatAndThenDeliversWhatWasMissed() {
         // Finding 7: a failed catch-up read was logged once and never retried; task-2 was never handled.
-        BusSettings asDevOps = asOwnAclUser(DEVOPS);
         try (Team.Client user = Team.Client.connect(redis, MessageGuard.UNSIGNED);
-             Team.RunningAgent devops = Team.startAgent(DEVOPS, asDevOps, llm, MessageGuard.UNSIGNED, docs, null,
-                     AgentHooks.NONE)) {
-            user.bus().publish(Message.chat(Message.USER, "@DevOps_Builder task-1 please"));
-            await().atMost(Duration.ofSeconds(20)).until(() -> answered(user, "task-1"));
-
+             Team.RunningAgent devops = startOnOwnAclUserAndAnswerTask1(user)) {
             redis.command("ACL", "SETUSER", RedisAcl.username(DEVOPS), "-lrange"); // history reads now fail
             redis.command("CLIENT", "KILL", "TYPE", "pubsub");
             user.bus().publish(Message.chat(Message.USER, "@DevOps_Builder task-2 while cut off"));
@@ -158,13 +153,8 @@ class ExactlyOnceIT {
         // retry; LOADING right after a Redis restart, which was not retried at all). The turn failed: the message was
         // never handled, and the "my turn failed" escalation woke Architect_Zero with a message nobody sent. Here the
         // read fails (ACL -lrange) for as long as the test wants, live, with no reconnect and so no catch-up.
-        BusSettings asDevOps = asOwnAclUser(DEVOPS);
         try (Team.Client user = Team.Client.connect(redis, MessageGuard.UNSIGNED);
-             Team.RunningAgent devops = Team.startAgent(DEVOPS, asDevOps, llm, MessageGuard.UNSIGNED, docs, null,
-                     AgentHooks.NONE)) {
-            user.bus().publish(Message.chat(Message.USER, "@DevOps_Builder task-1 please"));
-            await().atMost(Duration.ofSeconds(20)).until(() -> answered(user, "task-1"));
-
+             Team.RunningAgent devops = startOnOwnAclUserAndAnswerTask1(user)) {
             redis.command("ACL", "SETUSER", RedisAcl.username(DEVOPS), "-lrange"); // context reads now fail
             user.bus().publish(Message.chat(Message.USER, "@DevOps_Builder task-2 while reads fail"));
 
@@ -273,6 +263,23 @@ class ExactlyOnceIT {
                 }
             }
         };
+    }
+
+    /**
+     * DevOps on its own ACL user (so the test can take rights away), once it has answered the User's task-1: it is
+     * subscribed and its reads work.
+     */
+    private Team.RunningAgent startOnOwnAclUserAndAnswerTask1(Team.Client user) {
+        Team.RunningAgent devops = Team.startAgent(DEVOPS, asOwnAclUser(DEVOPS), llm, MessageGuard.UNSIGNED, docs,
+                null, AgentHooks.NONE);
+        try {
+            user.bus().publish(Message.chat(Message.USER, "@DevOps_Builder task-1 please"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> answered(user, "task-1"));
+            return devops;
+        } catch (RuntimeException | Error e) {
+            devops.close();
+            throw e;
+        }
     }
 
     /** Bus settings of {@code agent} as its own ACL user (as the launcher makes it): the test can take rights away. */

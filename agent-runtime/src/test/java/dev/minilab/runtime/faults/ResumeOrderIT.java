@@ -7,7 +7,6 @@ import dev.minilab.runtime.agent.AgentHooks;
 import dev.minilab.runtime.bus.ControlCommand;
 import dev.minilab.runtime.bus.Message;
 import dev.minilab.runtime.bus.MessageGuard;
-import dev.minilab.runtime.bus.MessageKind;
 import dev.minilab.testkit.RedisServer;
 import dev.minilab.testkit.Reply;
 import dev.minilab.testkit.Rule;
@@ -86,7 +85,7 @@ class ResumeOrderIT {
                     if (message.content().contains("task-1 ") && fired.compareAndSet(false, true)) {
                         user.bus().publish(Message.control(ControlCommand.STOP));
                         long deadline = System.nanoTime() + OVERTAKE_WAIT.toNanos();
-                        while (halts(user) == 0 && System.nanoTime() < deadline) {
+                        while (user.receivedHalts(DEVOPS) == 0 && System.nanoTime() < deadline) {
                             pause();
                         }
                     }
@@ -94,29 +93,20 @@ class ResumeOrderIT {
             };
             try (Team.RunningAgent devops = Team.startAgent(DEVOPS, Team.settings(redis), llm,
                     MessageGuard.UNSIGNED, docs, null, widen)) {
-                await("the STOP was handled").atMost(Duration.ofSeconds(30)).until(() -> halts(user) == 1);
+                await("the STOP was handled").atMost(Duration.ofSeconds(30))
+                        .until(() -> user.receivedHalts(DEVOPS) == 1);
                 releaseTask1.countDown();
 
                 // then the older request published nothing; the User's next request is answered (and by the time
                 // it is, the turn of task-1, queued before it, is over)
                 user.bus().publish(Message.chat(Message.USER, "@DevOps_Builder task-2 after the stop"));
                 await("the next request is answered").atMost(Duration.ofSeconds(30))
-                        .until(() -> answered(user, "task-2"));
+                        .until(() -> user.receivedAnswer(DEVOPS, "task-2"));
                 assertThat(fired).as("the hook saw task-1 in the catch-up").isTrue();
-                assertThat(answered(user, "task-1")).as("the stopped request published nothing").isFalse();
-                assertThat(halts(user)).isEqualTo(1);
+                assertThat(user.receivedAnswer(DEVOPS, "task-1")).as("the stopped request published nothing").isFalse();
+                assertThat(user.receivedHalts(DEVOPS)).isEqualTo(1);
             }
         }
-    }
-
-    private static boolean answered(Team.Client user, String task) {
-        return user.received().stream()
-                .anyMatch(m -> m.sender().equals(DEVOPS) && m.content().contains("done " + task + " "));
-    }
-
-    private static long halts(Team.Client user) {
-        return user.received().stream().filter(m -> m.sender().equals(DEVOPS) && m.kind() == MessageKind.STATUS
-                && m.content().startsWith("halted")).count();
     }
 
     private static void pause() {

@@ -10,6 +10,7 @@ import dev.minilab.runtime.bus.BusListener;
 import dev.minilab.runtime.bus.BusSettings;
 import dev.minilab.runtime.bus.Message;
 import dev.minilab.runtime.bus.MessageGuard;
+import dev.minilab.runtime.bus.MessageKind;
 import dev.minilab.runtime.bus.TeamBus;
 import dev.minilab.runtime.llm.ChatModels;
 import dev.minilab.runtime.llm.LlmSettings;
@@ -103,6 +104,21 @@ final class Team {
 
         List<Message> history() {
             return bus.history(WINDOW);
+        }
+
+        /**
+         * Whether {@code agent}'s scripted answer to {@code task} ("done task-N ...") reached this client live (so
+         * every message published before it has reached the client too).
+         */
+        boolean receivedAnswer(String agent, String task) {
+            return received.stream()
+                    .anyMatch(m -> m.sender().equals(agent) && m.content().contains("done " + task + " "));
+        }
+
+        /** How many "halted" statuses of {@code agent} reached this client live. */
+        long receivedHalts(String agent) {
+            return received.stream().filter(m -> m.sender().equals(agent) && m.kind() == MessageKind.STATUS
+                    && m.content().startsWith("halted")).count();
         }
 
         @Override

@@ -13,6 +13,10 @@ import dev.minilab.runtime.tools.toolbox.Toolbox;
 import dev.minilab.runtime.tools.toolbox.ToolboxSettings;
 import dev.minilab.testkit.TerraformStandIn;
 import java.io.IOException;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,6 +50,14 @@ class TerraformIT {
 
     @TempDir
     Path workspace;
+
+    /** Runs the test against the stand-in, and again against a real terraform when one is on PATH. */
+    @Target(ElementType.METHOD)
+    @Retention(RetentionPolicy.RUNTIME)
+    @ParameterizedTest
+    @MethodSource("terraforms")
+    private @interface OnEveryTerraform {
+    }
 
     static Stream<String> terraforms() {
         List<String> kinds = new ArrayList<>(List.of("stand-in"));
@@ -101,8 +113,7 @@ class TerraformIT {
         return m.group(1);
     }
 
-    @ParameterizedTest
-    @MethodSource("terraforms")
+    @OnEveryTerraform
     void initValidatePlanShowApplyOutputRoundTrip(String kind) throws IOException {
         Tool tf = tool(kind);
         String module = module("web", MODULE);
@@ -133,8 +144,7 @@ class TerraformIT {
         assertThat(again.output()).contains("plan " + id + " was used by an apply attempt");
     }
 
-    @ParameterizedTest
-    @MethodSource("terraforms")
+    @OnEveryTerraform
     void applyWithoutAPlanIdOrWithAutoApproveIsRefused(String kind) throws IOException {
         Tool tf = tool(kind);
         String module = module("web", MODULE);
@@ -151,8 +161,7 @@ class TerraformIT {
         assertThat(workspace.resolve(module).resolve("terraform.tfstate")).doesNotExist();
     }
 
-    @ParameterizedTest
-    @MethodSource("terraforms")
+    @OnEveryTerraform
     void aPlanChangedAfterPlanningIsRefused(String kind) throws IOException {
         Tool tf = tool(kind);
         String module = module("web", MODULE);
@@ -167,8 +176,7 @@ class TerraformIT {
         assertThat(workspace.resolve(module).resolve("terraform.tfstate")).doesNotExist();
     }
 
-    @ParameterizedTest
-    @MethodSource("terraforms")
+    @OnEveryTerraform
     void aStalePlanFailsWithTerraformsErrorAndExitCode(String kind) throws IOException {
         Tool tf = tool(kind);
         String module = module("web", MODULE);
@@ -186,8 +194,7 @@ class TerraformIT {
         assertThat(stale.output()).contains("Saved plan is stale");
     }
 
-    @ParameterizedTest
-    @MethodSource("terraforms")
+    @OnEveryTerraform
     void destroyNeedsConfirmationAndGoesThroughAPlan(String kind) throws IOException {
         Tool tf = tool(kind);
         String module = module("web", MODULE);
@@ -210,8 +217,7 @@ class TerraformIT {
         assertThat(destroyed.output()).contains("1 destroyed");
     }
 
-    @ParameterizedTest
-    @MethodSource("terraforms")
+    @OnEveryTerraform
     void invalidConfigurationIsAnErrorWithTerraformsMessage(String kind) throws IOException {
         Tool tf = tool(kind);
         String module = module("broken", "resource \"terraform_data\" \"x\" {\n  input = \"a\"\n");
@@ -223,8 +229,7 @@ class TerraformIT {
         assertThat(validate.output()).contains("Error:");
     }
 
-    @ParameterizedTest
-    @MethodSource("terraforms")
+    @OnEveryTerraform
     void wrongProxmoxProviderIsRefusedBeforeTerraformRuns(String kind) throws IOException {
         Path log = workspace.resolve("argv.log");
         Tool tf = tool(kind, Map.of("TF_STANDIN_LOG", log.toString()), Duration.ofSeconds(120));
@@ -249,8 +254,7 @@ class TerraformIT {
         assertThat(log).doesNotExist();
     }
 
-    @ParameterizedTest
-    @MethodSource("terraforms")
+    @OnEveryTerraform
     void moduleOutsideInfraAndForeignPlanIdsAreRefused(String kind) throws IOException {
         Tool tf = tool(kind);
         String a = module("a", MODULE);
@@ -268,8 +272,7 @@ class TerraformIT {
         assertThat(foreign.output()).contains("belongs to module a");
     }
 
-    @ParameterizedTest
-    @MethodSource("terraforms")
+    @OnEveryTerraform
     void argumentsOutsideTheAllowlistAreRefused(String kind) throws IOException {
         Tool tf = tool(kind);
         String module = module("web", MODULE);
@@ -285,8 +288,7 @@ class TerraformIT {
 
     // ---- stand-in only: faults the real binary cannot be made to show ----
 
-    @ParameterizedTest
-    @MethodSource("terraforms")
+    @OnEveryTerraform
     void injectedPlanFaultIsAnErrorWithoutAPlanId(String kind) throws IOException {
         assumeTrue(kind.equals("stand-in"), "fault injection exists only in the stand-in");
         Tool tf = tool(kind, Map.of("TF_STANDIN_FAIL", "plan"), Duration.ofSeconds(60));
@@ -303,8 +305,7 @@ class TerraformIT {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("terraforms")
+    @OnEveryTerraform
     void everyCallCarriesInputFalseAndNoColor(String kind) throws IOException {
         assumeTrue(kind.equals("stand-in"), "argv logging exists only in the stand-in");
         Path log = workspace.resolve("argv.log");
@@ -326,8 +327,7 @@ class TerraformIT {
                 .doesNotContain("-auto-approve");
     }
 
-    @ParameterizedTest
-    @MethodSource("terraforms")
+    @OnEveryTerraform
     void slowTerraformIsKilledAtTheTimeout(String kind) throws IOException {
         assumeTrue(kind.equals("stand-in"), "a slow run is injected into the stand-in");
         Tool tf = tool(kind, Map.of("TF_STANDIN_SLEEP", "30"), Duration.ofSeconds(1));
