@@ -8,7 +8,6 @@ import dev.minilab.runtime.bus.Message;
 import dev.minilab.testkit.Reply;
 import dev.minilab.testkit.Rule;
 import dev.minilab.testkit.ScriptedLlmServer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +36,6 @@ class GuardrailsIT {
     @RegisterExtension
     final GuardedTeamFixture fixture = new GuardedTeamFixture();
     private final ScriptedLlmServer llm = fixture.llm();
-    private final Path workspace = fixture.workspace();
 
     @Test
     void pingPongOfTwoAgentsApprovingEachOtherHaltsAtMaxHopsWithOneReportToTheUser() {

@@ -15,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,7 +31,6 @@ class MetricsIT {
     @RegisterExtension
     final GuardedTeamFixture fixture = new GuardedTeamFixture();
     private final ScriptedLlmServer llm = fixture.llm();
-    private final Path workspace = fixture.workspace();
 
     @Test
     void metricsScrapedAfterAScriptedSessionHaveTheExactCounts() throws Exception {
