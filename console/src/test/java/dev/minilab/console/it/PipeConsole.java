@@ -67,12 +67,12 @@ final class PipeConsole implements AutoCloseable {
 
     /** Waits until stderr says the console is connected (it subscribes before printing that). */
     PipeConsole awaitReady() {
-        await().atMost(Duration.ofSeconds(20)).until(() -> err.stream().anyMatch(l -> l.contains("connected to Redis")));
+        await().atMost(Duration.ofSeconds(90)).until(() -> err.stream().anyMatch(l -> l.contains("connected to Redis")));
         return this;
     }
 
     void awaitLine(java.util.function.Predicate<String> matcher) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> out.stream().anyMatch(matcher));
+        await().atMost(Duration.ofSeconds(30)).until(() -> out.stream().anyMatch(matcher));
     }
 
     Integer waitForExit(Duration timeout) throws InterruptedException {

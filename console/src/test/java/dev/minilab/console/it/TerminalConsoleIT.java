@@ -86,7 +86,7 @@ class TerminalConsoleIT {
         team.redis().set("agent_status:DevOps_Builder", "{\"role\":\"DevOps_Builder\",\"state\":\"busy\","
                 + "\"task\":\"terraform apply\",\"last_seq\":7,\"version\":\"0.1.0\",\"updated\":\"" + Instant.now() + "\"}");
         console();
-        tty.awaitScreen(s -> tty.lastLine().contains("DevOps busy: terraform apply"), Duration.ofSeconds(10));
+        tty.awaitScreen(s -> tty.lastLine().contains("DevOps busy: terraform apply"), Duration.ofSeconds(30));
 
         tty.type("/status");
 
@@ -95,7 +95,7 @@ class TerminalConsoleIT {
                 .containsPattern("QA_Tester\\s+unknown\\s+\\(no heartbeat and no message yet\\)");
 
         team.publish("User", "chat", "from a second console: build it");
-        tty.awaitScreen(s -> tty.lastLine().contains("Architect busy: User: from a second"), Duration.ofSeconds(10));
+        tty.awaitScreen(s -> tty.lastLine().contains("Architect busy: User: from a second"), Duration.ofSeconds(30));
     }
 
     @Test
@@ -116,7 +116,7 @@ class TerminalConsoleIT {
 
         tty.type("STOP");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> !team.seen.isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> !team.seen.isEmpty());
         JsonNode m = team.seen.getFirst();
         assertThat(m.path("sender").asText()).isEqualTo("User");
         assertThat(m.path("kind").asText()).isEqualTo("control");
@@ -128,10 +128,10 @@ class TerminalConsoleIT {
     void historyPersistsAcrossSessionsAndExitLeavesCleanly() throws Exception {
         console();
         tty.type("first request to remember");
-        await().atMost(Duration.ofSeconds(10)).until(() -> !team.seen.isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> !team.seen.isEmpty());
         tty.type("exit");
         tty.awaitText("bye");
-        await().atMost(Duration.ofSeconds(10)).until(tty::exited);
+        await().atMost(Duration.ofSeconds(30)).until(tty::exited);
         tty.close();
 
         Path history = workspace.resolve(".minilab/console_history");
@@ -140,7 +140,7 @@ class TerminalConsoleIT {
 
         console();
         tty.keys("Up", "Up"); // the last entry is "exit", the one before it the request
-        tty.awaitScreen(s -> s.lines().anyMatch(l -> l.startsWith("minilab> first request to remember")), Duration.ofSeconds(10));
+        tty.awaitScreen(s -> s.lines().anyMatch(l -> l.startsWith("minilab> first request to remember")), Duration.ofSeconds(30));
     }
 
     @Test
@@ -169,7 +169,7 @@ class TerminalConsoleIT {
         team.publish("Architect_Zero", "chat", "@DevOps_Builder write main.tf");
         tty.awaitText("write main.tf");
 
-        tty.awaitScreen(s -> tty.lastLine().contains("DevOps down"), Duration.ofSeconds(10));
+        tty.awaitScreen(s -> tty.lastLine().contains("DevOps down"), Duration.ofSeconds(30));
         tty.type("/status");
         tty.awaitText("Team status:");
         assertThat(tty.text()).containsPattern("DevOps_Builder\\s+down\\s+\\(last heartbeat \\d+s ago: the agent is not running");
@@ -211,7 +211,7 @@ class TerminalConsoleIT {
     @Test
     void redisGoingAwayIsSaidOnScreenAndInTheStatusBar() throws Exception {
         console();
-        tty.awaitScreen(s -> tty.lastLine().contains("Architect"), Duration.ofSeconds(10));
+        tty.awaitScreen(s -> tty.lastLine().contains("Architect"), Duration.ofSeconds(30));
 
         team.close();
         team = null;
@@ -220,7 +220,7 @@ class TerminalConsoleIT {
 
         tty.awaitText("Redis does not answer");
         assertThat(tty.text()).contains("Was the team stopped (./minilab down");
-        tty.awaitScreen(s -> tty.lastLine().startsWith("REDIS DOWN"), Duration.ofSeconds(10));
+        tty.awaitScreen(s -> tty.lastLine().startsWith("REDIS DOWN"), Duration.ofSeconds(30));
         tty.type("anyone there?");
         tty.awaitScreen(s -> s.contains("sending the message failed") && s.contains("was the team stopped"),
                 Duration.ofSeconds(20));
@@ -233,6 +233,6 @@ class TerminalConsoleIT {
         tty.keys("-l", "/log dev");
         tty.keys("Tab");
 
-        tty.awaitScreen(s -> s.lines().anyMatch(l -> l.startsWith("minilab> /log devops")), Duration.ofSeconds(10));
+        tty.awaitScreen(s -> s.lines().anyMatch(l -> l.startsWith("minilab> /log devops")), Duration.ofSeconds(30));
     }
 }

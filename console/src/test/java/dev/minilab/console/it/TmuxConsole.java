@@ -38,7 +38,7 @@ final class TmuxConsole implements AutoCloseable {
         try {
             tmux.tmux("-f", "/dev/null", "new-session", "-d", "-s", "console", "-x", String.valueOf(WIDTH),
                     "-y", String.valueOf(HEIGHT), script.toString(), ";", "set-option", "-t", "console", "remain-on-exit", "on");
-            tmux.awaitScreen(s -> s.contains("minilab>"), Duration.ofSeconds(30));
+            tmux.awaitScreen(s -> s.contains("minilab>"), Duration.ofSeconds(90));
             return tmux;
         } catch (RuntimeException | Error | IOException e) {
             tmux.close();
