@@ -92,6 +92,10 @@ public final class SshTarget implements AutoCloseable {
                 "HostKey " + hostKey,
                 "AuthorizedKeysFile " + authorized,
                 "PidFile " + dir.resolve("sshd.pid"),
+                // Sessions get a home of their own: bash run by sshd sources ~/.bashrc, and the login user's real
+                // one may be slow or lock (seen: a pyenv init whose rehash lock, left behind by a killed session,
+                // made every command wait 60 s and fail the SSH and Ansible tests with timeouts).
+                "SetEnv HOME=" + Files.createDirectories(dir.resolve("home")),
                 "StrictModes no",
                 "UsePAM no",
                 "PubkeyAuthentication yes",
