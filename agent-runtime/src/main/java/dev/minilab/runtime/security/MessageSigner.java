@@ -23,10 +23,16 @@ public final class MessageSigner {
 
     private final KeyRing keyRing;
     private final String self;
+    /** This process's key for {@link FastEd25519}; null when unsigned or the key is not in a form it takes. */
+    private final FastEd25519.SigningKey fastKey;
+    /** Senders' encoded public keys for {@link FastEd25519} (the key ring never changes). */
+    private final java.util.concurrent.ConcurrentHashMap<String, Optional<byte[]>> fastPublicKeys =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private MessageSigner(KeyRing keyRing, String self) {
         this.keyRing = keyRing;
         this.self = self;
+        this.fastKey = keyRing.configured() ? FastEd25519.signingKey(keyRing.privateKey()).orElse(null) : null;
     }
 
     /**
@@ -69,6 +75,9 @@ public final class MessageSigner {
         Objects.requireNonNull(canonicalBytes, "canonicalBytes");
         if (!keyRing.configured()) {
             return Optional.empty();
+        }
+        if (fastKey != null) {
+            return Optional.of(Base64.getEncoder().encodeToString(FastEd25519.sign(fastKey, canonicalBytes)));
         }
         try {
             Signature ed = Signature.getInstance(Pem.ALGORITHM);
@@ -115,7 +124,11 @@ public final class MessageSigner {
                 return Verification.verified(sender);
             }
         }
-        if (canonicalBytes == null || !check(key.get(), canonicalBytes, signature)) {
+        Optional<byte[]> fast = fastPublicKeys.computeIfAbsent(sender, s -> FastEd25519.publicKey(key.get()));
+        boolean valid = canonicalBytes != null && (fast.isPresent()
+                ? FastEd25519.verify(fast.get(), canonicalBytes, signature)
+                : check(key.get(), canonicalBytes, signature));
+        if (!valid) {
             return Verification.rejected(sender, "signature does not verify against " + sender
                     + "'s public key (forged, tampered, or signed with another sender's key)");
         }
