@@ -195,6 +195,7 @@ public final class BenchMain {
                 BusBench.rate(bus.receivedPerSecond()) + " delivered/s (published " + BusBench.rate(
                         bus.publishedPerSecond()) + "/s)", "≥ 20,000", bus.receivedPerSecond() >= 20_000));
         rows.add(Row.info("ceiling: redis-benchmark PUBLISH, same Redis", bus.ceiling()));
+        rows.add(Row.info("ceiling: Ed25519 per message, one thread's CPU", bus.crypto().toString()));
     }
 
     private static double maxRss(List<AgentProcess> agents) {

@@ -25,7 +25,55 @@ final class BusBench {
     static final int THROUGHPUT_MESSAGES = 40_000;
     static final int PUBLISHERS = 4;
 
-    record Result(Stats latency, double receivedPerSecond, double publishedPerSecond, String ceiling) {
+    record Result(Stats latency, double receivedPerSecond, double publishedPerSecond, String ceiling,
+                  Crypto crypto) {
+    }
+
+    /**
+     * CPU time of one thread per message: sealing (canonical bytes + Ed25519 sign) and verifying (canonical bytes +
+     * Ed25519 verify, each message new so the verify-once memory never hits); and what two such costs allow per second
+     * on all of this machine's processors if they did nothing else.
+     */
+    record Crypto(double sealMicros, double verifyMicros, int processors) {
+        double limitPerSecond() {
+            return processors * 1e6 / (sealMicros + verifyMicros);
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "seal %.0f µs + verify %.0f µs CPU per message → at most %s msg/s on %d "
+                    + "cores doing nothing else", sealMicros, verifyMicros, rate(limitPerSecond()), processors);
+        }
+    }
+
+    static final int CRYPTO_MESSAGES = 2_000;
+
+    /** Measures {@link Crypto} with the bench's keys (Architect_Zero signs, QA_Tester verifies), after a warm-up. */
+    Crypto crypto() {
+        var signer = dev.minilab.runtime.security.SignatureGuard.fromEnv(lab.keyEnv("Architect_Zero"),
+                "Architect_Zero");
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        double seal = 0;
+        double verify = 0;
+        for (int round = 0; round < 2; round++) { // the first round warms the JIT
+            var verifier = dev.minilab.runtime.security.SignatureGuard.fromEnv(lab.keyEnv("QA_Tester"), "QA_Tester");
+            List<Message> sealed = new ArrayList<>(CRYPTO_MESSAGES);
+            long start = threads.getCurrentThreadCpuTime();
+            for (int i = 0; i < CRYPTO_MESSAGES; i++) {
+                sealed.add(signer.seal(Message.chat("Architect_Zero", "thr " + i + " " + System.nanoTime())
+                        .withSeq(i + 1)));
+            }
+            long sealedAt = threads.getCurrentThreadCpuTime();
+            for (Message m : sealed) {
+                if (!verifier.verifyAhead(m)) {
+                    throw new IllegalStateException("a sealed message did not verify");
+                }
+            }
+            long end = threads.getCurrentThreadCpuTime();
+            seal = (sealedAt - start) / 1e3 / CRYPTO_MESSAGES;
+            verify = (end - sealedAt) / 1e3 / CRYPTO_MESSAGES;
+        }
+        return new Crypto(seal, verify, Runtime.getRuntime().availableProcessors());
     }
 
     private final Lab lab;
@@ -40,6 +88,7 @@ final class BusBench {
                 lab.redis.uri(), String.valueOf(LATENCY_MESSAGES), String.valueOf(THROUGHPUT_MESSAGES)));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(lab.keyEnv("QA_Tester"));
+        Crypto crypto = crypto();
         Process receiver = builder.start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(receiver.getInputStream(),
                 StandardCharsets.UTF_8))) {
@@ -86,7 +135,7 @@ final class BusBench {
                         Double.NaN);
                 long count = Long.parseLong(f[4]);
                 double received = count < 2 ? 0 : (count - 1) / ((Long.parseLong(f[6]) - Long.parseLong(f[5])) / 1e9);
-                return new Result(latency, received, published, ceiling());
+                return new Result(latency, received, published, ceiling(), crypto);
             } finally {
                 publisher.close();
             }

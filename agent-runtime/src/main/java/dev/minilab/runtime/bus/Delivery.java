@@ -38,6 +38,8 @@ final class Delivery implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    /** Decodes and verifies live payloads in parallel, ahead of their in-order delivery. */
+    private final VerifyAhead verifiers = new VerifyAhead();
     /** SUBSCRIBE confirmations seen for agent_channel: the first is the start, every later one a reconnect. */
     private long channelSubscriptions;
 
@@ -88,7 +90,13 @@ final class Delivery implements AutoCloseable {
             @Override
             public void message(String channel, String payload) {
                 try {
-                    executor.execute(() -> dispatch(channel, payload));
+                    if (channel.equals(keys.thinkChannel())) {
+                        executor.execute(() -> dispatch(channel, payload, null));
+                        return;
+                    }
+                    Arrival arrival = new Arrival(payload);
+                    executor.execute(() -> dispatch(channel, payload, arrival));
+                    verifiers.ahead(arrival);
                 } catch (RejectedExecutionException e) {
                     LOG.debug("Bus closed; dropped a delivery");
                 }
@@ -120,7 +128,7 @@ final class Delivery implements AutoCloseable {
         }
     }
 
-    private void dispatch(String channel, String payload) {
+    private void dispatch(String channel, String payload, Arrival arrival) {
         if (channel.equals(keys.thinkChannel())) {
             ThinkNote note = readThink(payload);
             if (note != null) {
@@ -147,7 +155,7 @@ final class Delivery implements AutoCloseable {
             }
             return;
         }
-        Message message = accept(payload);
+        Message message = accept(payload, arrival.decoded());
         if (message == null) {
             return;
         }
@@ -173,7 +181,10 @@ final class Delivery implements AutoCloseable {
 
     /** Decodes and authenticates one payload; returns null (after logging why) when it must be skipped. */
     Message accept(String payload) {
-        MessageCodec.Decoded decoded = MessageCodec.decode(payload);
+        return accept(payload, MessageCodec.decode(payload));
+    }
+
+    private Message accept(String payload, MessageCodec.Decoded decoded) {
         if (decoded instanceof MessageCodec.Decoded.Malformed malformed) {
             dropLog.drop("Skipped a malformed payload on " + keys.channel() + ": " + malformed.reason()
                     + " (payload starts: " + TeamBus.preview(payload) + ")");
@@ -216,8 +227,57 @@ final class Delivery implements AutoCloseable {
         return null;
     }
 
+    /**
+     * A live payload on its way to the listeners: decoded and its signature verified once, by a verifier thread
+     * ({@link VerifyAhead}) or, if none has started yet, by the delivery thread itself when the payload's turn comes.
+     * Only stateless work happens here; everything that depends on order runs on the delivery thread.
+     */
+    final class Arrival implements Runnable {
+        private final String payload;
+        private final java.util.concurrent.FutureTask<MessageCodec.Decoded> work;
+
+        Arrival(String payload) {
+            this.payload = payload;
+            this.work = new java.util.concurrent.FutureTask<>(this::prepare);
+        }
+
+        private MessageCodec.Decoded prepare() {
+            MessageCodec.Decoded decoded = MessageCodec.decode(payload);
+            if (decoded instanceof MessageCodec.Decoded.Valid valid) {
+                try {
+                    if (guard.verifyAhead(valid.message())) {
+                        // after the signature check: only a signed seq is worth a Redis read (issue 17 finding 3)
+                        ceiling.prefetch(valid.message());
+                    }
+                } catch (RuntimeException e) {
+                    LOG.debug("Verifying ahead failed; the delivery thread checks again", e);
+                }
+            }
+            return decoded;
+        }
+
+        @Override
+        public void run() {
+            work.run(); // does nothing when it ran or runs already
+        }
+
+        /** The decoded payload, verified ahead when it was valid (runs the work here if no verifier has). */
+        MessageCodec.Decoded decoded() {
+            work.run();
+            try {
+                return work.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return MessageCodec.decode(payload);
+            } catch (java.util.concurrent.ExecutionException e) {
+                return MessageCodec.decode(payload);
+            }
+        }
+    }
+
     @Override
     public void close() {
+        verifiers.close();
         executor.shutdownNow();
     }
 }

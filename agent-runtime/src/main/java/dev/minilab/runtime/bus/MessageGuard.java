@@ -33,6 +33,18 @@ public interface MessageGuard {
     Optional<String> rejectionReason(Message message);
 
     /**
+     * Does the costly, stateless part of {@link #rejectionReason} ahead of time, on any thread (the signature check,
+     * whose result the guard remembers), so that the in-order {@code rejectionReason} that follows is cheap. Changes
+     * nothing {@code rejectionReason} decides on besides that memory (no session moves here): receivers call it in
+     * parallel, out of order, and still call {@code rejectionReason} in delivery order.
+     *
+     * @return true when the message's signature verified (or nothing is checked), false when it did not or cannot
+     */
+    default boolean verifyAhead(Message message) {
+        return true;
+    }
+
+    /**
      * Returns why a message arriving LIVE on the channel must be dropped although it verifies (e.g. it is too old to be
      * anything but a replay), or empty. Not applied to history reads, which legitimately hold old messages.
      */

@@ -1,9 +1,14 @@
 package dev.minilab.runtime.bus;
 
+import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.function.Consumer;
@@ -44,6 +49,10 @@ final class Publisher {
     private final MessageGuard guard;
     private final StatefulRedisConnection<String, String> connection;
     private volatile Consumer<Message> beforeAppend = m -> { };
+    /** Hands out seqs in batches and lets appends go out in seq order. */
+    private final PublishOrder order = new PublishOrder();
+    /** Read: a publish in flight; write: a control message, published alone. */
+    private final ReadWriteLock exclusive = new ReentrantReadWriteLock();
 
     Publisher(BusSettings settings, MessageGuard guard, StatefulRedisConnection<String, String> connection) {
         this.settings = settings;
@@ -56,12 +65,39 @@ final class Publisher {
         this.beforeAppend = hook;
     }
 
-    synchronized Message publish(Message message) {
+    /**
+     * Publishes {@code message} (thread-safe; publishes of several threads are in flight together, see
+     * {@link PublishOrder}): its seq is reserved (one pipelined round trip for every publish waiting), it is sealed on
+     * the calling thread with that seq, and its append is sent in seq order after the appends of every lower seq this
+     * publisher reserved, without waiting for their answers. A control message (STOP, CLEAR) is published alone: a
+     * CLEAR moves this process's session, and no message sealed before it may land after it.
+     */
+    Message publish(Message message) {
+        boolean alone = message.kind() == MessageKind.CONTROL || message.controlCommand().isPresent();
+        Lock lock = alone ? exclusive.writeLock() : exclusive.readLock();
+        lock.lock();
+        try {
+            return publishInOrder(message);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Message publishInOrder(Message message) {
         for (int stale = 0; stale < MAX_STALE; stale++) {
-            long seq = retried("reserve seq", this::reserve);
-            Message sent = guard.seal(message.withSeq(seq));
-            String payload = MessageCodec.encode(sent);
-            List<Object> result = retried("append and publish", () -> append(sent, payload));
+            PublishOrder.Slot slot = order.reserve(this::reserveAll);
+            Message sent;
+            String payload;
+            try {
+                sent = guard.seal(message.withSeq(slot.seq()));
+                payload = MessageCodec.encode(sent);
+                beforeAppend.accept(sent);
+            } catch (RuntimeException | Error e) {
+                order.skip(slot);
+                throw e;
+            }
+            List<Object> result = retriedAfter(() -> order.inTurn(slot, () -> appendAsync(sent, payload)),
+                    "append and publish", () -> append(sent, payload));
             long code = (Long) result.get(0);
             if (code == 1) {
                 return sent;
@@ -72,10 +108,36 @@ final class Publisher {
                         sent.id(), landed.seq());
                 return landed;
             }
-            LOG.debug("Seq {} was overtaken by a later publish; reserving a new one for message {}", seq, sent.id());
+            LOG.debug("Seq {} was overtaken by a later publish; reserving a new one for message {}", slot.seq(),
+                    sent.id());
         }
         throw BusException.commandFailed("append and publish", new IllegalStateException(
                 "seq overtaken " + MAX_STALE + " times in a row by other publishers"));
+    }
+
+    /**
+     * Reserves one seq for each of {@code count} publishes: the reserves are pipelined (sent together, answered in
+     * order, one round trip); one that failed for a reason that passes is reserved again on its own.
+     */
+    private long[] reserveAll(int count) {
+        BusKeys keys = settings.keys();
+        List<Supplier<RedisFuture<Long>>> sent = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            try {
+                RedisFuture<Long> future = connection.async().fcall(BusFunctions.RESERVE, ScriptOutputType.INTEGER,
+                        keys.sequence());
+                sent.add(() -> future);
+            } catch (RuntimeException e) {
+                sent.add(() -> {
+                    throw e;
+                });
+            }
+        }
+        long[] seqs = new long[count];
+        for (int i = 0; i < count; i++) {
+            seqs[i] = retriedAfter(sent.get(i), "reserve seq", this::reserve);
+        }
+        return seqs;
     }
 
     private long reserve() {
@@ -85,28 +147,43 @@ final class Publisher {
         return seq;
     }
 
+    /** Sends {@code minilab_append} without waiting for its answer (the first attempt of a publish). */
+    private RedisFuture<List<Object>> appendAsync(Message sent, String payload) {
+        return connection.async().fcall(BusFunctions.APPEND, ScriptOutputType.MULTI, appendKeys(sent),
+                appendArgs(sent, payload));
+    }
+
     /** Runs {@code minilab_append} once: {1} = appended and published, {0, payload} = landed before, {-1} = stale. */
     List<Object> append(Message sent, String payload) {
         beforeAppend.accept(sent);
-        BusKeys keys = settings.keys();
-        String store;
+        return BusFunctions.call(connection.sync(), BusFunctions.APPEND, ScriptOutputType.MULTI, appendKeys(sent),
+                appendArgs(sent, payload));
+    }
+
+    /** What the history keeps of {@code sent}: "0" nothing, "1" the message, "2" the message and a pin. */
+    private static String store(Message sent) {
         if (sent.kind() == MessageKind.CHAT || sent.kind() == MessageKind.CONTROL) {
             // Control messages are kept too, so an agent that was disconnected when STOP was sent still sees it
             // when it catches up from the history (agents never put control messages into a model's context).
-            store = sent.isFromUser() && sent.controlCommand().isEmpty() ? "2" : "1";
-        } else {
-            store = "0";
+            return sent.isFromUser() && sent.controlCommand().isEmpty() ? "2" : "1";
         }
+        return "0";
+    }
+
+    private String[] appendKeys(Message sent) {
+        BusKeys keys = settings.keys();
         // user_requirements is declared only when this publish pins: Redis checks a script's declared keys against
         // the caller's ACL, and agents may only read the pins (issue 17 finding 4).
-        String pins = store.equals("2") ? keys.requirements() : keys.history();
+        String pins = store(sent).equals("2") ? keys.requirements() : keys.history();
+        return new String[] {keys.history(), pins, keys.publishedSequence(), keys.sequence()};
+    }
+
+    private String[] appendArgs(Message sent, String payload) {
         // Only the User's publishes trim the history: agents' Redis users have no LTRIM (issue 17), and the console
         // also trims on every message it receives (TeamBus.trimHistory).
         String trim = sent.isFromUser() ? "1" : "0";
-        return BusFunctions.call(connection.sync(), BusFunctions.APPEND, ScriptOutputType.MULTI,
-                new String[] {keys.history(), pins, keys.publishedSequence(), keys.sequence()},
-                keys.channel(), payload, Long.toString(sent.seq()), sent.id(),
-                Integer.toString(settings.historyWindow()), store, Integer.toString(MAX_PINNED), trim);
+        return new String[] {settings.keys().channel(), payload, Long.toString(sent.seq()), sent.id(),
+                Integer.toString(settings.historyWindow()), store(sent), Integer.toString(MAX_PINNED), trim};
     }
 
     private static Message landed(String payload, Message fallback) {
@@ -120,13 +197,25 @@ final class Publisher {
      * under BusChaosIT: a second CLIENT KILL during the retry dropped an agent's answer). A broker that does not
      * answer within the failover wait gets one more attempt, not more (publishing still fails within about one
      * failover wait, {@link BusSettings#failoverWait}, when Redis is gone; by default one command timeout, 60 s
-     * with Sentinel).
+     * with Sentinel). The first attempt sends with {@code first} and awaits the answer; the others run {@code step}.
      */
-    private <T> T retried(String what, Supplier<T> step) {
+    private <T> T retriedAfter(Supplier<RedisFuture<T>> first, String what, Supplier<T> step) {
+        try {
+            return LettuceFutures.awaitOrCancel(first.get(), connection.getTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RuntimeException e) {
+            return retried(what, step, e);
+        }
+    }
+
+    /** Like {@link #retriedAfter} when the first attempt failed with {@code firstFailure} (null: not run yet). */
+    private <T> T retried(String what, Supplier<T> step, RuntimeException firstFailure) {
         RuntimeException earlier = null;
         boolean lastChance = false;
         for (int attempt = 1; ; attempt++) {
             try {
+                if (attempt == 1 && firstFailure != null) {
+                    throw firstFailure;
+                }
                 return step.get();
             } catch (RuntimeException e) {
                 if (earlier != null) {

@@ -17,6 +17,7 @@ final class SeqCeiling {
     private final String counterName;
     private final LongSupplier currentSeq;
     private final AtomicLong ceiling = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * @param counterName the counter's key, for the refusal reason
@@ -45,5 +46,23 @@ final class SeqCeiling {
                     + "): no message was ever given that seq (a forged or replayed number)");
         }
         return Optional.empty();
+    }
+
+    /**
+     * Raises the cached ceiling ahead of {@link #rejection} when {@code message}'s seq is above it (a receiver does
+     * this off its delivery thread, in parallel with other work); decides nothing. One read at a time: while one is
+     * running, others skip (the in-order {@code rejection} reads when it still has to).
+     */
+    void prefetch(Message message) {
+        if (message.seq() <= ceiling.get() || !reading.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            ceiling.accumulateAndGet(currentSeq.getAsLong(), Math::max);
+        } catch (RuntimeException e) {
+            // the in-order check reads again and reports it
+        } finally {
+            reading.set(false);
+        }
     }
 }

@@ -176,6 +176,28 @@ public final class SignatureGuard implements MessageGuard {
         return Optional.empty();
     }
 
+    /** Verifies a v2 signature and leaves the verdict in the signer's memory; the session is not looked at. */
+    @Override
+    public boolean verifyAhead(Message message) {
+        if (!signer.signing()) {
+            return true;
+        }
+        String signature = message.signature();
+        if (signature == null || !(signature.startsWith(V2_SEQ) || signature.startsWith(V2))) {
+            return false;
+        }
+        boolean withSeq = signature.startsWith(V2_SEQ);
+        if (!withSeq && message.seq() != 0) {
+            return false;
+        }
+        try {
+            return signer.verify(message.sender(), canonicalBytesV2(message, withSeq), signature.substring(
+                    withSeq ? V2_SEQ.length() : V2.length())) instanceof Verification.Verified;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** Refuses a live message outside the freshness window: older than {@link #MAX_AGE} or ahead by {@link #MAX_AHEAD}. */
     @Override
     public Optional<String> liveRejection(Message message) {
