@@ -321,7 +321,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
                 task = abbreviate(message.sender() + ": " + message.content(), 120);
                 lastSeq = Math.max(lastSeq, message.seq());
             }
-            heartbeat();
+            beat.later(this::heartbeat); // the turn does not wait for it (issue 12)
             try {
                 turns.runReporting(message, cancellation);
             } catch (Throwable e) {
@@ -341,7 +341,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
                 if (running) {
                     progress.save(done); // not when closing: an interrupted turn is handled again after the restart
                 }
-                heartbeat();
+                beat.later(this::heartbeat); // the turn does not wait for it (issue 12)
             }
         }
     }
@@ -384,6 +384,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        beat.close(); // a heartbeat still waiting is written before the bus closes
         loop.close();
     }
 
