@@ -156,6 +156,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         if (message.kind() == MessageKind.CHAT) {
             hooks.received(message);
         }
+        int waiting;
         synchronized (lock) {
             // Updated in the same critical section as the queue, so a saved progress never passes a queued message.
             highestSeq = Math.max(highestSeq, message.seq());
@@ -184,11 +185,12 @@ public final class TeamAgent implements BusListener, AutoCloseable {
                 return false;
             }
             queue.add(message);
-            hooks.queued(message);
-            agentLog.info("Queued a message from {} (seq {}, {} waiting)", message.sender(), message.seq(),
-                    queue.size());
-            return true;
+            waiting = queue.size();
         }
+        // After the lock: the worker woken by the queue need not wait for this log line (issue 12: the hop path).
+        hooks.queued(message);
+        agentLog.info("Queued a message from {} (seq {}, {} waiting)", message.sender(), message.seq(), waiting);
+        return true;
     }
 
     @Override

@@ -264,6 +264,15 @@ public final class TeamDiscipline implements AgentHooks, BusListener, Questions 
         if (message.isFromUser()) {
             return;
         }
+        // Off the delivery thread (issue 12): the state read it needs made every delivery wait for a round trip.
+        try {
+            bookkeeping.execute(this::reportIfHalted);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("Shutting down; no halt report check for message {}", message.id());
+        }
+    }
+
+    private void reportIfHalted() {
         try {
             RequestState state = ledger.state();
             if (!state.halted() || state.reported() || !ledger.markReported()) {
