@@ -21,7 +21,7 @@ import java.util.function.Supplier;
 final class StatePrefetch {
 
     /** How old a prefetched state may be when the call starts. */
-    static final Duration FRESH = Duration.ofMillis(250);
+    static final Duration FRESH = Duration.ofMillis(100);
 
     private record Sent(long sentNanos, CompletableFuture<RequestState> state) {
     }
