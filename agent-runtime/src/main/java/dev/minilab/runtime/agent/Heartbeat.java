@@ -23,7 +23,7 @@ final class Heartbeat {
     private final Logger log;
     private final Map<String, String> fields = new ConcurrentHashMap<>();
     /** Writes the heartbeats a turn asks for, so the turn does not wait for a signature and a round trip. */
-    private final java.util.concurrent.ExecutorService later;
+    private final java.util.concurrent.ExecutorService writer;
     private final java.util.concurrent.atomic.AtomicBoolean waiting = new java.util.concurrent.atomic.AtomicBoolean();
 
     Heartbeat(AgentSpec spec, TeamBus bus, UnaryOperator<String> redactor, Logger log) {
@@ -31,7 +31,7 @@ final class Heartbeat {
         this.bus = bus;
         this.redactor = redactor;
         this.log = log;
-        this.later = java.util.concurrent.Executors.newSingleThreadExecutor(
+        this.writer = java.util.concurrent.Executors.newSingleThreadExecutor(
                 Thread.ofPlatform().name(spec.name() + "-heartbeat").daemon(true).factory());
     }
 
@@ -45,7 +45,7 @@ final class Heartbeat {
             return;
         }
         try {
-            later.execute(() -> {
+            writer.execute(() -> {
                 waiting.set(false); // before the state is read: a change after this point gets its own write
                 write.run();
             });
@@ -56,9 +56,9 @@ final class Heartbeat {
 
     /** Writes a heartbeat still waiting, then stops the heartbeat thread (at most 2 s). */
     void close() {
-        later.shutdown();
+        writer.shutdown();
         try {
-            later.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+            writer.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
