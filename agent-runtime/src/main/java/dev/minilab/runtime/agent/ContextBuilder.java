@@ -32,7 +32,7 @@ public final class ContextBuilder {
 
     public List<ChatMessage> build(List<Message> pinned, List<Message> history, int window, Message trigger) {
         List<ChatMessage> context = new ArrayList<>();
-        context.add(SystemMessage.from(redactor.apply(systemText(pinned))));
+        context.add(SystemMessage.from(systemText(pinned)));
         List<Message> chat = history.stream()
                 .filter(m -> m.kind() == MessageKind.CHAT && m.controlCommand().isEmpty())
                 .filter(m -> !m.id().equals(trigger.id()))
@@ -45,13 +45,20 @@ public final class ContextBuilder {
         return context;
     }
 
+    /**
+     * The system prompt with the pinned requests, redacted piece by piece: the prompt and each pinned request are
+     * redacted on their own, so each is the same text turn after turn and the redactor's cache answers it (issue 12:
+     * the whole text changed with every new pin and was redacted in full on every turn). A secret never spans two
+     * pieces: each request is a separate message of the User's, and key material cut across two of them is still
+     * caught by the redactor's base64 rule.
+     */
     private String systemText(List<Message> allPinned) {
         // Second line of defence: the bus already drops pins not sent by the User; never show anyone else's words here.
         List<Message> pinned = allPinned.stream()
                 .filter(m -> m.isFromUser() && m.kind() == MessageKind.CHAT && m.controlCommand().isEmpty())
                 .toList();
         StringBuilder text = new StringBuilder();
-        text.append("You are ").append(agentName).append(".\n\n").append(systemPrompt.strip()).append('\n');
+        text.append(redactor.apply("You are " + agentName + ".\n\n" + systemPrompt.strip() + "\n"));
         if (!pinned.isEmpty()) {
             // The first request is the session's goal (LESSONS row 15): it always stays; then the newest that fit.
             String first = pinLine(pinned.getFirst());
@@ -68,11 +75,11 @@ public final class ContextBuilder {
                 used += line.length();
             }
             text.append("\n## The User's requests in this session (pinned, oldest first)\n");
-            text.append(first).append('\n');
+            text.append(redactor.apply(first)).append('\n');
             if (omitted > 0) {
                 text.append("(").append(omitted).append(" later requests omitted for length)\n");
             }
-            lines.forEach(line -> text.append(line).append('\n'));
+            lines.forEach(line -> text.append(redactor.apply(line)).append('\n'));
         }
         return text.toString();
     }

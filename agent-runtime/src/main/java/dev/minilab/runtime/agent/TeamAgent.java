@@ -156,6 +156,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         if (message.kind() == MessageKind.CHAT) {
             hooks.received(message);
         }
+        int waiting;
         synchronized (lock) {
             // Updated in the same critical section as the queue, so a saved progress never passes a queued message.
             highestSeq = Math.max(highestSeq, message.seq());
@@ -184,11 +185,12 @@ public final class TeamAgent implements BusListener, AutoCloseable {
                 return false;
             }
             queue.add(message);
-            hooks.queued(message);
-            agentLog.info("Queued a message from {} (seq {}, {} waiting)", message.sender(), message.seq(),
-                    queue.size());
-            return true;
+            waiting = queue.size();
         }
+        // After the lock: the worker woken by the queue need not wait for this log line (issue 12: the hop path).
+        hooks.queued(message);
+        agentLog.info("Queued a message from {} (seq {}, {} waiting)", message.sender(), message.seq(), waiting);
+        return true;
     }
 
     @Override
@@ -321,7 +323,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
                 task = abbreviate(message.sender() + ": " + message.content(), 120);
                 lastSeq = Math.max(lastSeq, message.seq());
             }
-            heartbeat();
+            beat.later(this::heartbeat); // the turn does not wait for it (issue 12)
             try {
                 turns.runReporting(message, cancellation);
             } catch (Throwable e) {
@@ -341,7 +343,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
                 if (running) {
                     progress.save(done); // not when closing: an interrupted turn is handled again after the restart
                 }
-                heartbeat();
+                beat.later(this::heartbeat); // the turn does not wait for it (issue 12)
             }
         }
     }
@@ -384,6 +386,7 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        beat.close(); // a heartbeat still waiting is written before the bus closes
         loop.close();
     }
 

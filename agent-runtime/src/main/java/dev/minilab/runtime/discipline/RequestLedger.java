@@ -91,4 +91,13 @@ public final class RequestLedger {
     public RequestState state() {
         return RequestState.from(redis.hgetall(key));
     }
+
+    /**
+     * Reads the current state without waiting (issue 12: sent when a tool call ends, used by the next LLM call). On
+     * this ledger's connection, so it is ordered after every write this ledger sent before it.
+     */
+    public java.util.concurrent.CompletableFuture<RequestState> stateAsync() {
+        return redis.getStatefulConnection().async().hgetall(key).toCompletableFuture()
+                .thenApply(RequestState::from);
+    }
 }

@@ -50,6 +50,8 @@ public final class TeamDiscipline implements AgentHooks, BusListener, Questions 
     private final UnaryOperator<String> redactor;
     /** Where a halt found by an asynchronous usage write is declared (never Redis's I/O thread). */
     private final java.util.concurrent.Executor bookkeeping;
+    /** The state for the next LLM call, read when the last tool call ended (issue 12). */
+    private final StatePrefetch prefetch;
 
     /** As below, declaring halts found by usage writes on a thread of the common pool. */
     public TeamDiscipline(String agent, String userAnswerer, List<String> team, DisciplineSettings settings,
@@ -78,6 +80,7 @@ public final class TeamDiscipline implements AgentHooks, BusListener, Questions 
         this.loops = new LoopDetector(settings.loopRepeats());
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.redactor = Objects.requireNonNull(redactor, "redactor");
+        this.prefetch = new StatePrefetch(ledger::stateAsync, ledger::state, System::nanoTime);
     }
 
     /** Listens on the bus for halts to report (only in the User's answerer's process). Call once. */
@@ -100,6 +103,7 @@ public final class TeamDiscipline implements AgentHooks, BusListener, Questions 
     @Override
     public void received(Message message) {
         if (message.isFromUser() && message.kind() == MessageKind.CHAT && message.controlCommand().isEmpty()) {
+            prefetch.forget(); // a state read before the reset must not be used after it
             try {
                 if (ledger.startRequest(message)) {
                     LOG.info("New User request (seq {}): hop count, budget and halt reset", message.seq());
@@ -123,6 +127,7 @@ public final class TeamDiscipline implements AgentHooks, BusListener, Questions 
             return Optional.empty(); // a User message opened a fresh request
         }
         RequestState state;
+        long readAt = prefetch.now();
         try {
             state = ledger.state();
         } catch (RuntimeException e) {
@@ -146,10 +151,14 @@ public final class TeamDiscipline implements AgentHooks, BusListener, Questions 
             declare(HaltReason.LOOP, HaltReport.loopCause(loop.get()));
             return Optional.of("loop between " + loop.get().first() + " and " + loop.get().second());
         }
-        return overBudget(state).map(reason -> {
+        Optional<String> refusal = overBudget(state).map(reason -> {
             declare(reason, HaltReport.budgetCause(reason, state.tokens(), state.costUsd(), settings));
             return "budget spent (" + reason.wire() + ")";
         });
+        if (refusal.isEmpty()) {
+            prefetch.offer(state, readAt); // the turn's first LLM call uses it while fresh: one round trip less per hop
+        }
+        return refusal;
     }
 
     @Override
@@ -170,6 +179,8 @@ public final class TeamDiscipline implements AgentHooks, BusListener, Questions 
 
     @Override
     public void toolCalled(String tool, dev.minilab.runtime.tools.ToolResult result) {
+        // The next LLM call's state check: sent now, so its round trip overlaps the rest of the step (issue 12).
+        prefetch.send();
         metrics.toolCall(tool, !result.isError());
     }
 
@@ -188,7 +199,7 @@ public final class TeamDiscipline implements AgentHooks, BusListener, Questions 
     public void beforeLlmCall() {
         RequestState state;
         try {
-            state = ledger.state();
+            state = prefetch.take(); // read when the last tool call ended, if that was a moment ago; else now
         } catch (RuntimeException e) {
             throw new TurnRefusedException(unreadable(e));
         }
@@ -253,6 +264,15 @@ public final class TeamDiscipline implements AgentHooks, BusListener, Questions 
         if (message.isFromUser()) {
             return;
         }
+        // Off the delivery thread (issue 12): the state read it needs made every delivery wait for a round trip.
+        try {
+            bookkeeping.execute(this::reportIfHalted);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("Shutting down; no halt report check for message {}", message.id());
+        }
+    }
+
+    private void reportIfHalted() {
         try {
             RequestState state = ledger.state();
             if (!state.halted() || state.reported() || !ledger.markReported()) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.minilab.runtime.tools.ToolResult;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +39,8 @@ public final class ExecutionLog {
     private final Clock clock;
     private int turn;
     private boolean warned;
+    private FileChannel markdownOut;
+    private FileChannel jsonLinesOut;
 
     public ExecutionLog(String role, Path docsDir, UnaryOperator<String> redactor, Clock clock) {
         this.role = role;
@@ -136,22 +140,71 @@ public final class ExecutionLog {
         return json;
     }
 
+    /**
+     * Appends one event to both files. The files stay open between events (issue 12: opening, creating and closing
+     * two files was part of every ReAct step), and each event is one write straight to the file, never held in a
+     * buffer of this process: a line written is on disk as far as the OS goes, at exit or on a kill alike. A file
+     * deleted while the agent runs (checked with one stat per event) is created again, as it was before.
+     */
     private void write(String md, ObjectNode json) {
         try {
-            Files.createDirectories(markdown.getParent());
-            if (!Files.exists(markdown)) {
-                Files.writeString(markdown, "# Execution log of " + role + "\n", StandardCharsets.UTF_8);
+            if (markdownOut == null || !Files.exists(markdown)) {
+                markdownOut = reopen(markdownOut, markdown, "# Execution log of " + role + "\n");
             }
-            Files.writeString(markdown, md, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            Files.writeString(jsonLines, json.toString() + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            if (jsonLinesOut == null || !Files.exists(jsonLines)) {
+                jsonLinesOut = reopen(jsonLinesOut, jsonLines, null);
+            }
+            writeFully(markdownOut, md);
+            writeFully(jsonLinesOut, json.toString() + "\n");
         } catch (IOException e) {
+            closeQuietly(markdownOut);
+            closeQuietly(jsonLinesOut);
+            markdownOut = null; // opened again for the next event: the folder may be writable by then
+            jsonLinesOut = null;
             if (!warned) {
                 warned = true;
                 LOG.warn("Cannot write the execution log {}: {} — check that the docs/ folder is writable",
                         markdown, e.toString());
             }
         }
+    }
+
+    /** Opens {@code file} for appending (creating it and its folder), with {@code header} when it is new. */
+    private static FileChannel reopen(FileChannel previous, Path file, String header) throws IOException {
+        closeQuietly(previous);
+        Files.createDirectories(file.getParent());
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+        if (header != null && channel.size() == 0) {
+            writeFully(channel, header);
+        }
+        return channel;
+    }
+
+    private static void writeFully(FileChannel channel, String text) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        while (bytes.hasRemaining()) {
+            channel.write(bytes);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // nothing was buffered here: every event was written in full before
+        }
+    }
+
+    /** Closes the files (every event is already written; later events open them again). */
+    public synchronized void close() {
+        closeQuietly(markdownOut);
+        closeQuietly(jsonLinesOut);
+        markdownOut = null;
+        jsonLinesOut = null;
     }
 
     /** Keeps the head and the tail of long text and says how much was cut. */

@@ -113,6 +113,35 @@ class ContextBuilderTest {
         assertThat(context).allSatisfy(m -> assertThat(text(m)).doesNotContain("s3cr3t"));
     }
 
+    @Test
+    void thePromptAndEachPinAreRedactedOnTheirOwnSoTheyRepeatTurnAfterTurn() {
+        List<String> redacted = new ArrayList<>();
+        ContextBuilder counting = new ContextBuilder("QA_Tester", "The long role prompt.", text -> {
+            redacted.add(text);
+            return text;
+        });
+        List<Message> pins = List.of(Message.chat("User", "first request"), Message.chat("User", "second request"));
+
+        counting.build(pins, List.of(), 80, Message.chat("Architect_Zero", "go"));
+
+        assertThat(redacted).noneSatisfy(text -> assertThat(text).contains("role prompt").contains("request"));
+        assertThat(redacted).filteredOn(text -> text.contains("request")).hasSize(2);
+    }
+
+    @Test
+    void keyMaterialInPinsIsMaskedAlsoWhenCutAcrossTwoPins() {
+        String body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj";
+        ContextBuilder real = new ContextBuilder("QA_Tester", "prompt",
+                dev.minilab.runtime.sandbox.Redactor.fromEnv(java.util.Map.of(), List.of())::redact);
+        List<Message> pins = List.of(
+                Message.chat("User", "key part one:\n-----BEGIN PRIVATE KEY-----\n" + body),
+                Message.chat("User", "part two:\n" + body + "\n-----END PRIVATE KEY-----"));
+
+        String system = text(real.build(pins, List.of(), 80, Message.chat("Architect_Zero", "go")).getFirst());
+
+        assertThat(system).doesNotContain(body).contains("key part one").contains("part two");
+    }
+
     private static String text(ChatMessage message) {
         return switch (message) {
             case SystemMessage s -> s.text();

@@ -90,6 +90,54 @@ class ExecutionLogTest {
         assertThat(log.markdownPath()).doesNotExist();
     }
 
+    @Test
+    void everyEventIsInTheFilesAsSoonAsItIsLoggedWithoutClosingTheLog() throws Exception {
+        ExecutionLog log = new ExecutionLog("DevOps_Builder", docs, text -> text);
+
+        log.startTurn("Architect_Zero", "save 500 files");
+        for (int i = 0; i < 500; i++) {
+            log.toolCall("save_file", "{\"path\":\"f" + i + "\"}", ToolResult.ok("saved " + i));
+        }
+        log.outcome("answered", "done");
+
+        // read by another reader while the log is still open, as the console's `logs -f` and an agent killed now
+        // would leave it: nothing may wait in a buffer of the agent
+        List<String> lines = Files.readAllLines(log.jsonLinesPath());
+        assertThat(lines).hasSize(502);
+        assertThat(JSON.readTree(lines.get(500)).get("result").asText()).isEqualTo("saved 499");
+        assertThat(JSON.readTree(lines.getLast()).get("type").asText()).isEqualTo("outcome");
+        String md = Files.readString(log.markdownPath());
+        assertThat(md).startsWith("# Execution log of DevOps_Builder\n");
+        assertThat(MarkdownEntry.parse(md)).hasSize(500);
+        assertThat(md).endsWith("done\n\n");
+    }
+
+    @Test
+    void aLogDeletedWhileTheAgentRunsStartsAgain() throws Exception {
+        ExecutionLog log = new ExecutionLog("QA_Tester", docs, text -> text);
+        log.startTurn("User", "first");
+
+        Files.delete(log.markdownPath());
+        Files.delete(log.jsonLinesPath());
+        log.toolCall("read_file", "{}", ToolResult.ok("after the delete"));
+
+        assertThat(Files.readString(log.markdownPath())).startsWith("# Execution log of QA_Tester\n")
+                .contains("after the delete").doesNotContain("first");
+        assertThat(Files.readAllLines(log.jsonLinesPath())).singleElement()
+                .satisfies(line -> assertThat(line).contains("after the delete"));
+    }
+
+    @Test
+    void aClosedLogOpensAgainForTheNextEventAndAppends() throws Exception {
+        ExecutionLog log = new ExecutionLog("QA_Tester", docs, text -> text);
+        log.startTurn("User", "one");
+        log.close();
+        log.outcome("answered", "two");
+
+        assertThat(Files.readAllLines(log.jsonLinesPath())).hasSize(2);
+        assertThat(Files.readString(log.markdownPath())).containsOnlyOnce("# Execution log of QA_Tester");
+    }
+
     /** One {@code ### tool} entry of the Markdown log, read back. */
     record MarkdownEntry(String tool, String args, String status, long durationMs, String result) {
         private static final Pattern ENTRY = Pattern.compile(
