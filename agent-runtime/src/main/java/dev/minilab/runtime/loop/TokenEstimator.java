@@ -17,10 +17,10 @@ import java.util.List;
  * of up to three digits, runs of punctuation, line breaks) and prices each piece. Loading the real vocabulary (jtokkit)
  * cost 0.5–4 s of CPU and ~45 MB of live heap per agent (issue 12), for a budget that is a guardrail, not a contract.
  *
- * <p>Checked against the real o200k tokenizer in {@code TokenEstimatorTest} on prose, code, Terraform, JSON, YAML, shell,
- * German, accented and CJK text, emoji, digits, hex, UUIDs and base64: the estimate is 0.85–1.4 times the real count
- * (it errs high on prose and code, by 10–30 %). Other model families tokenize differently; a budget set with 10 %
- * headroom holds for them too. Each message adds {@link #PER_MESSAGE} tokens of framing. Stateless and thread-safe.
+ * <p>Checked against the real o200k tokenizer in {@code TokenEstimatorTest} on prose, code, Terraform, JSON, YAML,
+ * shell, German, accented and CJK text, emoji, digits, hex, UUIDs and base64: the estimate is 0.85–1.40 times the real
+ * count (high by 10–40 % on prose and code, low by up to 15 % on dense JSON). Other model families tokenize
+ * differently. Each message adds {@link #PER_MESSAGE} tokens of framing. Stateless and thread-safe.
  */
 public final class TokenEstimator {
 
@@ -108,7 +108,7 @@ public final class TokenEstimator {
         return c >= '0' && c <= '9';
     }
 
-    /** Whether a run of at least {@link #BLOB_RUN} non-blank ASCII chars from {@code at} mixes upper, lower and digits. */
+    /** Whether a run of at least {@link #BLOB_RUN} non-blank ASCII chars from {@code at} mixes cases and digits. */
     private static boolean isBlob(String text, int at) {
         boolean upper = false;
         boolean lower = false;
@@ -162,8 +162,8 @@ public final class TokenEstimator {
 
     /**
      * An upper bound of {@link #count(List)} and of the real o200k count: a byte-level BPE token covers at least one
-     * UTF-8 byte, so a message has at most as many tokens as bytes (plus framing). Cheaper than {@link #count(List)}: one pass
-     * over the chars without classifying them.
+     * UTF-8 byte, so a message has at most as many tokens as bytes (plus framing). Cheaper than
+     * {@link #count(List)}: one pass over the chars without classifying them.
      */
     public static long upperBound(List<ChatMessage> messages) {
         long bound = 0;

@@ -122,7 +122,8 @@ class ContextBudgetIT {
         assertThat(last.messages().get(1).content()).contains("read every file under docs");
         assertThat(last.messages().getLast().content()).contains("file 98 ");
         // CONTEXT_WINDOW_STEPS (12): the 87 older steps are one digest line each or counted, not their results
-        assertThat(last.messages().get(2).content()).startsWith("[MiniLab: digest of this turn's older steps (steps 1–87;")
+        assertThat(last.messages().get(2).content())
+                .startsWith("[MiniLab: digest of this turn's older steps (steps 1–87;")
                 .contains("read_file {\"path\":\"docs/f86.md\"} → ok");
         assertThat(last.messages()).hasSize(3 + 12 * 2);
         assertThat(last.bodyText().length()).as("request 100 vs request 20")
