@@ -2,7 +2,7 @@ package dev.minilab.agents;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.util.List;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,9 +23,21 @@ final class HeapTrim implements Runnable {
     static final long PERIOD_MS = 1_500;
     private static final Logger LOG = LoggerFactory.getLogger(HeapTrim.class);
 
-    private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
+    private final LongSupplier youngCollections;
+    private final Runnable fullCollection;
     private long youngAtLastCheck = -1;
     private long youngAtLastFull;
+
+    /** A trim of this JVM's heap. */
+    HeapTrim() {
+        this(HeapTrim::youngCollections, System::gc);
+    }
+
+    /** A trim that reads the young collections so far from {@code youngCollections}, runs {@code fullCollection}. */
+    HeapTrim(LongSupplier youngCollections, Runnable fullCollection) {
+        this.youngCollections = youngCollections;
+        this.fullCollection = fullCollection;
+    }
 
     /** Starts the check on a daemon thread of its own; returns that thread. */
     static Thread start() {
@@ -45,14 +57,14 @@ final class HeapTrim implements Runnable {
 
     @Override
     public void run() {
-        long young = youngCollections();
+        long young = youngCollections.getAsLong();
         boolean quiet = young == youngAtLastCheck;
         youngAtLastCheck = young;
         long burst = young - youngAtLastFull;
         if (quiet && burst >= BURST_YOUNG_GCS) {
             long committed = Runtime.getRuntime().totalMemory();
-            System.gc();
-            youngAtLastFull = youngCollections();
+            fullCollection.run();
+            youngAtLastFull = youngCollections.getAsLong();
             youngAtLastCheck = youngAtLastFull;
             LOG.debug("Heap after a burst of {} young collections: {} MB committed before a full collection, {} MB "
                     + "after", burst, committed >> 20, Runtime.getRuntime().totalMemory() >> 20);
@@ -60,9 +72,9 @@ final class HeapTrim implements Runnable {
     }
 
     /** Young collections so far: those of every collector but the old generation's (Serial: "Copy"). */
-    private long youngCollections() {
+    private static long youngCollections() {
         long count = 0;
-        for (GarbageCollectorMXBean collector : collectors) {
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
             String name = collector.getName();
             if (!name.contains("MarkSweep") && !name.contains("Old") && !name.contains("Major")) {
                 count += Math.max(0, collector.getCollectionCount());

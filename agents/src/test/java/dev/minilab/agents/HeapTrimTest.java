@@ -2,53 +2,45 @@ package dev.minilab.agents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class HeapTrimTest {
 
-    private static volatile Object sink;
+    private final AtomicLong young = new AtomicLong(100);
+    private final AtomicInteger full = new AtomicInteger();
+    private final HeapTrim trim = new HeapTrim(young::get, full::incrementAndGet);
 
     @Test
-    void aQuietCheckAfterABurstOfYoungCollectionsRunsOneFullCollectionAndAQuietHeapNone() {
-        HeapTrim trim = new HeapTrim();
-        trim.run(); // remembers where the counts are
-        long fullBefore = fullCollections();
+    void aQuietCheckAfterABurstOfYoungCollectionsRunsOneFullCollection() {
         trim.run();
-        assertThat(fullCollections()).as("no burst yet").isEqualTo(fullBefore);
+        young.addAndGet(HeapTrim.BURST_YOUNG_GCS + 5);
+        trim.run(); // still collecting: not quiet yet
+        assertThat(full).hasValue(0);
 
-        long young = youngCollections();
-        while (youngCollections() < young + HeapTrim.BURST_YOUNG_GCS + 1) {
-            sink = new byte[256 * 1024];
-        }
-        sink = null;
-        trim.run(); // sees the burst, not yet quiet
-        long quietFrom = fullCollections();
-        trim.run(); // quiet now: one full collection
+        trim.run(); // quiet
+        trim.run();
 
-        assertThat(fullCollections()).isGreaterThan(quietFrom);
+        assertThat(full).hasValue(1);
     }
 
-    private static long youngCollections() {
-        long count = 0;
-        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
-            String name = collector.getName();
-            if (!name.contains("MarkSweep") && !name.contains("Old") && !name.contains("Major")) {
-                count += collector.getCollectionCount();
-            }
+    @Test
+    void fewYoungCollectionsOrAHeapStillCollectingGetNoFullCollection() {
+        trim.run();
+        for (int i = 0; i < 10; i++) {
+            young.addAndGet(HeapTrim.BURST_YOUNG_GCS - 1); // a long burst, never quiet
+            trim.run();
         }
-        return count;
-    }
+        assertThat(full).hasValue(0);
 
-    private static long fullCollections() {
-        long count = 0;
-        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
-            String name = collector.getName();
-            if (name.contains("MarkSweep") || name.contains("Old") || name.contains("Major")) {
-                count += collector.getCollectionCount();
-            }
-        }
-        return count;
+        AtomicLong few = new AtomicLong();
+        HeapTrim calm = new HeapTrim(few::get, full::incrementAndGet);
+        calm.run();
+        few.addAndGet(HeapTrim.BURST_YOUNG_GCS - 1);
+        calm.run();
+        calm.run(); // quiet, but below the burst
+
+        assertThat(full).hasValue(0);
     }
 }
