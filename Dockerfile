@@ -133,7 +133,7 @@ RUN chmod 0755 /usr/local/bin/minilab-entrypoint
 # Agent JVM: a small-heap daemon (docs/BENCHMARKS.md, "JVM flags"), and an AppCDS archive from a training run that
 # needs no Redis, LLM or network (dev.minilab.agents.AotTraining). The runtime JDK is 21, so AppCDS; JDK 25's AOT cache
 # (what ./minilab build makes) would need a JDK 25 runtime image. The entrypoint uses the archive when it is there.
-ENV MINILAB_AGENT_JVM_OPTS="-XX:+UseSerialGC -Xms16m -Xmx256m -Xss512k -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m" \
+ENV MINILAB_AGENT_JVM_OPTS="-XX:+UseSerialGC -Xms16m -Xmx256m -XX:MaxNewSize=8m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -Xss512k -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000" \
     MALLOC_ARENA_MAX=2
 RUN java $MINILAB_AGENT_JVM_OPTS -XX:ArchiveClassesAtExit=/opt/minilab/minilab-agent.jsa -Xlog:cds=warning \
         -cp /opt/minilab/minilab-agent.jar dev.minilab.agents.AotTraining >/dev/null; \

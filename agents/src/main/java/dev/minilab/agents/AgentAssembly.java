@@ -84,7 +84,7 @@ public final class AgentAssembly {
                 RoleTools.forRole(role, toolbox, new RoleTools.Guardrails(guardrails.mode(), discipline, reviews),
                         provision),
                 LoopSettings.defaults(config.maxSteps(), role == Role.ARCHITECT_ZERO), redactor::redact,
-                new ContextBudget(guardrails.contextBudgetTokens(), new TokenEstimator()));
+                new ContextBudget(guardrails.contextBudgetTokens(), config.contextWindowSteps(), new TokenEstimator()));
         AgentSpec spec = new AgentSpec(name, prompt, role.escalationTarget(), config.historyWindow(),
                 AgentMain.version());
         TeamAgent agent = new TeamAgent(spec, bus, Role.addressing(), loop, log, redactor::redact, usage, discipline);

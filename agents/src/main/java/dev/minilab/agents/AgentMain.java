@@ -184,6 +184,7 @@ public final class AgentMain {
         Duration warm = WarmUp.run(name, guard, dev.minilab.runtime.sandbox.Redactor.fromEnv(env)::redact);
         log.info("Warmed up in {} ms", warm.toMillis());
         heartbeats[0] = Heartbeat.start(agent, bus, healthFile, lease);
+        HeapTrim.start();
         agent.start();
         if (guard.signing()) {
             log.info(guard.startupNotice());

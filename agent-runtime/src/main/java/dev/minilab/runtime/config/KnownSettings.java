@@ -19,6 +19,7 @@ public final class KnownSettings {
     /** Every variable of {@code .env.template} (a test keeps the two in step). */
     static final Set<String> TEMPLATE = Set.of(
             "ANSIBLE_PLAYBOOK_BIN", "ANSIBLE_TIMEOUT_SECONDS", "APPROVER", "COMPOSE_PROFILES", "CONTEXT_BUDGET_TOKENS",
+            "CONTEXT_WINDOW_STEPS",
             "GRAFANA_ADMIN_PASSWORD", "GRAFANA_PORT", "HISTORY_WINDOW", "LLM_MAX_RETRIES", "LLM_MODEL",
             "LLM_MODEL_ARCHITECT_ZERO", "LLM_MODEL_DEVOPS_BUILDER", "LLM_MODEL_QA_TESTER", "LLM_MODEL_SECURITY_SENTINEL",
             "LLM_PRICES", "LLM_TIMEOUT_SECONDS", "MAX_COST_USD", "MAX_HOPS", "MAX_STEPS", "MAX_TOKENS", "METRICS_HOST",

@@ -239,6 +239,11 @@ public final class MiniLabConfig {
         return intValue("MAX_STEPS", 100, 1, 10_000);
     }
 
+    /** CONTEXT_WINDOW_STEPS: the last ReAct steps of a turn sent whole; older ones go into one digest (issue 12). */
+    public int contextWindowSteps() {
+        return intValue("CONTEXT_WINDOW_STEPS", dev.minilab.runtime.loop.ContextBudget.DEFAULT_WINDOW_STEPS, 1, 10_000);
+    }
+
     public int historyWindow() {
         return intValue("HISTORY_WINDOW", 80, 1, 10_000);
     }

@@ -12,9 +12,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps every LLM request within {@code CONTEXT_BUDGET_TOKENS} (LESSONS row 15). A request is the system prompt (with
- * the pinned User requests), the history, the triggering message and the turn's steps so far (each step: the model's
- * tool calls and their results). When it is over budget, in this order until it fits:
+ * Keeps every LLM request short: a fixed window of recent steps, and within {@code CONTEXT_BUDGET_TOKENS} (LESSONS
+ * row 15). A request is the system prompt (with the pinned User requests), the history, the triggering message and
+ * the turn's steps so far (each step: the model's tool calls and their results).
+ *
+ * <p>Window ({@code CONTEXT_WINDOW_STEPS}, issue 12): only the last {@code windowSteps} steps are sent whole; the
+ * older ones become one digest message before them, built by {@link StepDigest} (one line per older call, at most
+ * {@value StepDigest#MAX_LINES} lines, the rest counted per tool; the latest error's text whole), so a long turn's
+ * prompt stops growing. A tool call and its result are never split.
+ *
+ * <p>Budget: when the request is still over budget, in this order until it fits:
  * <ol>
  *   <li>results of steps older than the last {@value #KEEP_FULL_STEPS} shrink to one line each, oldest first;</li>
  *   <li>history goes, oldest first;</li>
@@ -22,32 +29,47 @@ import org.slf4j.LoggerFactory;
  *       how many went;</li>
  *   <li>the results of the last steps but the newest shrink too.</li>
  * </ol>
- * The system prompt, the trigger and the newest step always stay; if they alone are over budget the request is sent
- * as it is, with a warning. The turn's own list is never changed: {@link #fit} returns what to send this time.
+ * The system prompt, the trigger, the digest and the newest step always stay; if they alone are over budget the
+ * request is sent as it is, with a warning. The step with the latest error keeps its result whole until the last
+ * phase. The turn's own list is never changed: {@link #fit} returns what to send this time.
  */
 public final class ContextBudget {
 
     /** Steps at the end of a turn whose results are kept whole as long as possible. */
     public static final int KEEP_FULL_STEPS = 2;
+    /** Steps of a turn sent whole by default (CONTEXT_WINDOW_STEPS). */
+    public static final int DEFAULT_WINDOW_STEPS = 12;
     private static final Logger LOG = LoggerFactory.getLogger(ContextBudget.class);
 
     private final int maxTokens;
+    private final int windowSteps;
     private final TokenEstimator tokens;
 
-    /**
-     * @param maxTokens the budget of one request (messages and tool definitions)
-     */
+    /** As {@link #ContextBudget(int, int, TokenEstimator)} with {@link #DEFAULT_WINDOW_STEPS}. */
     public ContextBudget(int maxTokens, TokenEstimator tokens) {
-        if (maxTokens < 1) {
-            throw new IllegalArgumentException("maxTokens must be positive");
+        this(maxTokens, DEFAULT_WINDOW_STEPS, tokens);
+    }
+
+    /**
+     * @param maxTokens   the budget of one request (messages and tool definitions)
+     * @param windowSteps the last steps of a turn sent whole; older ones go into the digest
+     */
+    public ContextBudget(int maxTokens, int windowSteps, TokenEstimator tokens) {
+        if (maxTokens < 1 || windowSteps < 1) {
+            throw new IllegalArgumentException("maxTokens and windowSteps must be positive");
         }
         this.maxTokens = maxTokens;
+        this.windowSteps = windowSteps;
         this.tokens = tokens;
     }
 
-    /** A budget that never trims (tests and callers without a budget). */
+    /** A budget that never trims and no window (tests and callers without a budget). */
     public static ContextBudget unbounded() {
-        return new ContextBudget(Integer.MAX_VALUE, new TokenEstimator());
+        return new ContextBudget(Integer.MAX_VALUE, Integer.MAX_VALUE, new TokenEstimator());
+    }
+
+    public int windowSteps() {
+        return windowSteps;
     }
 
     /** The tool definitions are the same list object for a whole turn: count them once per list. */
@@ -82,12 +104,12 @@ public final class ContextBudget {
     }
 
     /** Returns the messages to send: {@code messages} itself when it fits, else a trimmed copy. */
-    public List<ChatMessage> fit(List<ChatMessage> messages, List<ToolSpecification> tools) {
+    public List<ChatMessage> fit(List<ChatMessage> turn, List<ToolSpecification> tools) {
+        List<ChatMessage> messages = window(turn);
         if (maxTokens == Integer.MAX_VALUE) {
             return messages;
         }
-        // Most requests are far below the budget: prove it without the tokenizer (issue 12: counting the whole
-        // context every step, and loading the vocabulary on the first request after start, cost milliseconds).
+        // Most requests are far below the budget: prove it without classifying every char (issue 12).
         if (TokenEstimator.upperBound(messages) + toolsBound(tools) <= maxTokens) {
             return messages;
         }
@@ -101,10 +123,13 @@ public final class ContextBudget {
         List<ChatMessage> history = new ArrayList<>(messages.subList(layout.historyStart(), layout.trigger()));
         List<ChatMessage> trigger = new ArrayList<>(messages.subList(layout.trigger(), layout.turnStart()));
         List<List<ChatMessage>> steps = steps(messages.subList(layout.turnStart(), messages.size()));
+        List<ChatMessage> latestError = StepDigest.latestErrorStep(steps);
 
-        // 1. old results to one line, oldest first
+        // 1. old results to one line, oldest first (the latest error's stay whole)
         for (int s = 0; s < steps.size() - KEEP_FULL_STEPS && total > budget; s++) {
-            total -= shrink(steps.get(s));
+            if (steps.get(s) != latestError) {
+                total -= shrink(steps.get(s));
+            }
         }
         // 2. history, oldest first
         while (!history.isEmpty() && total > budget) {
@@ -113,13 +138,18 @@ public final class ContextBudget {
         // 3. whole old steps (calls with their results), oldest first
         int dropped = 0;
         ChatMessage note = null;
+        String droppedError = null;
         while (steps.size() > KEEP_FULL_STEPS && total > budget) {
-            total -= tokens.count(steps.removeFirst());
+            List<ChatMessage> gone = steps.removeFirst();
+            total -= tokens.count(gone);
+            if (gone == latestError) {
+                droppedError = StepDigest.errorExcerpt(gone);
+            }
             dropped++;
             if (note != null) {
                 total -= tokens.count(note);
             }
-            note = droppedNote(dropped);
+            note = droppedNote(dropped, droppedError);
             total += tokens.count(note);
         }
         // 4. the results of the last steps but the newest
@@ -190,9 +220,38 @@ public final class ContextBudget {
                 + ": ") + first;
     }
 
-    private static ChatMessage droppedNote(int steps) {
-        return UserMessage.from("[MiniLab: the " + steps + " oldest tool step(s) of this turn were removed to fit "
-                + "CONTEXT_BUDGET_TOKENS. Do not repeat them blindly: check the current state instead.]");
+    private static ChatMessage droppedNote(int steps, String latestError) {
+        return UserMessage.from("[MiniLab: the " + steps + " oldest tool step(s) shown of this turn were removed to "
+                + "fit CONTEXT_BUDGET_TOKENS. Do not repeat them blindly: check the current state instead.]"
+                + (latestError == null ? "" : "\nThe latest error among them: " + latestError));
+    }
+
+    /**
+     * Returns {@code messages} with the turn's steps before the last {@link #windowSteps} replaced by one digest
+     * message ({@link StepDigest}); {@code messages} itself when the turn has no more steps than the window.
+     */
+    List<ChatMessage> window(List<ChatMessage> messages) {
+        if (windowSteps == Integer.MAX_VALUE) {
+            return messages;
+        }
+        Layout layout = Layout.of(messages);
+        int stepCount = 0;
+        for (int i = layout.turnStart(); i < messages.size(); i++) {
+            if (messages.get(i) instanceof AiMessage) {
+                stepCount++;
+            }
+        }
+        if (stepCount <= windowSteps) {
+            return messages;
+        }
+        List<List<ChatMessage>> steps = steps(messages.subList(layout.turnStart(), messages.size()));
+        List<List<ChatMessage>> older = steps.subList(0, steps.size() - windowSteps);
+        List<ChatMessage> windowed = new ArrayList<>(messages.subList(0, layout.turnStart()));
+        windowed.add(StepDigest.of(older, StepDigest.latestErrorStep(steps)));
+        for (List<ChatMessage> step : steps.subList(steps.size() - windowSteps, steps.size())) {
+            windowed.addAll(step);
+        }
+        return windowed;
     }
 
     /** Groups the turn part into steps: an AI message with tool calls and the results that follow it. */
@@ -224,6 +283,9 @@ public final class ContextBudget {
                 }
             }
             int trigger = Math.max(historyStart, turnStart - 1);
+            if (trigger > historyStart && StepDigest.isDigest(messages.get(trigger))) {
+                trigger--; // the digest of older steps belongs to the trigger's part: it stays with it
+            }
             return new Layout(historyStart, trigger, turnStart);
         }
     }

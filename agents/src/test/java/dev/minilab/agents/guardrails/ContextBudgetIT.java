@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * LESSONS row 15 (context drift, 27k–88 KB prompts): with CONTEXT_BUDGET_TOKENS the prompt stops growing, and the
- * User's first requirement is still in it at the end. Sizes are asserted, not times.
+ * LESSONS row 15 (context drift, 27k–88 KB prompts): with CONTEXT_BUDGET_TOKENS and CONTEXT_WINDOW_STEPS the prompt
+ * stops growing, and the User's first requirement is still in it at the end. Sizes are asserted, not times.
  */
 class ContextBudgetIT {
 
@@ -93,6 +93,13 @@ class ContextBudgetIT {
         assertThat(tokens(requests.get(9)) * 9).isGreaterThan(16_000 * 2);
         assertThat(last.messages().get(1).content()).contains("read every file under docs");
         assertThat(last.messages().getLast().content()).contains("file 98 ");
+        // CONTEXT_WINDOW_STEPS (12): the 87 older steps are one digest line each or counted, not their results
+        assertThat(last.messages().get(2).content())
+                .startsWith("[MiniLab: digest of this turn's older steps (steps 1–87;")
+                .contains("read_file {\"path\":\"docs/f86.md\"} → ok");
+        assertThat(last.messages()).hasSize(3 + 12 * 2);
+        assertThat(last.bodyText().length()).as("request 100 vs request 20")
+                .isLessThanOrEqualTo((int) (1.1 * requests.get(19).bodyText().length()));
     }
 
     /** Tokens of what a recorded request carries: messages (with tool calls) and tool definitions. */
