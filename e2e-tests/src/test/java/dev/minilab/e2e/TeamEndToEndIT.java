@@ -214,7 +214,7 @@ class TeamEndToEndIT {
 
         stdin.write("plan something slow\n".getBytes(StandardCharsets.UTF_8));
         stdin.flush();
-        llm.awaitRequest(r -> "Architect_Zero".equals(r.role()), Duration.ofSeconds(20));
+        llm.awaitRequest(r -> "Architect_Zero".equals(r.role()), Duration.ofSeconds(60));
         stdin.write("STOP\n".getBytes(StandardCharsets.UTF_8));
         stdin.flush();
 
