@@ -1,5 +1,6 @@
 package dev.minilab.bench;
 
+import dev.minilab.e2e.AgentJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -37,14 +38,12 @@ final class AgentProcess implements AutoCloseable {
         reader.start();
     }
 
-    /** Starts {@code ./minilab agent role} in {@code workspace} with only {@code env} added to a clean environment. */
-    static AgentProcess start(Path repo, Path workspace, String role, Map<String, String> env) {
-        ProcessBuilder builder = new ProcessBuilder(repo.resolve("minilab").toString(), "agent", role)
-                .directory(workspace.toFile()).redirectErrorStream(true);
-        builder.environment().keySet().removeIf(name -> name.startsWith("OPENAI_") || name.startsWith("REDIS_")
-                || name.startsWith("LLM_") || name.startsWith("MINILAB_") || name.startsWith("SSH_")
-                || name.startsWith("AGENT_") || name.startsWith("JAVA_TOOL"));
-        builder.environment().putAll(env);
+    /**
+     * Starts {@code ./minilab agent role} in {@code workspace} with only {@code env} added to a clean environment
+     * ({@link AgentJvm}); the output is read here, line by line, so the moment of the ready line is exact.
+     */
+    static AgentProcess start(Path workspace, String role, Map<String, String> env) {
+        ProcessBuilder builder = AgentJvm.throughLauncher(role, workspace, env).redirectErrorStream(true);
         try {
             Path log = workspace.resolve("logs").resolve(role + ".log");
             Files.createDirectories(log.getParent());

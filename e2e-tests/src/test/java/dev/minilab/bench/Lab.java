@@ -104,7 +104,7 @@ final class Lab implements AutoCloseable {
             all.putAll(keyEnv(role));
             all.putAll(extraEnv);
             all.putAll(env);
-            AgentProcess agent = AgentProcess.start(repo, workspace, role, all);
+            AgentProcess agent = AgentProcess.start(workspace, role, all);
             started.add(agent);
             agents.add(agent);
         }

@@ -1,7 +1,6 @@
 package dev.minilab.e2e;
 
 import dev.minilab.testkit.ChildProcess;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -15,7 +14,9 @@ final class Launcher {
     private final Map<String, String> env;
 
     Launcher(Path workspace, Map<String, String> settings) {
-        this.repo = findRepo();
+        this.repo = AgentJvm.repo();
+        // the agents up/agent start use the AOT cache ./minilab build would have made
+        AgentJvm.ensureCache();
         this.workspace = workspace;
         this.env = new HashMap<>(settings);
         this.env.put("MINILAB_WORKSPACE", workspace.toString());
@@ -61,27 +62,11 @@ final class Launcher {
         List<String> command = new java.util.ArrayList<>();
         command.add(repo.resolve("minilab").toString());
         command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
         // Only what the test chose: never a developer's OPENAI_API_KEY or REDIS_* from the machine.
-        builder.environment().keySet().removeIf(name -> name.startsWith("OPENAI_") || name.startsWith("REDIS_")
-                || name.startsWith("LLM_") || name.startsWith("MINILAB_") || name.startsWith("SSH_")
-                || name.startsWith("AGENT_"));
-        builder.environment().putAll(env);
+        ProcessBuilder builder = AgentJvm.clean(new ProcessBuilder(command), dir, env);
         if (!namedWorkspace) {
             builder.environment().remove("MINILAB_WORKSPACE");
         }
         return ChildProcess.start(builder, workspace.resolve("logs").resolve(logName + ".log"));
-    }
-
-    private static Path findRepo() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null) {
-            if (Files.isExecutable(dir.resolve("minilab")) && Files.isDirectory(dir.resolve("prompts"))) {
-                return dir;
-            }
-            dir = dir.getParent();
-        }
-        throw new IllegalStateException("cannot find the MiniLab checkout (a folder with ./minilab and prompts/) "
-                + "above " + Path.of("").toAbsolutePath());
     }
 }

@@ -51,9 +51,9 @@ class LauncherTeamsIT {
                         ""));
             }
             try (ChildProcess blueUp = blue.start(List.of("up", "--team", "blue"), "up")) {
-                blueUp.awaitOutput("conversation log", Duration.ofSeconds(120));
+                blueUp.awaitOutput("conversation log", Duration.ofSeconds(180));
                 try (ChildProcess redUp = red.start(List.of("up", "--team", "red"), "up")) {
-                    redUp.awaitOutput("conversation log", Duration.ofSeconds(120));
+                    redUp.awaitOutput("conversation log", Duration.ofSeconds(180));
                     assertThat(redUp.output()).contains("this team (keys under red:) joins it").doesNotContain("starting redis-server");
                     assertThat(blueUp.output()).contains("starting redis-server on 127.0.0.1:" + redisPort);
 

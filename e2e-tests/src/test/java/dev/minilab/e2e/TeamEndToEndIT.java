@@ -13,22 +13,38 @@ import dev.minilab.testkit.TempWorkspace;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The whole team as a user runs it: four agent JVMs and the console JVM, started through {@code ./minilab}, on a real
  * Redis, with a scripted OpenAI-compatible LLM as the only stand-in.
+ *
+ * <p>The four agents, Redis and the LLM server are started once for the class (four JVM starts are most of this
+ * test's time on a 2-core machine); each test starts its own console and begins with an empty LLM script and
+ * channel record. The request test runs first, on the fresh team; the STOP/CLEAR test after it (CLEAR wipes the
+ * history the first one asserts on).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TeamEndToEndIT {
 
     private static final List<String> ROLES = List.of("Architect_Zero", "DevOps_Builder", "Security_Sentinel",
@@ -42,10 +58,11 @@ class TeamEndToEndIT {
     private RedisClient observerClient;
     private StatefulRedisPubSubConnection<String, String> observer;
     private final List<String> channel = new CopyOnWriteArrayList<>();
-    private final List<ChildProcess> processes = new ArrayList<>();
+    private final List<ChildProcess> agents = new ArrayList<>();
+    private ChildProcess console;
 
-    @BeforeEach
-    void startInfrastructure() {
+    @BeforeAll
+    void startTeam() {
         redis = RedisServer.start();
         llm = ScriptedLlmServer.start();
         workspace = TempWorkspace.create("minilab-e2e");
@@ -64,37 +81,65 @@ class TeamEndToEndIT {
             }
         });
         observer.sync().subscribe("agent_channel");
+        for (String role : ROLES) {
+            agents.add(launcher.agent(role));
+        }
+        // Four JVMs (and the first start's key generation) on a shared 2-core machine: at load ~25 two agents took
+        // 41 s to be ready, four went past 60 s. A slow start is not what this test checks.
+        for (int i = 0; i < ROLES.size(); i++) {
+            agents.get(i).awaitOutput(ROLES.get(i) + " ready", Duration.ofSeconds(180));
+        }
+    }
+
+    @BeforeEach
+    void emptyScriptAndRecord() {
+        llm.reset();
+        channel.clear();
     }
 
     @AfterEach
+    void stopConsole() {
+        if (console != null) {
+            console.close();
+            console = null;
+        }
+    }
+
+    @AfterAll
     void stopEverything() {
-        for (ChildProcess process : processes.reversed()) {
-            process.close();
+        for (ChildProcess agent : agents.reversed()) {
+            agent.close();
         }
         observer.close();
         observerClient.shutdown();
         llm.close();
         redis.close();
+        keepLogs();
         workspace.close();
     }
 
-    /** Starts the four agents, waits until each listens, then starts the console with a pipe as its stdin. */
-    private ChildProcess startTeamAndConsole() {
-        for (String role : ROLES) {
-            processes.add(launcher.agent(role));
+    /** The agents' and consoles' logs go to target/team-end-to-end (the workspace is deleted): a failure can be read. */
+    private void keepLogs() {
+        Path target = Path.of("target", "team-end-to-end");
+        try (var logs = Files.list(workspace.resolve("logs"))) {
+            Files.createDirectories(target);
+            for (Path log : logs.toList()) {
+                Files.copy(log, target.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            System.out.println("Could not keep the logs: " + e);
         }
-        // Four JVMs (and the first start's key generation) on a shared 2-core machine: at load ~25 two agents took
-        // 41 s to be ready, four went past 60 s. A slow start is not what this test checks.
-        for (int i = 0; i < ROLES.size(); i++) {
-            processes.get(i).awaitOutput(ROLES.get(i) + " ready", Duration.ofSeconds(180));
-        }
-        ChildProcess console = launcher.console();
-        processes.add(console);
-        console.awaitOutput("conversation log", Duration.ofSeconds(30));
+    }
+
+    /** Starts the console (the agents listen already) with a pipe as its stdin. */
+    private ChildProcess startConsole() {
+        console = launcher.console();
+        console.awaitOutput("conversation log", Duration.ofSeconds(60));
         return console;
     }
 
     @Test
+    @Order(1)
     void userRequestTravelsThroughTheTeamAndAFileIsSaved() throws Exception {
         llm.when(Rule.forRole("Architect_Zero").lastMessageContains("[User]: please create a hello file"))
                 .reply(Reply.text("@DevOps_Builder create generated_iac/config/hello.txt containing: hello from minilab")
@@ -108,7 +153,7 @@ class TeamEndToEndIT {
         llm.when(Rule.forRole("Architect_Zero").lastMessageContains("saved generated_iac/config/hello.txt"))
                 .reply(Reply.toolCall("finish_task", "{\"summary\":\"hello.txt is in generated_iac/config\"}"));
 
-        ChildProcess console = startTeamAndConsole();
+        ChildProcess console = startConsole();
 
         OutputStream stdin = console.process().getOutputStream();
         stdin.write("please create a hello file\n".getBytes(StandardCharsets.UTF_8));
@@ -161,14 +206,15 @@ class TeamEndToEndIT {
     }
 
     @Test
+    @Order(2)
     void consoleStopHaltsEveryAgentAndClearWipesTheHistory() throws Exception {
         llm.when(Rule.forRole("Architect_Zero").delay(Duration.ofSeconds(30))).reply(Reply.text("TOO LATE"));
-        ChildProcess console = startTeamAndConsole();
+        ChildProcess console = startConsole();
         OutputStream stdin = console.process().getOutputStream();
 
         stdin.write("plan something slow\n".getBytes(StandardCharsets.UTF_8));
         stdin.flush();
-        llm.awaitRequest(r -> "Architect_Zero".equals(r.role()), Duration.ofSeconds(20));
+        llm.awaitRequest(r -> "Architect_Zero".equals(r.role()), Duration.ofSeconds(60));
         stdin.write("STOP\n".getBytes(StandardCharsets.UTF_8));
         stdin.flush();
 

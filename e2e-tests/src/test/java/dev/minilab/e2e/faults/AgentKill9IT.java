@@ -3,6 +3,7 @@ package dev.minilab.e2e.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.minilab.e2e.AgentJvm;
 import dev.minilab.runtime.bus.BusKeys;
 import dev.minilab.runtime.bus.BusSettings;
 import dev.minilab.runtime.bus.Message;
@@ -43,8 +44,6 @@ class AgentKill9IT {
 
     @Test
     void devOpsKilledMidTaskResumesAnnouncesTheRestartAndHandlesThePendingMessagesOnce() throws Exception {
-        Path jar = repoRoot().resolve("agents/target/minilab-agent.jar");
-        assertThat(jar).as("the agent jar (built by the agents module's package phase: run ./mvnw verify)").exists();
         try (TempWorkspace ws = TempWorkspace.create();
              RedisServer redis = RedisServer.start(RedisServer.Options.defaults().withAppendOnly(true)
                      .withAppendFsync("always").withPassword("kill9-pw").withStrategies(RedisServer.Kind.PROCESS));
@@ -67,10 +66,13 @@ class AgentKill9IT {
             Queue<Message> live = new ConcurrentLinkedQueue<>();
             try (TeamBus architect = TeamBus.connect(settings, SignatureGuard.of(architectKey))) {
                 architect.subscribe(live::add);
-                ProcessBuilder agent = agentProcess(jar, ws, redis, llm, keys);
+                Map<String, String> env = AgentJvm.env(redis.uri(), redis.namespace(), llm, ws);
+                env.put("MINILAB_PRIVATE_KEY", KeyGenerator.privateKeyFile(keys, DEVOPS).toString());
+                env.put("MINILAB_PUBLIC_KEYS", KeyGenerator.publicKeysDir(keys).toString());
+                ProcessBuilder agent = AgentJvm.direct(DEVOPS, ws.root(), env);
 
-                try (ChildProcess first = ChildProcess.start(agent, ws.root().resolve("devops-1.log"))) {
-                    first.awaitOutput(DEVOPS + " ready", Duration.ofSeconds(30));
+                try (ChildProcess first = AgentJvm.startReady(agent, DEVOPS, ws.root().resolve("devops-1.log"),
+                        Duration.ofSeconds(120))) {
                     architect.publish(Message.chat("Architect_Zero", "@DevOps_Builder task-1 please"));
                     await().atMost(Duration.ofSeconds(20)).until(() -> answers(architect).containsKey("task-1"));
                     architect.publish(Message.chat("Architect_Zero", "@DevOps_Builder task-2 please"));
@@ -107,26 +109,6 @@ class AgentKill9IT {
         }
     }
 
-    private static ProcessBuilder agentProcess(Path jar, TempWorkspace ws, RedisServer redis, ScriptedLlmServer llm,
-                                               Path keys) {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar.toString(), DEVOPS).directory(ws.root().toFile());
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(k -> k.startsWith("REDIS_") || k.startsWith("OPENAI_") || k.startsWith("LLM_")
-                || k.startsWith("MINILAB_"));
-        env.put("REDIS_URL", redis.uri());
-        env.put("MINILAB_KEY_PREFIX", redis.namespace());
-        env.put("OPENAI_API_BASE", llm.baseUrl());
-        env.put("OPENAI_API_KEY", "test-key");
-        env.put("LLM_MODEL", ScriptedLlmServer.DEFAULT_MODEL);
-        env.put("LLM_MAX_RETRIES", "0");
-        env.put("MINILAB_WORKSPACE", ws.root().toString());
-        env.put("MINILAB_PROMPTS", ws.prompts().toString());
-        env.put("MINILAB_PRIVATE_KEY", KeyGenerator.privateKeyFile(keys, DEVOPS).toString());
-        env.put("MINILAB_PUBLIC_KEYS", KeyGenerator.publicKeysDir(keys).toString());
-        return builder;
-    }
-
     /** Distinct answer ids per task in the history. */
     private static Map<String, Long> answers(TeamBus bus) {
         return bus.history(200).stream()
@@ -139,14 +121,5 @@ class AgentKill9IT {
                 .filter(m -> m != null && "user".equals(m.role()) && m.content() != null
                         && m.content().contains(task + " "))
                 .count();
-    }
-
-    private static Path repoRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.isRegularFile(dir.resolve("mvnw"))) {
-            dir = dir.getParent();
-        }
-        assertThat(dir).as("repository root above " + Path.of("").toAbsolutePath()).isNotNull();
-        return dir;
     }
 }

@@ -3,6 +3,7 @@ package dev.minilab.e2e.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.minilab.e2e.AgentJvm;
 import dev.minilab.runtime.bus.BusKeys;
 import dev.minilab.runtime.bus.BusSettings;
 import dev.minilab.runtime.bus.Message;
@@ -15,9 +16,7 @@ import dev.minilab.testkit.Rule;
 import dev.minilab.testkit.ScriptedLlmServer;
 import dev.minilab.testkit.TempWorkspace;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -33,8 +32,6 @@ class HotStandbyIT {
 
     @Test
     void aSecondProcessOfARoleWaitsAsHotStandbyAndTakesOverWhenTheFirstStops() throws Exception {
-        Path jar = repoRoot().resolve("agents/target/minilab-agent.jar");
-        assertThat(jar).as("the agent jar (built by the agents module's package phase: run ./mvnw verify)").exists();
         try (TempWorkspace ws = TempWorkspace.create();
              RedisServer redis = RedisServer.start(RedisServer.Options.defaults().withAppendOnly(true)
                      .withAppendFsync("always").withPassword("standby-pw").withStrategies(RedisServer.Kind.PROCESS));
@@ -47,9 +44,10 @@ class HotStandbyIT {
             BusSettings settings = new BusSettings(redis.uri(), 200, new BusKeys(redis.namespace()),
                     Duration.ofSeconds(10));
             try (TeamBus architect = TeamBus.connect(settings)) {
-                ProcessBuilder agent = agentProcess(jar, ws, redis, llm);
-                try (ChildProcess first = ChildProcess.start(agent, ws.root().resolve("devops-1.log"))) {
-                    first.awaitOutput(DEVOPS + " ready", Duration.ofSeconds(60));
+                ProcessBuilder agent = AgentJvm.direct(DEVOPS, ws.root(), AgentJvm.env(redis.uri(), redis.namespace(),
+                        llm, ws));
+                try (ChildProcess first = AgentJvm.startReady(agent, DEVOPS, ws.root().resolve("devops-1.log"),
+                        Duration.ofSeconds(120))) {
                     try (ChildProcess second = ChildProcess.start(agent, ws.root().resolve("devops-2.log"))) {
                         second.awaitOutput("waiting as hot standby", Duration.ofSeconds(60));
 
@@ -75,23 +73,6 @@ class HotStandbyIT {
         }
     }
 
-    private static ProcessBuilder agentProcess(Path jar, TempWorkspace ws, RedisServer redis, ScriptedLlmServer llm) {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar.toString(), DEVOPS).directory(ws.root().toFile());
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(k -> k.startsWith("REDIS_") || k.startsWith("OPENAI_") || k.startsWith("LLM_")
-                || k.startsWith("MINILAB_"));
-        env.put("REDIS_URL", redis.uri());
-        env.put("MINILAB_KEY_PREFIX", redis.namespace());
-        env.put("OPENAI_API_BASE", llm.baseUrl());
-        env.put("OPENAI_API_KEY", "test-key");
-        env.put("LLM_MODEL", ScriptedLlmServer.DEFAULT_MODEL);
-        env.put("LLM_MAX_RETRIES", "0");
-        env.put("MINILAB_WORKSPACE", ws.root().toString());
-        env.put("MINILAB_PROMPTS", ws.prompts().toString());
-        return builder;
-    }
-
     private static boolean answered(TeamBus bus, String task) {
         return bus.history(200).stream().anyMatch(m -> m.sender().equals(DEVOPS)
                 && m.content().startsWith("@Architect_Zero done " + task + " "));
@@ -102,14 +83,5 @@ class HotStandbyIT {
                 .filter(m -> m != null && "user".equals(m.role()) && m.content() != null
                         && m.content().contains(task + " "))
                 .count();
-    }
-
-    private static Path repoRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.isRegularFile(dir.resolve("mvnw"))) {
-            dir = dir.getParent();
-        }
-        assertThat(dir).as("repository root above " + Path.of("").toAbsolutePath()).isNotNull();
-        return dir;
     }
 }

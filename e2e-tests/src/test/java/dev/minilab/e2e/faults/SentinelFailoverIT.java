@@ -3,6 +3,7 @@ package dev.minilab.e2e.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.minilab.e2e.AgentJvm;
 import dev.minilab.runtime.bus.BusKeys;
 import dev.minilab.runtime.bus.BusSettings;
 import dev.minilab.runtime.bus.Message;
@@ -39,6 +40,8 @@ class SentinelFailoverIT {
     private static final String DEVOPS = "DevOps_Builder";
     private static final String QA = "QA_Tester";
     private static final int TASKS = 20;
+    /** The task sent after all others are verified (see its use). */
+    private static final int BARRIER = TASKS + 1;
     private static final Pattern TASK = Pattern.compile("(task-\\d+)\\b");
     /** One topic per task, each worded differently, so no two tasks' messages look alike to the loop breaker. */
     private static final List<String> TOPICS = List.of("install nginx on the web host",
@@ -48,12 +51,10 @@ class SentinelFailoverIT {
             "schedule a nightly restic snapshot", "pin the kernel package version", "enable unattended security upgrades",
             "move the grafana dashboards to git", "limit journald disk usage", "raise nofile limits for redis",
             "label the storage pool by rack", "purge stale docker images", "give the build runner two more cores",
-            "document the vlan layout in the wiki");
+            "document the vlan layout in the wiki", "archive the audit reports of last quarter");
 
     @Test
     void killingTheMasterMidWorkLosesAndRepeatsNoMessage() throws Exception {
-        Path jar = repoRoot().resolve("agents/target/minilab-agent.jar");
-        assertThat(jar).as("the agent jar (built by the agents module's package phase: run ./mvnw verify)").exists();
         try (TempWorkspace ws = TempWorkspace.create();
              RedisSentinelSet sentinel = RedisSentinelSet.start(RedisSentinelSet.Options.defaults());
              ScriptedLlmServer llm = ScriptedLlmServer.start()) {
@@ -69,13 +70,17 @@ class SentinelFailoverIT {
             String prefix = "failover:";
             BusSettings settings = new BusSettings(sentinel.uri(), 200, new BusKeys(prefix), Duration.ofSeconds(5))
                     .withFailoverWait(Duration.ofSeconds(60)).withSentinelPassword(sentinel.password());
+            Map<String, String> env = AgentJvm.env(sentinel.uri(), prefix, llm, ws);
+            env.put("REDIS_SENTINEL_PASSWORD", sentinel.password());
+            env.put("REDIS_FAILOVER_WAIT_SECONDS", "60");
+            env.put("MAX_HOPS", "500"); // 40 agent-to-agent messages follow one another with no User message between
             try (TeamBus architect = TeamBus.connect(settings);
-                 ChildProcess devops = ChildProcess.start(agentProcess(jar, ws, sentinel, llm, DEVOPS, prefix),
+                 ChildProcess devops = ChildProcess.start(AgentJvm.direct(DEVOPS, ws.root(), env),
                          ws.root().resolve("devops.log"));
-                 ChildProcess qa = ChildProcess.start(agentProcess(jar, ws, sentinel, llm, QA, prefix),
-                         ws.root().resolve("qa.log"))) {
-                devops.awaitOutput(DEVOPS + " ready", Duration.ofSeconds(120));
-                qa.awaitOutput(QA + " ready", Duration.ofSeconds(120));
+                 ChildProcess qa = ChildProcess.start(AgentJvm.direct(QA, ws.root(), env), ws.root().resolve("qa.log"))) {
+                // both JVMs start at once; a slow start on a loaded machine is not what this test checks
+                devops.awaitOutput(DEVOPS + " ready", Duration.ofSeconds(180));
+                qa.awaitOutput(QA + " ready", Duration.ofSeconds(180));
                 RedisNode oldMaster = sentinel.master();
 
                 // The tasks go out one every 300 ms on another thread; the master dies while they flow.
@@ -122,8 +127,12 @@ class SentinelFailoverIT {
                         (recoveredAt - killedAt) / 1_000_000);
                 assertThat(doneAtKill).as("the kill came while work was still flowing").isLessThan(TASKS);
 
-                Thread.sleep(1000); // a repeat would come within this after the last answer
-                List<String> expected = IntStream.rangeClosed(1, TASKS).mapToObj(i -> "task-" + i).toList();
+                // A barrier instead of a fixed wait: both agents handle their queues in order, so once one more task
+                // has gone through DevOps_Builder and QA_Tester, a repeated turn for task-1..20 would be in the history.
+                architect.publish(Message.chat("Architect_Zero", "@DevOps_Builder task-" + BARRIER + " please: "
+                        + topic("task-" + BARRIER)));
+                await().atMost(Duration.ofSeconds(60)).until(() -> verified(architect).containsKey("task-" + BARRIER));
+                List<String> expected = IntStream.rangeClosed(1, BARRIER).mapToObj(i -> "task-" + i).toList();
                 assertThat(verified(architect)).as("QA_Tester's reports in the new master's history")
                         .containsOnlyKeys(expected).allSatisfy((t, n) -> assertThat(n).isOne());
                 assertThat(count(architect, DEVOPS, "@QA_Tester check ")).as("DevOps_Builder's hand-overs")
@@ -163,27 +172,6 @@ class SentinelFailoverIT {
         return m.find() ? m.group(1) : "unknown";
     }
 
-    private static ProcessBuilder agentProcess(Path jar, TempWorkspace ws, RedisSentinelSet sentinel,
-                                               ScriptedLlmServer llm, String role, String prefix) {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar.toString(), role).directory(ws.root().toFile());
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(k -> k.startsWith("REDIS_") || k.startsWith("OPENAI_") || k.startsWith("LLM_")
-                || k.startsWith("MINILAB_"));
-        env.put("REDIS_URL", sentinel.uri());
-        env.put("REDIS_SENTINEL_PASSWORD", sentinel.password());
-        env.put("REDIS_FAILOVER_WAIT_SECONDS", "60");
-        env.put("MINILAB_KEY_PREFIX", prefix);
-        env.put("MAX_HOPS", "500"); // 40 agent-to-agent messages follow one another with no User message between
-        env.put("OPENAI_API_BASE", llm.baseUrl());
-        env.put("OPENAI_API_KEY", "test-key");
-        env.put("LLM_MODEL", ScriptedLlmServer.DEFAULT_MODEL);
-        env.put("LLM_MAX_RETRIES", "0");
-        env.put("MINILAB_WORKSPACE", ws.root().toString());
-        env.put("MINILAB_PROMPTS", ws.prompts().toString());
-        return builder;
-    }
-
     private static Map<String, Long> verified(TeamBus bus) {
         return count(bus, QA, "@Architect_Zero verified ");
     }
@@ -211,14 +199,5 @@ class SentinelFailoverIT {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    private static Path repoRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.isRegularFile(dir.resolve("mvnw"))) {
-            dir = dir.getParent();
-        }
-        assertThat(dir).as("repository root above " + Path.of("").toAbsolutePath()).isNotNull();
-        return dir;
     }
 }
