@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * Where the team's guardrails (hop limit, loop breaker, budget, metrics) look into a {@link TeamAgent}. The agent
- * calls them at fixed points; an implementation must not throw (failures are its own to log).
+ * calls them at fixed points; an implementation must not throw (failures are its own to log), except
+ * {@link #refuseTurn} when it cannot decide.
  */
 public interface AgentHooks {
 
@@ -21,7 +22,11 @@ public interface AgentHooks {
     default void queued(Message message) {
     }
 
-    /** Returns why no turn may start for {@code trigger} (the agent then skips it), or empty. */
+    /**
+     * Returns why no turn may start for {@code trigger} (the agent then skips it), or empty. The one hook that may
+     * throw: a {@link RuntimeException} means the state to decide on cannot be read now (Redis failing over), not a
+     * refusal; the agent retries the call with backoff and, when it never answers, fails the turn with a report.
+     */
     default Optional<String> refuseTurn(Message trigger) {
         return Optional.empty();
     }

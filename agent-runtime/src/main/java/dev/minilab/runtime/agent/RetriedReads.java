@@ -11,9 +11,9 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
- * The agent's reads that a message depends on (issue 16): the history after a seq for a catch-up, and the context of
- * a turn. A failed read is retried with backoff, and reported in the heartbeat's {@value #STATUS_FIELD} field until
- * it succeeds or is given up, so that a Redis outage (or a broken ACL) that outlasts the bus' own retries does not
+ * The agent's reads that a message depends on (issue 16): the history after a seq for a catch-up, the guardrails'
+ * state a turn is decided on ({@link AgentHooks#refuseTurn}), and the context of a turn. A failed read is retried
+ * with backoff, and reported in the heartbeat's {@value #STATUS_FIELD} field until it succeeds or is given up, so that a Redis outage (or a broken ACL) that outlasts the bus' own retries does not
  * cost a message.
  */
 final class RetriedReads {
@@ -47,8 +47,8 @@ final class RetriedReads {
      * when entries after {@code after} may have fallen out of the history window of {@code window} messages.
      */
     Optional<List<Message>> catchUp(long after, int window) {
-        Optional<List<Message>> missed = retried("catch-up", "catch up after seq " + after, () -> bus.historySince(after),
-                running);
+        Optional<List<Message>> missed = retried("catch-up", "catch up after seq " + after, bus.keys().history(),
+                () -> bus.historySince(after), running);
         if (missed.isEmpty()) {
             log.error("Gave up catching up after seq {}; messages sent while {} was away are not handled: ask the "
                     + "team to repeat them", after, agent);
@@ -67,11 +67,23 @@ final class RetriedReads {
      * turned false (the turn was stopped) meanwhile. A failure is reported as "context read retrying".
      */
     <T> Optional<T> context(long seq, Supplier<T> read, BooleanSupplier goOn) {
-        return retried("context read", "read the context of seq " + seq, read,
+        return retried("context read", "read the context of seq " + seq, bus.keys().history(), read,
                 () -> running.getAsBoolean() && goOn.getAsBoolean());
     }
 
-    private <T> Optional<T> retried(String what, String purpose, Supplier<T> read, BooleanSupplier goOn) {
+    /**
+     * The guardrails' decision for a turn ({@code decide}, which throws when the state it needs cannot be read: the
+     * request's counters, the loop breaker's history), retried like {@link #context}; empty when every attempt failed
+     * or {@code goOn} turned false meanwhile. A failure is reported as "guardrail read retrying". Before issue 16's
+     * SentinelFailoverIT finding an unreadable state refused the turn, and the message was dropped for good.
+     */
+    <T> Optional<T> guardrails(long seq, Supplier<T> decide, BooleanSupplier goOn) {
+        return retried("guardrail read", "read the guardrails' state for seq " + seq, "the guardrails' state", decide,
+                () -> running.getAsBoolean() && goOn.getAsBoolean());
+    }
+
+    private <T> Optional<T> retried(String what, String purpose, String source, Supplier<T> read,
+                                    BooleanSupplier goOn) {
         Duration backoff = FIRST_BACKOFF;
         for (int attempt = 1; ; attempt++) {
             try {
@@ -92,7 +104,7 @@ final class RetriedReads {
                     heartbeat.run();
                     return Optional.empty();
                 }
-                log.warn("Could not read {} to {} ({}); retry {} of {} in {} ms", bus.keys().history(), purpose,
+                log.warn("Could not read {} to {} ({}); retry {} of {} in {} ms", source, purpose,
                         e.getMessage(), attempt, ATTEMPTS - 1, backoff.toMillis());
                 statusFields.put(STATUS_FIELD, what + " retrying: " + reasonOf(e));
                 heartbeat.run();

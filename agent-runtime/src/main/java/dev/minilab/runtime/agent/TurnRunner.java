@@ -14,8 +14,8 @@ import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 
 /**
- * Runs one turn of a {@link TeamAgent} for one trigger message: asks the hooks whether the turn may start, reads its
- * context (retried), runs the ReAct loop and publishes the outcome, unless the turn was stopped meanwhile.
+ * Runs one turn of a {@link TeamAgent} for one trigger message: asks the hooks whether the turn may start (retried
+ * while they cannot read their state), reads its context (retried), runs the ReAct loop and publishes the outcome, unless the turn was stopped meanwhile.
  *
  * <p>An answer is published under the agent's lock, the one STOP/CLEAR take to cancel the turn, so no answer of a
  * stopped turn ever reaches the bus.
@@ -64,11 +64,25 @@ final class TurnRunner {
     }
 
     /**
-     * Runs the turn for {@code trigger}; {@code cancellation} is what STOP/CLEAR cancel. Throws when the turn's
-     * context cannot be read at all (the caller reports the failure).
+     * Runs the turn for {@code trigger}; {@code cancellation} is what STOP/CLEAR cancel. Throws when the guardrails'
+     * state or the turn's context cannot be read at all (the caller reports the failure).
      */
     void run(Message trigger, Cancellation cancellation) {
-        Optional<String> refused = hooks.refuseTurn(trigger);
+        // Retried with backoff like the context read (issue 16): an unreadable guardrail state (a Redis failover, a
+        // dropped connection) used to count as a refusal, and the message was dropped for good.
+        Optional<Optional<String>> decided = reads.guardrails(trigger.seq(), () -> hooks.refuseTurn(trigger),
+                () -> !cancellation.isCancelled());
+        if (decided.isEmpty()) {
+            if (cancellation.isCancelled()) {
+                agentLog.info("Not taking a turn for {}'s message (seq {}): stopped by the User's STOP/CLEAR",
+                        trigger.sender(), trigger.seq());
+                return;
+            }
+            throw new IllegalStateException("could not read the guardrails' state from Redis ("
+                    + RetriedReads.ATTEMPTS + " attempts), so the turn for " + trigger.sender() + "'s message (seq "
+                    + trigger.seq() + ") did not run");
+        }
+        Optional<String> refused = decided.get();
         if (refused.isPresent()) {
             agentLog.info("Not taking a turn for {}'s message (seq {}): {}", trigger.sender(), trigger.seq(),
                     refused.get());

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *   <li>While an {@code ask_user} question is open, no turn starts and no LLM call is made.</li>
  *   <li>A new User message starts a new request: counters, halt and question are reset.</li>
  * </ul>
- * When Redis cannot be read the guardrails refuse (fail closed) and log why.
+ * When Redis cannot be read an LLM call is refused (fail closed); a turn is not refused but left undecided
+ * ({@link #refuseTurn} throws), so the agent retries the read and never drops the message for it (issue 16).
  */
 public final class TeamDiscipline implements AgentHooks, BusListener, Questions {
 
@@ -131,7 +132,7 @@ public final class TeamDiscipline implements AgentHooks, BusListener, Questions 
         try {
             state = ledger.state();
         } catch (RuntimeException e) {
-            return Optional.of(unreadable(e));
+            throw cannotDecide(e); // not a refusal: the agent retries (issue 16), else fails the turn with a report
         }
         Optional<String> standing = standingRefusal(state);
         if (standing.isPresent()) {
@@ -145,7 +146,7 @@ public final class TeamDiscipline implements AgentHooks, BusListener, Questions 
         try {
             loop = loops.find(bus.history(loops.window()));
         } catch (RuntimeException e) {
-            return Optional.of(unreadable(e));
+            throw cannotDecide(e);
         }
         if (loop.isPresent()) {
             declare(HaltReason.LOOP, HaltReport.loopCause(loop.get()));
@@ -331,6 +332,12 @@ public final class TeamDiscipline implements AgentHooks, BusListener, Questions 
         } catch (RuntimeException e) {
             LOG.warn("Could not post the halt status line: {}", e.toString());
         }
+    }
+
+    /** Why {@link #refuseTurn} cannot decide: thrown, so that the agent retries instead of dropping the message. */
+    private static IllegalStateException cannotDecide(RuntimeException e) {
+        return new IllegalStateException("the guardrails' state in Redis (request_state, loop history) could not be "
+                + "read (" + e.getMessage() + ")", e);
     }
 
     private static String unreadable(RuntimeException e) {

@@ -12,6 +12,11 @@ import dev.minilab.runtime.bus.ControlCommand;
 import dev.minilab.runtime.bus.Message;
 import dev.minilab.runtime.bus.MessageGuard;
 import dev.minilab.runtime.bus.RedisAcl;
+import dev.minilab.runtime.bus.TeamBus;
+import dev.minilab.runtime.discipline.DisciplineKeys;
+import dev.minilab.runtime.discipline.DisciplineSettings;
+import dev.minilab.runtime.discipline.TeamDiscipline;
+import dev.minilab.runtime.metrics.AgentMetrics;
 import dev.minilab.testkit.RedisServer;
 import dev.minilab.testkit.Reply;
 import dev.minilab.testkit.Rule;
@@ -24,10 +29,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Issue 16 findings 1, 7 and 8, and a BusChaosIT failure, against a real redis-server child and the scripted LLM. */
 class ExactlyOnceIT {
@@ -171,6 +180,99 @@ class ExactlyOnceIT {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3})
+    void aGuardrailDecisionThatCannotReadItsStateIsRetriedAndTheTurnRunsOnce(int failures) {
+        // SentinelFailoverIT finding: request_state (or the loop breaker's history) could not be read while Redis
+        // failed over; refuseTurn made that a refusal and the message was dropped for good. Now the read is retried.
+        AtomicInteger calls = new AtomicInteger();
+        AgentHooks flaky = new AgentHooks() {
+            @Override
+            public Optional<String> refuseTurn(Message trigger) {
+                if (trigger.content().contains("task-2 ") && calls.incrementAndGet() <= failures) {
+                    throw new IllegalStateException("simulated: request_state unreadable during a failover");
+                }
+                return Optional.empty();
+            }
+        };
+        try (Team.Client user = Team.Client.connect(redis, MessageGuard.UNSIGNED);
+             Team.RunningAgent devops = Team.startAgent(DEVOPS, Team.settings(redis), llm, MessageGuard.UNSIGNED,
+                     docs, null, flaky)) {
+            user.bus().publish(Message.chat("Architect_Zero", "@DevOps_Builder task-2 during a failover"));
+
+            await("the retried decision lets the turn run").atMost(Duration.ofSeconds(30))
+                    .until(() -> answered(user, "task-2"));
+            assertThat(calls.get()).as("decided again after each failure, then once more").isEqualTo(failures + 1);
+            assertThat(Team.turnsFor(llm, DEVOPS, "task-2")).isEqualTo(1);
+            assertThat(user.history()).as("no 'my turn failed' escalation")
+                    .noneMatch(m -> m.sender().equals(DEVOPS) && m.content().contains("turn failed"));
+            await("the report is withdrawn").atMost(Duration.ofSeconds(10)).until(() -> busStatus(user).isEmpty());
+        }
+    }
+
+    @Test
+    void aGuardrailStateThatNeverAnswersFailsTheTurnWithAReportInsteadOfDroppingItSilently() {
+        // Past the retries (about 26 s of backoff) the turn fails as a failed context read does: "my turn failed" to
+        // the escalation target, never a silent "not taking a turn".
+        AtomicInteger calls = new AtomicInteger();
+        AgentHooks unreadable = new AgentHooks() {
+            @Override
+            public Optional<String> refuseTurn(Message trigger) {
+                if (trigger.content().contains("task-2 ")) {
+                    calls.incrementAndGet();
+                    throw new IllegalStateException("simulated: request_state unreadable for good");
+                }
+                return Optional.empty();
+            }
+        };
+        try (Team.Client user = Team.Client.connect(redis, MessageGuard.UNSIGNED);
+             Team.RunningAgent devops = Team.startAgent(DEVOPS, Team.settings(redis), llm, MessageGuard.UNSIGNED,
+                     docs, null, unreadable)) {
+            user.bus().publish(Message.chat("Architect_Zero", "@DevOps_Builder task-2 while Redis is gone"));
+
+            await("the failing decision is reported").atMost(Duration.ofSeconds(20))
+                    .until(() -> busStatus(user).contains("guardrail read retrying"));
+            await("the turn fails with a report to the escalation target").atMost(Duration.ofSeconds(90))
+                    .until(() -> user.history().stream().anyMatch(m -> m.sender().equals(DEVOPS)
+                            && m.content().startsWith("@Architect_Zero my turn failed")
+                            && m.content().contains("guardrails' state")));
+            assertThat(calls.get()).isEqualTo(10);
+            assertThat(Team.turnsFor(llm, DEVOPS, "task-2")).as("no turn ran without its guardrails").isZero();
+            await("the retrying report is withdrawn").atMost(Duration.ofSeconds(10))
+                    .until(() -> busStatus(user).isEmpty());
+        }
+    }
+
+    @Test
+    void aRealGuardrailStateThatCannotBeReadIsRetriedInsteadOfRefusingTheTurn() {
+        // The same with the real TeamDiscipline: its agent's ACL user loses HGETALL (request_state unreadable).
+        BusSettings own = asOwnAclUser(DEVOPS);
+        try (Team.Client user = Team.Client.connect(redis, MessageGuard.UNSIGNED);
+             TeamBus guardrailBus = TeamBus.connect(own, MessageGuard.UNSIGNED)) {
+            TeamDiscipline discipline = new TeamDiscipline(DEVOPS, "Architect_Zero", List.of("Architect_Zero",
+                    "Security_Sentinel", DEVOPS, "QA_Tester"), DisciplineSettings.defaults(), guardrailBus,
+                    new AgentMetrics(DEVOPS), UnaryOperator.identity());
+            try (Team.RunningAgent devops = Team.startAgent(DEVOPS, own, llm, MessageGuard.UNSIGNED, docs, null,
+                    discipline)) {
+                redis.command("ACL", "SETUSER", RedisAcl.username(DEVOPS), "-hgetall"); // request_state unreadable
+                user.bus().publish(Message.chat("Architect_Zero", "@DevOps_Builder task-2 while request_state fails"));
+
+                await("the failing guardrail read is reported").atMost(Duration.ofSeconds(20))
+                        .until(() -> busStatus(user).contains("guardrail read retrying"));
+                assertThat(Team.turnsFor(llm, DEVOPS, "task-2")).isZero();
+                redis.command("ACL", "SETUSER", RedisAcl.username(DEVOPS), "+hgetall");
+
+                await("the retried read lets the turn run").atMost(Duration.ofSeconds(30))
+                        .until(() -> answered(user, "task-2"));
+                await("the report is withdrawn").atMost(Duration.ofSeconds(10))
+                        .until(() -> busStatus(user).isEmpty());
+                assertThat(Team.turnsFor(llm, DEVOPS, "task-2")).isEqualTo(1);
+                assertThat(user.history()).as("no 'my turn failed' escalation")
+                        .noneMatch(m -> m.sender().equals(DEVOPS) && m.content().contains("turn failed"));
+            }
+        }
+    }
+
     @Test
     void anErrorInTheWorkerEndsTheProcessInsteadOfLeavingAnIdleHeartbeat() {
         // Finding 8: only RuntimeException was caught; an Error ended the worker silently, heartbeat still "idle".
@@ -285,7 +387,7 @@ class ExactlyOnceIT {
     /** Bus settings of {@code agent} as its own ACL user (as the launcher makes it): the test can take rights away. */
     private BusSettings asOwnAclUser(String agent) {
         BusKeys keys = new BusKeys(redis.namespace());
-        setUser(RedisAcl.userLine(agent, "agent-pw", keys, false));
+        setUser(RedisAcl.userLine(agent, "agent-pw", keys, false, DisciplineKeys.of(keys).all()));
         return new BusSettings("redis://" + RedisAcl.username(agent) + ":agent-pw@" + redis.host() + ":"
                 + redis.port(), Team.WINDOW, keys, Duration.ofSeconds(5));
     }
