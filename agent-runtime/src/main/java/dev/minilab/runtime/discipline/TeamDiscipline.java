@@ -122,6 +122,12 @@ public final class TeamDiscipline implements AgentHooks, BusListener, Questions 
         metrics.message(AgentMetrics.IN);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalStateException when {@code request_state} or the loop breaker's history cannot be read: not a
+     *                               refusal, the agent decides again after a backoff (issue 16)
+     */
     @Override
     public Optional<String> refuseTurn(Message trigger) {
         if (trigger.isFromUser()) {
