@@ -48,7 +48,9 @@ host_java_ca="$jdk/lib/security/cacerts"
 [ -f "$host_ca" ] || die "$host_ca is missing: apt-get install ca-certificates"
 
 # Everything that changes the images goes into the key; an image labelled with the same key is reused.
-key="$( { echo "$suite $mirror"; cat "$jdk/release"; sha256sum "$host_ca" "$0"; sha256sum -b "$(readlink -f "$host_java_ca")"; } \
+# Contents only (sha256sum < file): with file names in it, every clone of the repository at another path made a new
+# key and imported both images again, which also threw away the image build's cached layers (apt-get install).
+key="$( { echo "$suite $mirror"; cat "$jdk/release"; sha256sum < "$host_ca"; sha256sum < "$0"; sha256sum < "$(readlink -f "$host_java_ca")"; } \
         | sha256sum | cut -c1-16)"
 tag="$suite-jdk${major%%.*}"
 build_image="localhost/minilab-base-build:$tag"
