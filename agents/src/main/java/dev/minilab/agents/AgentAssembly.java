@@ -88,6 +88,7 @@ public final class AgentAssembly {
         AgentSpec spec = new AgentSpec(name, prompt, role.escalationTarget(), config.historyWindow(),
                 AgentMain.version());
         TeamAgent agent = new TeamAgent(spec, bus, Role.addressing(), loop, log, redactor::redact, usage, discipline);
+        discipline.reportRetriesTo(agent::guardrailReadRetrying); // a mid-turn state read retrying shows in the heartbeat
         if (role != Role.ARCHITECT_ZERO) { // Architect_Zero starts no process: nothing to isolate, nothing to probe
             agent.statusField("sandbox", toolbox.sandbox().label());
             logSandbox(name, toolbox.sandbox());

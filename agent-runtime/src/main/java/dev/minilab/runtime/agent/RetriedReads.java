@@ -21,9 +21,7 @@ final class RetriedReads {
     /** Heartbeat field saying what is wrong with this agent's bus (absent: nothing). */
     static final String STATUS_FIELD = "bus";
     /** A failed read is retried this many times, waiting twice as long each time up to the maximum. */
-    static final int ATTEMPTS = 10;
-    private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    static final int ATTEMPTS = ReadBackoff.ATTEMPTS;
 
     private final TeamBus bus;
     private final String agent;
@@ -84,7 +82,7 @@ final class RetriedReads {
 
     private <T> Optional<T> retried(String what, String purpose, String source, Supplier<T> read,
                                     BooleanSupplier goOn) {
-        Duration backoff = FIRST_BACKOFF;
+        Duration backoff = ReadBackoff.FIRST;
         for (int attempt = 1; ; attempt++) {
             try {
                 T result = read.get();
@@ -115,9 +113,22 @@ final class RetriedReads {
                     withdraw(what);
                     return Optional.empty();
                 }
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                backoff = ReadBackoff.next(backoff);
             }
         }
+    }
+
+    /**
+     * Reports that the guardrails' state read before an LLM call (retried by the discipline itself) is being retried
+     * for {@code reason}, or, when empty, no longer is: the same heartbeat report as {@link #guardrails}.
+     */
+    void guardrailsRetrying(Optional<String> reason) {
+        if (reason.isPresent()) {
+            statusFields.put(STATUS_FIELD, "guardrail read retrying: " + shorten(reason.get()));
+        } else {
+            withdraw("guardrail read");
+        }
+        heartbeat.run();
     }
 
     /** Removes this kind of read's "retrying" report, and no other report. */
@@ -127,7 +138,11 @@ final class RetriedReads {
     }
 
     private static String reasonOf(RuntimeException e) {
-        String reason = String.valueOf(e.getMessage()).replaceAll("\\s+", " ");
+        return shorten(String.valueOf(e.getMessage()));
+    }
+
+    private static String shorten(String text) {
+        String reason = text.replaceAll("\\s+", " ");
         return reason.length() <= 60 ? reason : reason.substring(0, 60) + "…";
     }
 }

@@ -358,6 +358,14 @@ public final class TeamAgent implements BusListener, AutoCloseable {
         beat.fields().put(name, value);
     }
 
+    /**
+     * Reports in the heartbeat that a guardrail read this agent's hooks retry themselves (the state check before an
+     * LLM call) is being retried for {@code reason}, or, when empty, no longer is ("guardrail read retrying: …").
+     */
+    public void guardrailReadRetrying(java.util.Optional<String> reason) {
+        reads.guardrailsRetrying(reason);
+    }
+
     /** Writes this agent's heartbeat, signed, into its key {@code agent_status:<Role>}. */
     public void heartbeat() {
         AgentState now;

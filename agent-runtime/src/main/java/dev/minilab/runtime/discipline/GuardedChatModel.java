@@ -9,7 +9,8 @@ import java.util.Objects;
 
 /**
  * A chat model that asks the team's guardrails before every call ({@link TeamDiscipline#beforeLlmCall}, which may
- * refuse with {@link dev.minilab.runtime.loop.TurnRefusedException}) and reports every answered call's model, tokens
+ * refuse with {@link dev.minilab.runtime.loop.TurnRefusedException}, retries an unreadable state and fails the turn
+ * with {@link dev.minilab.runtime.loop.TurnFailedException} when it never answers) and reports every answered call's model, tokens
  * and latency after it. The ReAct loop sees an ordinary {@link ChatModel}.
  */
 public final class GuardedChatModel extends ForwardingChatModel {

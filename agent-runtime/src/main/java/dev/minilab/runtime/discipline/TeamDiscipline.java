@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
  *   <li>While an {@code ask_user} question is open, no turn starts and no LLM call is made.</li>
  *   <li>A new User message starts a new request: counters, halt and question are reset.</li>
  * </ul>
- * When Redis cannot be read an LLM call is refused (fail closed); a turn is not refused but left undecided
- * ({@link #refuseTurn} throws), so the agent retries the read and never drops the message for it (issue 16).
+ * When Redis cannot be read nothing is refused for it and nothing runs without its guardrails: a turn is left
+ * undecided ({@link #refuseTurn} throws), so the agent retries the read and never drops the message for it (issue 16);
+ * an LLM call inside a turn waits while the read is retried with the same backoff, and fails the turn (reported to the
+ * escalation target) when it never answers.
  */
 public final class TeamDiscipline implements AgentHooks, BusListener, Questions {
 
@@ -53,6 +55,10 @@ public final class TeamDiscipline implements AgentHooks, BusListener, Questions 
     private final java.util.concurrent.Executor bookkeeping;
     /** The state for the next LLM call, read when the last tool call ended (issue 12). */
     private final StatePrefetch prefetch;
+    /** The state check before an LLM call: the prefetch, else a read retried with backoff. */
+    private final PatientStateRead beforeCall;
+    /** Where that read's retries are reported (the agent's heartbeat), once {@link #reportRetriesTo} was called. */
+    private volatile java.util.function.Consumer<Optional<String>> retryReport = reason -> { };
 
     /** As below, declaring halts found by usage writes on a thread of the common pool. */
     public TeamDiscipline(String agent, String userAnswerer, List<String> team, DisciplineSettings settings,
@@ -82,6 +88,7 @@ public final class TeamDiscipline implements AgentHooks, BusListener, Questions 
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.redactor = Objects.requireNonNull(redactor, "redactor");
         this.prefetch = new StatePrefetch(ledger::stateAsync, ledger::state, System::nanoTime);
+        this.beforeCall = new PatientStateRead(prefetch::take, Thread::sleep, reason -> retryReport.accept(reason));
     }
 
     /** Listens on the bus for halts to report (only in the User's answerer's process). Call once. */
@@ -89,6 +96,14 @@ public final class TeamDiscipline implements AgentHooks, BusListener, Questions 
         if (reportsToUser) {
             bus.subscribe(this);
         }
+    }
+
+    /**
+     * Reports the retries of the state read before an LLM call to {@code report} (the agent's heartbeat, as
+     * "guardrail read retrying: …"): why it is being retried, and empty when it no longer is.
+     */
+    public void reportRetriesTo(java.util.function.Consumer<Optional<String>> report) {
+        this.retryReport = Objects.requireNonNull(report, "report");
     }
 
     public DisciplineSettings settings() {
@@ -201,15 +216,15 @@ public final class TeamDiscipline implements AgentHooks, BusListener, Questions 
     /**
      * Refuses an LLM call the team may not make now.
      *
-     * @throws TurnRefusedException when the request is halted, over budget or a question to the User is open
+     * @throws TurnRefusedException when the request is halted, over budget or a question to the User is open (or
+     *                              the call was stopped while its state read was being retried)
+     * @throws dev.minilab.runtime.loop.TurnFailedException when {@code request_state} could not be read even after
+     *                              the retries: the turn fails with a report, it does not end as a silent "halted"
      */
     public void beforeLlmCall() {
-        RequestState state;
-        try {
-            state = prefetch.take(); // read when the last tool call ended, if that was a moment ago; else now
-        } catch (RuntimeException e) {
-            throw new TurnRefusedException(unreadable(e));
-        }
+        // Read when the last tool call ended, if that was a moment ago; else now. A failed read is retried with the
+        // patient reads' backoff: refusing the call for it ended the turn "halted" with nothing on the bus.
+        RequestState state = beforeCall.read();
         Optional<String> standing = standingRefusal(state);
         if (standing.isPresent()) {
             throw new TurnRefusedException(standing.get());
@@ -344,10 +359,5 @@ public final class TeamDiscipline implements AgentHooks, BusListener, Questions 
     private static IllegalStateException cannotDecide(RuntimeException e) {
         return new IllegalStateException("the guardrails' state in Redis (request_state, loop history) could not be "
                 + "read (" + e.getMessage() + ")", e);
-    }
-
-    private static String unreadable(RuntimeException e) {
-        return "the guardrails' state in Redis (request_state) could not be read (" + e.getMessage() + "); nothing "
-                + "runs until Redis answers again";
     }
 }

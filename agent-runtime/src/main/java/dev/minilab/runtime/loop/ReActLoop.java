@@ -105,7 +105,12 @@ public final class ReActLoop implements AutoCloseable {
         return names;
     }
 
-    /** Runs one turn from {@code context} (system prompt, history, trigger) until it ends. Never throws. */
+    /**
+     * Runs one turn from {@code context} (system prompt, history, trigger) until it ends.
+     *
+     * @throws TurnFailedException when the model says the turn cannot go on (its guardrails' state unreadable);
+     *                             nothing else is thrown
+     */
     public TurnOutcome run(List<ChatMessage> context, Cancellation cancellation, TurnListener listener) {
         List<ChatMessage> messages = new ArrayList<>(context);
         List<ToolSpecification> specifications = specifications();
@@ -124,6 +129,11 @@ public final class ReActLoop implements AutoCloseable {
                 return new TurnOutcome.Stopped();
             } catch (TurnRefusedException e) {
                 return new TurnOutcome.Halted(e.reason());
+            } catch (TurnFailedException e) {
+                if (cancellation.isCancelled()) {
+                    return new TurnOutcome.Stopped();
+                }
+                throw e; // the agent reports the failed turn; a Halted outcome would end it with only a log line
             } catch (RuntimeException e) {
                 if (cancellation.isCancelled()) {
                     return new TurnOutcome.Stopped();
