@@ -66,12 +66,31 @@ final class Team {
      */
     static RunningAgent startAgent(String name, BusSettings settings, ScriptedLlmServer llm, MessageGuard guard,
                                    Path docs, BusListener first, AgentHooks hooks) {
+        return startAgent(name, settings, llm, guard, docs, first, hooks, UnaryOperator.identity());
+    }
+
+    /**
+     * As above, with the team's guardrails both as hooks and around the model ({@code GuardedChatModel}, as the agents'
+     * assembly wires them), their mid-turn retries reported in the agent's heartbeat.
+     */
+    static RunningAgent startGuardedAgent(String name, BusSettings settings, ScriptedLlmServer llm, MessageGuard guard,
+                                          Path docs, dev.minilab.runtime.discipline.TeamDiscipline discipline) {
+        RunningAgent running = startAgent(name, settings, llm, guard, docs, null, discipline,
+                model -> new dev.minilab.runtime.discipline.GuardedChatModel(model, ScriptedLlmServer.DEFAULT_MODEL,
+                        discipline));
+        discipline.reportRetriesTo(running.agent()::guardrailReadRetrying);
+        return running;
+    }
+
+    private static RunningAgent startAgent(String name, BusSettings settings, ScriptedLlmServer llm,
+                                           MessageGuard guard, Path docs, BusListener first, AgentHooks hooks,
+                                           UnaryOperator<ChatModel> wrap) {
         TeamBus bus = TeamBus.connect(settings, guard);
         if (first != null) {
             bus.subscribe(first);
         }
-        ChatModel model = ChatModels.openAiCompatible(new LlmSettings(llm.baseUrl(), "test-key",
-                ScriptedLlmServer.DEFAULT_MODEL, Duration.ofSeconds(60), 0));
+        ChatModel model = wrap.apply(ChatModels.openAiCompatible(new LlmSettings(llm.baseUrl(), "test-key",
+                ScriptedLlmServer.DEFAULT_MODEL, Duration.ofSeconds(60), 0)));
         UnaryOperator<String> same = UnaryOperator.identity();
         ReActLoop loop = new ReActLoop(name, model, ScriptedLlmServer.DEFAULT_MODEL, List.of(),
                 LoopSettings.defaults(10, false), same);
