@@ -46,9 +46,45 @@ class MidTurnGuardrailIT {
 
     @Test
     void aStateReadThatFailsInsideATurnIsRetriedAndTheTurnCompletes() {
-        // The first call answers with a tool call and, meanwhile, takes HGETALL away: the check before the second
-        // call fails until the test gives it back.
-        llm.when(Rule.forRole(DEVOPS).lastMessageRole("user")).reply(request -> {
+        withGuardedDevops("@DevOps_Builder task-2 during a failover", user -> {
+            await("the failing mid-turn guardrail read is reported").atMost(Duration.ofSeconds(30))
+                    .until(() -> busStatus(user).contains("guardrail read retrying"));
+            assertThat(llm.requestsFor(DEVOPS)).as("the second call waits for its guardrails").hasSize(1);
+            redis.command("ACL", "SETUSER", RedisAcl.username(DEVOPS), "+hgetall");
+
+            await("the retried read lets the turn finish").atMost(Duration.ofSeconds(30))
+                    .until(() -> user.history().stream().anyMatch(m -> m.sender().equals(DEVOPS)
+                            && m.content().contains("done task-2 ")));
+            await("the report is withdrawn").atMost(Duration.ofSeconds(10))
+                    .until(() -> busStatus(user).isEmpty());
+            assertThat(llm.requestsFor(DEVOPS)).as("each LLM call made once").hasSize(2);
+            assertThat(user.history()).as("no 'my turn failed' escalation")
+                    .noneMatch(m -> m.sender().equals(DEVOPS) && m.content().contains("turn failed"));
+        });
+    }
+
+    @Test
+    void aStateThatNeverAnswersInsideATurnFailsItWithAReportInsteadOfASilentHalt() {
+        withGuardedDevops("@DevOps_Builder task-2 while Redis is gone", user -> { // HGETALL never comes back
+            await("the failing mid-turn guardrail read is reported").atMost(Duration.ofSeconds(30))
+                    .until(() -> busStatus(user).contains("guardrail read retrying"));
+            await("the turn fails with a report to the escalation target").atMost(Duration.ofSeconds(90))
+                    .until(() -> user.history().stream().anyMatch(m -> m.sender().equals(DEVOPS)
+                            && m.content().startsWith("@Architect_Zero my turn failed")
+                            && m.content().contains("request_state")));
+            assertThat(llm.requestsFor(DEVOPS)).as("no LLM call without its guardrails").hasSize(1);
+            await("the retrying report is withdrawn").atMost(Duration.ofSeconds(10))
+                    .until(() -> busStatus(user).isEmpty());
+        });
+    }
+
+    /**
+     * Starts DevOps_Builder behind the real TeamDiscipline as its own ACL user, scripted so that its first LLM call
+     * answers with a tool call and meanwhile takes HGETALL away (the check before the second call then cannot read
+     * {@code request_state}), publishes {@code request} to it and runs {@code body} with the User's client.
+     */
+    private void withGuardedDevops(String request, java.util.function.Consumer<Team.Client> body) {
+        llm.when(Rule.forRole(DEVOPS).lastMessageRole("user")).reply(r -> {
             redis.command("ACL", "SETUSER", RedisAcl.username(DEVOPS), "-hgetall");
             return Reply.toolCall("look_around", "{}");
         });
@@ -61,51 +97,8 @@ class MidTurnGuardrailIT {
                     new AgentMetrics(DEVOPS), UnaryOperator.identity());
             try (Team.RunningAgent devops = Team.startGuardedAgent(DEVOPS, own, llm, MessageGuard.UNSIGNED, docs,
                     discipline)) {
-                user.bus().publish(Message.chat("Architect_Zero", "@DevOps_Builder task-2 during a failover"));
-
-                await("the failing mid-turn guardrail read is reported").atMost(Duration.ofSeconds(30))
-                        .until(() -> busStatus(user).contains("guardrail read retrying"));
-                assertThat(llm.requestsFor(DEVOPS)).as("the second call waits for its guardrails").hasSize(1);
-                redis.command("ACL", "SETUSER", RedisAcl.username(DEVOPS), "+hgetall");
-
-                await("the retried read lets the turn finish").atMost(Duration.ofSeconds(30))
-                        .until(() -> user.history().stream().anyMatch(m -> m.sender().equals(DEVOPS)
-                                && m.content().contains("done task-2 ")));
-                await("the report is withdrawn").atMost(Duration.ofSeconds(10))
-                        .until(() -> busStatus(user).isEmpty());
-                assertThat(llm.requestsFor(DEVOPS)).as("each LLM call made once").hasSize(2);
-                assertThat(user.history()).as("no 'my turn failed' escalation")
-                        .noneMatch(m -> m.sender().equals(DEVOPS) && m.content().contains("turn failed"));
-            }
-        }
-    }
-
-    @Test
-    void aStateThatNeverAnswersInsideATurnFailsItWithAReportInsteadOfASilentHalt() {
-        llm.when(Rule.forRole(DEVOPS).lastMessageRole("user")).reply(request -> {
-            redis.command("ACL", "SETUSER", RedisAcl.username(DEVOPS), "-hgetall"); // for good
-            return Reply.toolCall("look_around", "{}");
-        });
-        llm.when(Rule.forRole(DEVOPS).lastMessageRole("tool")).reply(Reply.text("@Architect_Zero done task-2 ok"));
-        BusSettings own = asOwnAclUser(DEVOPS);
-        try (Team.Client user = Team.Client.connect(redis, MessageGuard.UNSIGNED);
-             TeamBus guardrailBus = TeamBus.connect(own, MessageGuard.UNSIGNED)) {
-            TeamDiscipline discipline = new TeamDiscipline(DEVOPS, "Architect_Zero", List.of("Architect_Zero",
-                    "Security_Sentinel", DEVOPS, "QA_Tester"), DisciplineSettings.defaults(), guardrailBus,
-                    new AgentMetrics(DEVOPS), UnaryOperator.identity());
-            try (Team.RunningAgent devops = Team.startGuardedAgent(DEVOPS, own, llm, MessageGuard.UNSIGNED, docs,
-                    discipline)) {
-                user.bus().publish(Message.chat("Architect_Zero", "@DevOps_Builder task-2 while Redis is gone"));
-
-                await("the failing mid-turn guardrail read is reported").atMost(Duration.ofSeconds(30))
-                        .until(() -> busStatus(user).contains("guardrail read retrying"));
-                await("the turn fails with a report to the escalation target").atMost(Duration.ofSeconds(90))
-                        .until(() -> user.history().stream().anyMatch(m -> m.sender().equals(DEVOPS)
-                                && m.content().startsWith("@Architect_Zero my turn failed")
-                                && m.content().contains("request_state")));
-                assertThat(llm.requestsFor(DEVOPS)).as("no LLM call without its guardrails").hasSize(1);
-                await("the retrying report is withdrawn").atMost(Duration.ofSeconds(10))
-                        .until(() -> busStatus(user).isEmpty());
+                user.bus().publish(Message.chat("Architect_Zero", request));
+                body.accept(user);
             }
         }
     }
