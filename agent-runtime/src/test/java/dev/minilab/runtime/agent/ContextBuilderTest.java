@@ -130,6 +130,7 @@ class ContextBuilderTest {
 
     @Test
     void keyMaterialInPinsIsMaskedAlsoWhenCutAcrossTwoPins() {
+        // Not a key: the usual PKCS#8 prefix and filler, between real BEGIN/END lines, which is what the redactor matches.
         String body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj";
         ContextBuilder real = new ContextBuilder("QA_Tester", "prompt",
                 dev.minilab.runtime.sandbox.Redactor.fromEnv(java.util.Map.of(), List.of())::redact);

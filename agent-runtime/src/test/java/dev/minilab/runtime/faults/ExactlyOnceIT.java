@@ -146,12 +146,13 @@ class ExactlyOnceIT {
             user.bus().publish(Message.chat(Message.USER, "@DevOps_Builder task-2 while cut off"));
 
             await("the failing catch-up is reported").atMost(Duration.ofSeconds(20))
-                    .until(() -> busStatus(user).contains("catch-up retrying"));
+                    .until(() -> user.busStatus(DEVOPS).contains("catch-up retrying"));
             redis.command("ACL", "SETUSER", RedisAcl.username(DEVOPS), "+lrange");
 
             await("the retried catch-up delivers task-2").atMost(Duration.ofSeconds(30))
                     .until(() -> answered(user, "task-2"));
-            await("the report is withdrawn").atMost(Duration.ofSeconds(10)).until(() -> busStatus(user).isEmpty());
+            await("the report is withdrawn").atMost(Duration.ofSeconds(10))
+                    .until(() -> user.busStatus(DEVOPS).isEmpty());
             assertThat(Team.turnsFor(llm, DEVOPS, "task-2")).isEqualTo(1);
         }
     }
@@ -168,12 +169,13 @@ class ExactlyOnceIT {
             user.bus().publish(Message.chat(Message.USER, "@DevOps_Builder task-2 while reads fail"));
 
             await("the failing context read is reported").atMost(Duration.ofSeconds(20))
-                    .until(() -> busStatus(user).contains("context read retrying"));
+                    .until(() -> user.busStatus(DEVOPS).contains("context read retrying"));
             redis.command("ACL", "SETUSER", RedisAcl.username(DEVOPS), "+lrange");
 
             await("the retried read lets the turn run").atMost(Duration.ofSeconds(30))
                     .until(() -> answered(user, "task-2"));
-            await("the report is withdrawn").atMost(Duration.ofSeconds(10)).until(() -> busStatus(user).isEmpty());
+            await("the report is withdrawn").atMost(Duration.ofSeconds(10))
+                    .until(() -> user.busStatus(DEVOPS).isEmpty());
             assertThat(Team.turnsFor(llm, DEVOPS, "task-2")).isEqualTo(1);
             assertThat(user.history()).as("no 'my turn failed' escalation")
                     .noneMatch(m -> m.sender().equals(DEVOPS) && m.content().contains("turn failed"));
@@ -206,7 +208,8 @@ class ExactlyOnceIT {
             assertThat(Team.turnsFor(llm, DEVOPS, "task-2")).isEqualTo(1);
             assertThat(user.history()).as("no 'my turn failed' escalation")
                     .noneMatch(m -> m.sender().equals(DEVOPS) && m.content().contains("turn failed"));
-            await("the report is withdrawn").atMost(Duration.ofSeconds(10)).until(() -> busStatus(user).isEmpty());
+            await("the report is withdrawn").atMost(Duration.ofSeconds(10))
+                    .until(() -> user.busStatus(DEVOPS).isEmpty());
         }
     }
 
@@ -231,7 +234,7 @@ class ExactlyOnceIT {
             user.bus().publish(Message.chat("Architect_Zero", "@DevOps_Builder task-2 while Redis is gone"));
 
             await("the failing decision is reported").atMost(Duration.ofSeconds(20))
-                    .until(() -> busStatus(user).contains("guardrail read retrying"));
+                    .until(() -> user.busStatus(DEVOPS).contains("guardrail read retrying"));
             await("the turn fails with a report to the escalation target").atMost(Duration.ofSeconds(90))
                     .until(() -> user.history().stream().anyMatch(m -> m.sender().equals(DEVOPS)
                             && m.content().startsWith("@Architect_Zero my turn failed")
@@ -239,7 +242,7 @@ class ExactlyOnceIT {
             assertThat(calls.get()).isEqualTo(10);
             assertThat(Team.turnsFor(llm, DEVOPS, "task-2")).as("no turn ran without its guardrails").isZero();
             await("the retrying report is withdrawn").atMost(Duration.ofSeconds(10))
-                    .until(() -> busStatus(user).isEmpty());
+                    .until(() -> user.busStatus(DEVOPS).isEmpty());
         }
     }
 
@@ -258,14 +261,14 @@ class ExactlyOnceIT {
                 user.bus().publish(Message.chat("Architect_Zero", "@DevOps_Builder task-2 while request_state fails"));
 
                 await("the failing guardrail read is reported").atMost(Duration.ofSeconds(20))
-                        .until(() -> busStatus(user).contains("guardrail read retrying"));
+                        .until(() -> user.busStatus(DEVOPS).contains("guardrail read retrying"));
                 assertThat(Team.turnsFor(llm, DEVOPS, "task-2")).isZero();
                 redis.command("ACL", "SETUSER", RedisAcl.username(DEVOPS), "+hgetall");
 
                 await("the retried read lets the turn run").atMost(Duration.ofSeconds(30))
                         .until(() -> answered(user, "task-2"));
                 await("the report is withdrawn").atMost(Duration.ofSeconds(10))
-                        .until(() -> busStatus(user).isEmpty());
+                        .until(() -> user.busStatus(DEVOPS).isEmpty());
                 assertThat(Team.turnsFor(llm, DEVOPS, "task-2")).isEqualTo(1);
                 assertThat(user.history()).as("no 'my turn failed' escalation")
                         .noneMatch(m -> m.sender().equals(DEVOPS) && m.content().contains("turn failed"));
@@ -338,14 +341,6 @@ class ExactlyOnceIT {
         return agent;
     }
 
-    private static String busStatus(Team.Client client) {
-        String json = client.bus().statuses(java.util.List.of(DEVOPS)).getOrDefault(DEVOPS, "{}");
-        try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).path("bus").asText("");
-        } catch (Exception e) {
-            return "";
-        }
-    }
 
     /**
      * A listener to register before the agent's: on the first reconnect it runs {@code publish} (and sets

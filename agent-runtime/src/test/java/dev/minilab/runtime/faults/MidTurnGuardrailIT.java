@@ -48,7 +48,7 @@ class MidTurnGuardrailIT {
     void aStateReadThatFailsInsideATurnIsRetriedAndTheTurnCompletes() {
         withGuardedDevops("@DevOps_Builder task-2 during a failover", user -> {
             await("the failing mid-turn guardrail read is reported").atMost(Duration.ofSeconds(30))
-                    .until(() -> busStatus(user).contains("guardrail read retrying"));
+                    .until(() -> user.busStatus(DEVOPS).contains("guardrail read retrying"));
             assertThat(llm.requestsFor(DEVOPS)).as("the second call waits for its guardrails").hasSize(1);
             redis.command("ACL", "SETUSER", RedisAcl.username(DEVOPS), "+hgetall");
 
@@ -56,7 +56,7 @@ class MidTurnGuardrailIT {
                     .until(() -> user.history().stream().anyMatch(m -> m.sender().equals(DEVOPS)
                             && m.content().contains("done task-2 ")));
             await("the report is withdrawn").atMost(Duration.ofSeconds(10))
-                    .until(() -> busStatus(user).isEmpty());
+                    .until(() -> user.busStatus(DEVOPS).isEmpty());
             assertThat(llm.requestsFor(DEVOPS)).as("each LLM call made once").hasSize(2);
             assertThat(user.history()).as("no 'my turn failed' escalation")
                     .noneMatch(m -> m.sender().equals(DEVOPS) && m.content().contains("turn failed"));
@@ -67,14 +67,14 @@ class MidTurnGuardrailIT {
     void aStateThatNeverAnswersInsideATurnFailsItWithAReportInsteadOfASilentHalt() {
         withGuardedDevops("@DevOps_Builder task-2 while Redis is gone", user -> { // HGETALL never comes back
             await("the failing mid-turn guardrail read is reported").atMost(Duration.ofSeconds(30))
-                    .until(() -> busStatus(user).contains("guardrail read retrying"));
+                    .until(() -> user.busStatus(DEVOPS).contains("guardrail read retrying"));
             await("the turn fails with a report to the escalation target").atMost(Duration.ofSeconds(90))
                     .until(() -> user.history().stream().anyMatch(m -> m.sender().equals(DEVOPS)
                             && m.content().startsWith("@Architect_Zero my turn failed")
                             && m.content().contains("request_state")));
             assertThat(llm.requestsFor(DEVOPS)).as("no LLM call without its guardrails").hasSize(1);
             await("the retrying report is withdrawn").atMost(Duration.ofSeconds(10))
-                    .until(() -> busStatus(user).isEmpty());
+                    .until(() -> user.busStatus(DEVOPS).isEmpty());
         });
     }
 
@@ -103,14 +103,6 @@ class MidTurnGuardrailIT {
         }
     }
 
-    private static String busStatus(Team.Client client) {
-        String json = client.bus().statuses(List.of(DEVOPS)).getOrDefault(DEVOPS, "{}");
-        try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).path("bus").asText("");
-        } catch (Exception e) {
-            return "";
-        }
-    }
 
     /** Bus settings of {@code agent} as its own ACL user (as the launcher makes it): the test can take rights away. */
     private BusSettings asOwnAclUser(String agent) {

@@ -140,6 +140,16 @@ final class Team {
                     && m.content().startsWith("halted")).count();
         }
 
+        /** The {@code bus} field of {@code agent}'s heartbeat ("catch-up retrying …"), empty when none. */
+        String busStatus(String agent) {
+            String json = bus.statuses(List.of(agent)).getOrDefault(agent, "{}");
+            try {
+                return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).path("bus").asText("");
+            } catch (java.io.IOException e) {
+                return "";
+            }
+        }
+
         @Override
         public void close() {
             bus.close();
