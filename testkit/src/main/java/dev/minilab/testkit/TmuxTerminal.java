@@ -225,13 +225,32 @@ public final class TmuxTerminal implements AutoCloseable {
     @Override
     public void close() {
         try {
+            List<ProcessHandle> inPanes = paneProcesses();
             Process p = new ProcessBuilder("tmux", "-L", socket, "kill-server").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
             p.waitFor(10, TimeUnit.SECONDS);
+            // kill-server only sends SIGHUP: wait until what ran in the panes has ended (it may write in the test's
+            // directory while shutting down; see ProcessEnds).
+            ProcessEnds.await(inPanes, Duration.ofSeconds(30));
         } catch (IOException e) {
             System.err.println("tmux kill-server failed: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** What runs in this server's panes (each pane's process and its descendants); none once the server is gone. */
+    private List<ProcessHandle> paneProcesses() {
+        try {
+            List<ProcessHandle> all = new ArrayList<>();
+            for (String pid : tmux("list-panes", "-a", "-F", "#{pane_pid}").strip().split("\\s+")) {
+                if (!pid.isEmpty()) {
+                    all.addAll(ProcessEnds.treeOf(Long.parseLong(pid)));
+                }
+            }
+            return all;
+        } catch (IOException | RuntimeException e) {
+            return List.of();
         }
     }
 }
