@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.minilab.runtime.control.Cancellation;
+import dev.minilab.testkit.UniqueSleep;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,8 +24,10 @@ class ProcessRunnerInterruptIT {
     /** Writes "ready" once its INT handler is installed; on SIGINT it writes "cleaned" and exits 3. */
     private static final String CLEANS_UP_ON_INT = "trap 'echo cleaned > cleaned; exit 3' INT; echo > ready; "
             + "sleep 41 & wait";
+    /** Unique on this machine: the test looks for it among all processes (another suite may run beside this one). */
+    private static final String SLEEP_42 = UniqueSleep.of(42);
     /** Ignores SIGINT (as a stuck provider would): only the kill after the grace ends it. */
-    private static final String IGNORES_INT = "trap '' INT; echo > ready; sleep 42; echo > survived";
+    private static final String IGNORES_INT = "trap '' INT; echo > ready; " + SLEEP_42 + "; echo > survived";
 
     @TempDir
     Path dir;
@@ -81,7 +84,7 @@ class ProcessRunnerInterruptIT {
         Cancellation stop = Cancellation.create();
         Duration grace = Duration.ofSeconds(2);
         CompletableFuture<ExecResult> run = start(request(IGNORES_INT, Duration.ofSeconds(60), grace), stop);
-        await().atMost(Duration.ofSeconds(20)).until(() -> running("sleep 42"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> running(SLEEP_42));
 
         long stoppedAt = System.nanoTime();
         stop.cancel();
@@ -91,7 +94,7 @@ class ProcessRunnerInterruptIT {
         assertThat(took).isGreaterThanOrEqualTo(grace).isLessThan(grace.plusSeconds(15));
         assertThat(result.exitCode()).isEqualTo(137);
         assertThat(result.cancelled()).isTrue();
-        assertThat(running("sleep 42")).as("the tree is gone").isFalse();
+        assertThat(running(SLEEP_42)).as("the tree is gone").isFalse();
     }
 
     @Test

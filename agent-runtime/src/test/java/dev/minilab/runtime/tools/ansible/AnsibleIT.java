@@ -16,6 +16,7 @@ import dev.minilab.runtime.tools.toolbox.Toolbox;
 import dev.minilab.runtime.tools.toolbox.ToolboxSettings;
 import dev.minilab.testkit.SshExtension;
 import dev.minilab.testkit.SshTarget;
+import dev.minilab.testkit.UniqueSleep;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -220,25 +221,26 @@ class AnsibleIT {
 
     // ---- issue 19, findings 9-11 ----
 
-    private static String sleeping(int seconds) {
+    private static String sleeping(String sleep) {
         return """
                 - hosts: all
                   gather_facts: false
                   tasks:
                     - name: a long remote task
-                      command: sleep %d
-                """.formatted(seconds);
+                      command: %s
+                """.formatted(sleep);
     }
 
     @Test
     void stopEndsTheRemoteTaskTooAndSaysStopped() throws Exception {
         String inv = inventory("hosts.ini", "target ansible_host=127.0.0.1 ansible_port=" + sshd.port());
-        String play = playbook("slow.yml", sleeping(317));
+        String sleep = UniqueSleep.of(317);
+        String play = playbook("slow.yml", sleeping(sleep));
         Cancellation stop = Cancellation.create();
         CompletableFuture<ToolResult> call = CompletableFuture.supplyAsync(() -> ansible.execute(
                 ToolArguments.of(Map.of("playbook", play, "inventory", inv)),
                 new ToolContext("DevOps_Builder", stop, null)));
-        await().atMost(Duration.ofSeconds(90)).until(() -> running("sleep 317") || call.isDone());
+        await().atMost(Duration.ofSeconds(90)).until(() -> running(sleep) || call.isDone());
         assertThat(call).as("the playbook is still running").isNotDone();
 
         stop.cancel();
@@ -248,13 +250,14 @@ class AnsibleIT {
         assertThat(result.output()).contains("stopped by STOP", "remote tasks")
                 .doesNotContain("no play ran");
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(running("sleep 317")).as("the remote task was ended with the call").isFalse());
+                assertThat(running(sleep)).as("the remote task was ended with the call").isFalse());
     }
 
     @Test
     void aTimeOutEndsTheRemoteTaskToo() throws Exception {
         String inv = inventory("hosts.ini", "target ansible_host=127.0.0.1 ansible_port=" + sshd.port());
-        String play = playbook("slow.yml", sleeping(318));
+        String sleep = UniqueSleep.of(318);
+        String play = playbook("slow.yml", sleeping(sleep));
         Tool shortTimeout = tool("127.0.0.1", sshd.clientKey(), Duration.ofSeconds(40));
 
         ToolResult result = shortTimeout.execute(ToolArguments.of(Map.of("playbook", play, "inventory", inv)),
@@ -262,7 +265,7 @@ class AnsibleIT {
 
         assertThat(result.exitCode()).isEqualTo(124);
         assertThat(result.output()).contains("timed out after 40 s", "remote tasks").doesNotContain("no play ran");
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(running("sleep 318")).isFalse());
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(running(sleep)).isFalse());
     }
 
     @Test

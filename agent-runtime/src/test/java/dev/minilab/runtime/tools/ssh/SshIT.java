@@ -12,6 +12,7 @@ import dev.minilab.runtime.tools.toolbox.Toolbox;
 import dev.minilab.runtime.tools.toolbox.ToolboxSettings;
 import dev.minilab.testkit.SshExtension;
 import dev.minilab.testkit.SshTarget;
+import dev.minilab.testkit.UniqueSleep;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,19 +126,21 @@ class SshIT {
         Tool ssh = runSsh("127.0.0.0/8", Duration.ofSeconds(1));
         long start = System.nanoTime();
 
-        ToolResult result = call(ssh, sshd.hostAndPort(), "sleep 37; touch " + marker);
+        String sleep = UniqueSleep.of(37);
+        ToolResult result = call(ssh, sshd.hostAndPort(), sleep + "; touch " + marker);
 
         // Well below the 37 s the command would run (no tight bound: ssh's connect alone is slow on loaded cores).
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
         assertThat(result.isError()).isTrue();
         assertThat(result.exitCode()).isEqualTo(124);
         assertThat(result.output()).contains("timed out after 1 s");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-        while (remoteRunning("sleep 37; touch") && System.nanoTime() < deadline) {
+        // Up to 20 s for sshd to end the session (a bound for failure only: on two loaded cores it takes seconds).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (remoteRunning(sleep + "; touch") && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        assertThat(remoteRunning("sleep 37; touch")).as("the remote shell is gone: " + sshd.logText()).isFalse();
-        assertThat(remoteRunning("sleep 37")).as("the remote sleep is gone too").isFalse();
+        assertThat(remoteRunning(sleep + "; touch")).as("the remote shell is gone: " + sshd.logText()).isFalse();
+        assertThat(remoteRunning(sleep)).as("the remote sleep is gone too").isFalse();
         assertThat(sshd.logText()).doesNotContain("fatal");
     }
 
@@ -145,10 +148,11 @@ class SshIT {
     void stopEndsARemoteCommandWithoutWaitingForIt() throws Exception {
         Tool ssh = runSsh("127.0.0.1", Duration.ofSeconds(60));
         Cancellation stop = Cancellation.create();
+        String sleep = UniqueSleep.of(38);
         CompletableFuture<ToolResult> call = CompletableFuture.supplyAsync(() -> ssh.execute(
-                ToolArguments.of(Map.of("host", sshd.hostAndPort(), "command", "sleep 38")),
+                ToolArguments.of(Map.of("host", sshd.hostAndPort(), "command", sleep)),
                 new ToolContext("QA_Tester", stop, null)));
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> remoteRunning("sleep 38"));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> remoteRunning(sleep));
 
         long stoppedAt = System.nanoTime();
         stop.cancel();
@@ -158,11 +162,11 @@ class SshIT {
         assertThat(Duration.ofNanos(System.nanoTime() - stoppedAt)).isLessThan(Duration.ofSeconds(15));
         assertThat(result.exitCode()).isEqualTo(130);
         assertThat(result.output()).contains("stopped by STOP");
-        long gone = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (remoteRunning("sleep 38") && System.nanoTime() < gone) {
+        long gone = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (remoteRunning(sleep) && System.nanoTime() < gone) {
             Thread.sleep(50);
         }
-        assertThat(remoteRunning("sleep 38")).as("the remote command is killed").isFalse();
+        assertThat(remoteRunning(sleep)).as("the remote command is killed").isFalse();
     }
 
     @Test
