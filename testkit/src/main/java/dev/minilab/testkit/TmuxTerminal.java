@@ -206,6 +206,10 @@ public final class TmuxTerminal implements AutoCloseable {
     }
 
     private String tmux(String... args) throws IOException {
+        return tmuxOn(socket, args);
+    }
+
+    private static String tmuxOn(String socket, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("tmux", "-L", socket));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -224,13 +228,20 @@ public final class TmuxTerminal implements AutoCloseable {
     /** Kills this terminal's tmux server (and what runs in it); never another tmux server. */
     @Override
     public void close() {
+        killServer(socket);
+    }
+
+    /**
+     * Kills the tmux server on socket {@code socket} ({@code tmux -L}; never another tmux server) and waits up to 30 s
+     * until what ran in its panes has ended: {@code kill-server} only sends SIGHUP, and a process still shutting down
+     * (a JVM writing its log) in the test's directory made JUnit fail to delete the test's {@code @TempDir}.
+     */
+    public static void killServer(String socket) {
         try {
-            List<ProcessHandle> inPanes = paneProcesses();
+            List<ProcessHandle> inPanes = paneProcesses(socket);
             Process p = new ProcessBuilder("tmux", "-L", socket, "kill-server").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
             p.waitFor(10, TimeUnit.SECONDS);
-            // kill-server only sends SIGHUP: wait until what ran in the panes has ended (it may write in the test's
-            // directory while shutting down; see ProcessEnds).
             ProcessEnds.await(inPanes, Duration.ofSeconds(30));
         } catch (IOException e) {
             System.err.println("tmux kill-server failed: " + e);
@@ -239,11 +250,11 @@ public final class TmuxTerminal implements AutoCloseable {
         }
     }
 
-    /** What runs in this server's panes (each pane's process and its descendants); none once the server is gone. */
-    private List<ProcessHandle> paneProcesses() {
+    /** What runs in a server's panes (each pane's process and its descendants); none once the server is gone. */
+    private static List<ProcessHandle> paneProcesses(String socket) {
         try {
             List<ProcessHandle> all = new ArrayList<>();
-            for (String pid : tmux("list-panes", "-a", "-F", "#{pane_pid}").strip().split("\\s+")) {
+            for (String pid : tmuxOn(socket, "list-panes", "-a", "-F", "#{pane_pid}").strip().split("\\s+")) {
                 if (!pid.isEmpty()) {
                     all.addAll(ProcessEnds.treeOf(Long.parseLong(pid)));
                 }

@@ -1,6 +1,6 @@
 package dev.minilab.console.it;
 
-import dev.minilab.testkit.ProcessEnds;
+import dev.minilab.testkit.TmuxTerminal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -128,33 +128,9 @@ final class TmuxConsole implements AutoCloseable {
         return out;
     }
 
-    /**
-     * Kills this test's tmux server (never another tmux server) and waits until the console JVM in it has ended:
-     * tmux only sends it SIGHUP, and a JVM still shutting down (writing its log in the workspace) made JUnit fail
-     * to delete the test's {@code @TempDir} ("DirectoryNotEmptyException", seen once in ten runs under load).
-     */
+    /** Kills this test's tmux server (never another one) and waits until the console JVM in it has ended. */
     @Override
-    public void close() throws IOException {
-        List<ProcessHandle> console = consoleProcesses();
-        Process p = new ProcessBuilder("tmux", "-L", socket, "kill-server").redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        try {
-            p.waitFor(10, TimeUnit.SECONDS);
-            ProcessEnds.await(console, Duration.ofSeconds(30));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The process in the pane (the script execs the console JVM) and its children; none if the session is gone. */
-    private List<ProcessHandle> consoleProcesses() {
-        try {
-            return ProcessEnds.treeOf(Long.parseLong(tmux("display-message", "-p", "-t", "console", "#{pane_pid}").strip()));
-        } catch (IOException | RuntimeException e) {
-            return List.of();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return List.of();
-        }
+    public void close() {
+        TmuxTerminal.killServer(socket);
     }
 }
