@@ -55,6 +55,17 @@ class SshIT {
         return tool.execute(ToolArguments.of(Map.of("host", host, "command", command)), ToolContext.of("QA_Tester"));
     }
 
+    /**
+     * Waits up to 20 s for no remote process to match {@code needle}; the caller asserts afterwards. A bound for failure
+     * only: on two loaded cores sshd takes seconds to end a session.
+     */
+    private static void awaitRemoteGone(String needle) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (remoteRunning(needle) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+    }
+
     private static boolean remoteRunning(String needle) {
         return ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().orElse("").contains(needle));
     }
@@ -134,11 +145,7 @@ class SshIT {
         assertThat(result.isError()).isTrue();
         assertThat(result.exitCode()).isEqualTo(124);
         assertThat(result.output()).contains("timed out after 1 s");
-        // Up to 20 s for sshd to end the session (a bound for failure only: on two loaded cores it takes seconds).
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (remoteRunning(sleep + "; touch") && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        awaitRemoteGone(sleep + "; touch");
         assertThat(remoteRunning(sleep + "; touch")).as("the remote shell is gone: " + sshd.logText()).isFalse();
         assertThat(remoteRunning(sleep)).as("the remote sleep is gone too").isFalse();
         assertThat(sshd.logText()).doesNotContain("fatal");
@@ -162,10 +169,7 @@ class SshIT {
         assertThat(Duration.ofNanos(System.nanoTime() - stoppedAt)).isLessThan(Duration.ofSeconds(15));
         assertThat(result.exitCode()).isEqualTo(130);
         assertThat(result.output()).contains("stopped by STOP");
-        long gone = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (remoteRunning(sleep) && System.nanoTime() < gone) {
-            Thread.sleep(50);
-        }
+        awaitRemoteGone(sleep);
         assertThat(remoteRunning(sleep)).as("the remote command is killed").isFalse();
     }
 
